@@ -2,4 +2,5 @@
 // Runs the TypeScript CLI without a build step: tsx compiles on load.
 import { register } from 'tsx/esm/api';
 register();
-await import('../sim/cli.ts');
+const { main } = await import('../sim/cli.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -5,16 +5,18 @@ import { RngStreams, type Rng } from './rng.ts';
 import { invariant } from './assert.ts';
 import type { Micros } from './time.ts';
 
-/** Priority classes break ties between events at the same µs: lower runs first. */
+/** Priority classes break ties between events at the same µs: lower runs first. The order is the
+ * causal one: the world changes, agents react, their messages arrive, then blocks are cut — so a
+ * zero-latency agent acting at t makes the block cut at t. */
 export const Priority = {
   /** Exogenous state changes (reference prices) happen first, so everyone at t sees them. */
   world: 0,
-  /** Messages arriving (at sequencers, nodes, bridges). */
-  arrival: 10,
-  /** Block production and execution. */
-  block: 20,
   /** Agents deciding and submitting. */
-  agent: 30,
+  agent: 10,
+  /** Messages arriving (at sequencers, nodes, bridges). */
+  arrival: 20,
+  /** Block production and execution. */
+  block: 30,
   /** Bookkeeping that must see everything else at t (sampling, metrics). */
   observe: 40,
 } as const;

@@ -1,0 +1,122 @@
+// The `seqsim` command line: parse, call the experiment layer, map outcomes to exit codes.
+// Exit codes (a contract): 0 ok, 1 a check/regression failed, 2 bad input or usage,
+// 3 a run broke an invariant (recorded as failed; the other runs are still written), 70 internal error.
+import { Command, CommanderError, Option } from 'commander';
+import { loadScenario } from './scenario/load.ts';
+import { ScenarioError } from './scenario/errors.ts';
+import { scenarioJsonSchema } from './scenario/schema.ts';
+import { runToDirectory } from './experiment/outputs.ts';
+import { progressReporter } from './experiment/progress.ts';
+import { SEQSIM_VERSION } from './version.ts';
+import { formatDuration } from './engine/time.ts';
+
+export const ExitCode = { ok: 0, checkFailed: 1, badInput: 2, invariantBroken: 3, internal: 70 } as const;
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function buildProgram(): Command {
+  const program = new Command('seqsim')
+    .description('Deterministic discrete-event simulator of rollups under centralized vs shared sequencing.')
+    .version(SEQSIM_VERSION, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim run scenarios/default.yaml -o out/
+  $ seqsim run scenarios/default.yaml -o out/ --set runs=10 --set horizon=1h
+  $ seqsim validate scenarios/default.yaml
+  $ seqsim schema > scenario.schema.json
+
+Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invariant, 70 internal error.`,
+    );
+
+  program
+    .command('run')
+    .description('Run a scenario: every seed under every mode; write runs, metrics and txs as Arrow files.')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+    .option('-o, --out <dir>', 'output directory (created if missing)', 'out')
+    .option('--set <path=value>', 'override a scenario field, e.g. --set rollups[0].block_time=2s (repeatable)', collect, [])
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addOption(new Option('-q, --quiet', 'no progress bar'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim run scenarios/default.yaml -o out/
+  $ seqsim run scenarios/default.yaml -o out/seeds --set runs=20 --json
+Files written to <dir>: runs.arrow, metrics.arrow, txs.arrow (see docs/tables.md).`,
+    )
+    .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean }) => {
+      const loaded = loadScenario(file, { set: opts.set });
+      const progress = opts.quiet ? undefined : progressReporter(process.stderr);
+      const result = runToDirectory(loaded, opts.out, { onProgress: progress?.update });
+      progress?.stop();
+      const failed = result.runs.filter((r) => r.status === 'failed');
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...result }, null, 2) + '\n');
+      } else {
+        const s = loaded.scenario;
+        process.stdout.write(
+          `${s.name}: ${result.runs.length} runs (${s.modes.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
+            `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
+        );
+        for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
+        for (const r of failed) process.stderr.write(`run ${r.runId} (${r.mode}, seed ${r.seed}) failed: ${r.error}\n`);
+      }
+      process.exitCode = failed.length > 0 ? ExitCode.invariantBroken : ExitCode.ok;
+    });
+
+  program
+    .command('validate')
+    .description('Check a scenario file without running it; print the resolved scenario summary.')
+    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .option('--json', 'print the resolved scenario (defaults filled, durations in µs) as JSON')
+    .addHelpText('after', '\nExamples:\n  $ seqsim validate scenarios/default.yaml\n  $ seqsim validate scenarios/default.yaml --set horizon=6h --json')
+    .action((file: string, opts: { set: string[]; json?: boolean }) => {
+      const loaded = loadScenario(file, { set: opts.set });
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ok: true, file: loaded.file, sha256: loaded.sha256, scenario: loaded.scenario }, null, 2) + '\n');
+      } else {
+        const s = loaded.scenario;
+        process.stdout.write(
+          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, modes ${s.modes.join(', ')}, ${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
+        );
+      }
+    });
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema of scenario files (for editor autocomplete and validation).')
+    .addHelpText('after', '\nExample:\n  $ seqsim schema > scenario.schema.json')
+    .action(() => {
+      process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  process.exitCode = 0;
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; every usage error is "bad input".
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (e instanceof ScenarioError) {
+      const json = argv.includes('--json');
+      if (json) process.stdout.write(JSON.stringify({ ok: false, error: e.message, file: e.file, issues: e.issues }, null, 2) + '\n');
+      process.stderr.write(`seqsim: ${e.message}\n`);
+      return ExitCode.badInput;
+    }
+    process.stderr.write(`seqsim: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return ExitCode.internal;
+  }
+}
+

@@ -1,0 +1,148 @@
+// The one source of truth for every output table: its columns, their types, units and meaning.
+// Writers build their Arrow schema from here (never inferred from data), docs/tables.md is
+// rendered from here, and adding a table or a column is a matter of adding an entry below.
+
+import { Bool, Field, Float64, Int32, Int64, Schema, Utf8, type DataType } from 'apache-arrow';
+
+export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float64' | 'bool';
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+  /** 'µs', 'bps', 'USD', … ; '' for identifiers, labels and dimensionless counts. */
+  readonly unit: string;
+  readonly description: string;
+}
+
+export interface TableSpec {
+  readonly name: string;
+  /** What one row is. */
+  readonly description: string;
+  readonly columns: readonly ColumnSpec[];
+}
+
+// Small constructors keep the specs below readable as a table.
+function col<const N extends string, const T extends ColumnType>(
+  name: N, type: T, unit: string, description: string,
+): { name: N; type: T; nullable: false; unit: string; description: string } {
+  return { name, type, nullable: false, unit, description };
+}
+function nullableCol<const N extends string, const T extends ColumnType>(
+  name: N, type: T, unit: string, description: string,
+): { name: N; type: T; nullable: true; unit: string; description: string } {
+  return { name, type, nullable: true, unit, description };
+}
+
+const RUN_ID = col('run_id', 'int32', '', 'The run this row belongs to (runs.run_id).');
+const MODE = col('mode', 'utf8', '', "Sequencing mode of the run: 'centralized' or 'shared'.");
+
+export const TABLES = {
+  runs: {
+    name: 'runs',
+    description: 'One row per simulated run: its provenance, parameters and outcome.',
+    columns: [
+      col('run_id', 'int32', '', '0-based index of the run within this invocation.'),
+      col('scenario', 'utf8', '', 'Name of the scenario.'),
+      col('scenario_sha256', 'utf8', '', 'SHA-256 (hex) of the scenario file as read, including the files it extends.'),
+      MODE,
+      col('seed', 'int64', '', 'Root seed of the run; every random stream derives from it.'),
+      col('point', 'int32', '', 'Sweep point index; 0 when not sweeping.'),
+      col('params_json', 'utf8', '', 'The resolved parameters of this run as canonical JSON (sorted keys).'),
+      col('events', 'int64', '', 'Number of events processed.'),
+      col('end_time_us', 'int64', 'µs', 'Simulated time at which the run ended.'),
+      col('status', 'utf8', '', "'ok', or 'failed' when an invariant broke."),
+      nullableCol('error', 'utf8', '', 'The broken invariant and its detail when status is failed; null otherwise.'),
+    ],
+  },
+  metrics: {
+    name: 'metrics',
+    description: 'Long form, one row per figure: a named metric of one run, optionally about one rollup and one subject.',
+    columns: [
+      RUN_ID,
+      MODE,
+      col('metric', 'utf8', '', 'Metric name, `<area>.<quantity>[.<statistic>]`, e.g. `latency.inclusion_ms.p50`.'),
+      nullableCol('rollup', 'utf8', '', 'The rollup the figure is about; null for whole-run figures.'),
+      nullableCol('subject', 'utf8', '', 'What else the figure is about (a pool, an agent…); null when not about one.'),
+      col('value', 'float64', '', 'The figure, in the unit named by the unit column.'),
+      col('unit', 'utf8', '', "Unit of value: 'ms', 'bps', 'USD', 'count', '' for dimensionless ratios…"),
+    ],
+  },
+  txs: {
+    name: 'txs',
+    description: 'One row per transaction: who sent it and what happened to it, from submission to inclusion.',
+    columns: [
+      RUN_ID,
+      MODE,
+      col('tx_id', 'int64', '', 'Transaction id, unique within the run.'),
+      col('rollup', 'utf8', '', 'The rollup the transaction targets.'),
+      col('sender', 'utf8', '', 'The agent or user population that sent it.'),
+      col('submit_us', 'int64', 'µs', 'When the sender submitted it.'),
+      nullableCol('arrive_us', 'int64', 'µs', 'When it reached the sequencer; null if it never did.'),
+      nullableCol('include_us', 'int64', 'µs', 'When the block including it was produced; null if not included.'),
+      nullableCol('block', 'int64', '', 'Number of the including block on its rollup; null if not included.'),
+      nullableCol('position', 'int32', '', 'Index of the transaction within its block; null if not included.'),
+      col('status', 'utf8', '', "'included', or 'pending' (still waiting at the horizon)."),
+    ],
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export type TableName = keyof typeof TABLES;
+
+/** Names of every table, in declaration order (stable: docs and writers iterate it). */
+export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+/** Schema-level metadata keys written into every file; values are strings (JSON where structured). */
+export const METADATA_KEYS = [
+  { key: 'seqsim.table', description: 'Name of the table in this file (added by the writer).' },
+  { key: 'seqsim.version', description: 'Version of seqsim that wrote the file.' },
+  { key: 'seqsim.arrow_version', description: 'Version of apache-arrow (JS) that wrote the file.' },
+  { key: 'seqsim.scenario_sha256', description: 'SHA-256 (hex) of the scenario file.' },
+  { key: 'seqsim.files', description: 'JSON object: path of every input file read → its SHA-256.' },
+  { key: 'seqsim.seeds', description: 'JSON array of the root seeds run.' },
+  { key: 'seqsim.modes', description: "JSON array of the sequencing modes run, e.g. [\"centralized\",\"shared\"]." },
+] as const;
+
+/** The TypeScript value a column accepts from callers; int64 takes exact integer numbers (or bigints). */
+type ColumnValue<C extends ColumnSpec> =
+  C['type'] extends 'utf8' ? string
+  : C['type'] extends 'bool' ? boolean
+  : C['type'] extends 'int64' ? number | bigint
+  : number;
+
+/**
+ * A row of a table as handed to a writer: required keys for non-nullable columns, optional for
+ * nullable ones. A spec only known as `TableSpec` (column names are plain strings) gives a loose record.
+ */
+export type RowOf<T extends TableSpec> = string extends T['columns'][number]['name']
+  ? Record<string, unknown>
+  : & { [C in T['columns'][number] as C['nullable'] extends true ? never : C['name']]: ColumnValue<C> }
+    & { [C in T['columns'][number] as C['nullable'] extends true ? C['name'] : never]?: ColumnValue<C> | null };
+
+export type Row<N extends TableName> = RowOf<(typeof TABLES)[N]>;
+
+export function arrowType(type: ColumnType): DataType {
+  switch (type) {
+    case 'utf8': return new Utf8();
+    case 'int32': return new Int32();
+    case 'int64': return new Int64();
+    case 'float64': return new Float64();
+    case 'bool': return new Bool();
+  }
+}
+
+/**
+ * The explicit Arrow schema of a table. Each field carries its description (and unit, if any) as
+ * field metadata so a file documents itself; schema metadata keys are sorted so that the same
+ * inputs give the same bytes whatever order the caller built its record in.
+ */
+export function tableSchema(spec: TableSpec, metadata: Record<string, string> = {}): Schema {
+  const fields = spec.columns.map((c) => {
+    const fieldMetadata = new Map<string, string>([['description', c.description]]);
+    if (c.unit !== '') fieldMetadata.set('unit', c.unit);
+    return new Field(c.name, arrowType(c.type), c.nullable, fieldMetadata);
+  });
+  const withTable: Record<string, string> = { ...metadata, 'seqsim.table': spec.name };
+  const sorted = new Map(Object.keys(withTable).sort().map((k) => [k, withTable[k]] as [string, string]));
+  return new Schema(fields, sorted);
+}

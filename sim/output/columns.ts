@@ -1,0 +1,193 @@
+// Column builders: one preallocated, typed buffer per column, filled row by row and turned into an
+// Arrow `Data` once per batch. Writers see millions of rows, so a value goes straight into its
+// typed array (int64 numbers are split into two 32-bit words instead of allocating a BigInt) and
+// nulls are a bit in a validity bitmap.
+
+import { Bool, Float64, Int32, Int64, Utf8, makeData, type Data } from 'apache-arrow';
+import type { ColumnSpec } from '../metrics/tables.ts';
+
+const TWO_POW_32 = 4294967296;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+export abstract class ColumnBuilder {
+  protected validity: Uint8Array;
+  protected nullCount = 0;
+
+  constructor(readonly spec: ColumnSpec, readonly capacity: number) {
+    this.validity = new Uint8Array((capacity + 7) >> 3);
+  }
+
+  /** Writes `value` at row `index` of the current batch; null/undefined is a null. */
+  set(index: number, value: unknown): void {
+    if (value === null || value === undefined) {
+      if (!this.spec.nullable) throw new TypeError(`column ${this.spec.name} is not nullable, got ${value}`);
+      this.nullCount++;
+      this.setNull(index);
+      return;
+    }
+    this.validity[index >> 3] |= 1 << (index & 7);
+    this.setValue(index, value);
+  }
+
+  /**
+   * The first `length` rows as Arrow data. With `copy`, the data owns fresh buffers (the builder
+   * may be refilled); without, it views the builder's buffers and is valid only until `reset`.
+   */
+  finish(length: number, copy: boolean): Data {
+    const nullBitmap = this.nullCount === 0 ? undefined : take(this.validity, (length + 7) >> 3, copy);
+    return this.finishValues(length, copy, this.nullCount, nullBitmap);
+  }
+
+  /** Empties the builder for the next batch, keeping its buffers. */
+  reset(): void {
+    this.validity.fill(0);
+    this.nullCount = 0;
+    this.resetValues();
+  }
+
+  protected abstract setValue(index: number, value: unknown): void;
+  /** Null slots hold zeros so that bytes never depend on what a reused buffer held before. */
+  protected abstract setNull(index: number): void;
+  protected abstract finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data;
+  protected resetValues(): void {}
+
+  protected fail(expected: string, value: unknown): never {
+    throw new TypeError(`column ${this.spec.name} (${this.spec.type}) expects ${expected}, got ${typeof value} ${String(value)}`);
+  }
+}
+
+function take<T extends { subarray(a: number, b: number): T; slice(a: number, b: number): T }>(buffer: T, length: number, copy: boolean): T {
+  return copy ? buffer.slice(0, length) : buffer.subarray(0, length);
+}
+
+class Int32Builder extends ColumnBuilder {
+  private readonly values = new Int32Array(this.capacity);
+  protected setValue(index: number, value: unknown): void {
+    if (typeof value !== 'number' || (value | 0) !== value) this.fail('a 32-bit integer', value);
+    this.values[index] = value;
+  }
+  protected setNull(index: number): void { this.values[index] = 0; }
+  protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
+    return makeData({ type: new Int32(), length, nullCount, nullBitmap, data: take(this.values, length, copy) });
+  }
+}
+
+class Int64Builder extends ColumnBuilder {
+  private readonly values = new BigInt64Array(this.capacity);
+  // Two little-endian 32-bit words per value over the same memory (Arrow IPC is little-endian, and
+  // so is every platform Node runs on), so exact integer numbers need no BigInt.
+  private readonly words = new Uint32Array(this.values.buffer);
+  protected setValue(index: number, value: unknown): void {
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) this.fail('an exact integer (|n| ≤ 2^53 − 1) or a bigint', value);
+      const high = Math.floor(value / TWO_POW_32);
+      this.words[2 * index] = value - high * TWO_POW_32;
+      this.words[2 * index + 1] = high >>> 0;
+    } else if (typeof value === 'bigint') {
+      if (value < INT64_MIN || value > INT64_MAX) this.fail('a 64-bit integer', value);
+      this.values[index] = value;
+    } else {
+      this.fail('an integer', value);
+    }
+  }
+  protected setNull(index: number): void { this.values[index] = 0n; }
+  protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
+    return makeData({ type: new Int64(), length, nullCount, nullBitmap, data: take(this.values, length, copy) });
+  }
+}
+
+class Float64Builder extends ColumnBuilder {
+  private readonly values = new Float64Array(this.capacity);
+  protected setValue(index: number, value: unknown): void {
+    if (typeof value !== 'number') this.fail('a number', value);
+    this.values[index] = value;
+  }
+  protected setNull(index: number): void { this.values[index] = 0; }
+  protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
+    return makeData({ type: new Float64(), length, nullCount, nullBitmap, data: take(this.values, length, copy) });
+  }
+}
+
+class BoolBuilder extends ColumnBuilder {
+  private readonly bits = new Uint8Array((this.capacity + 7) >> 3);
+  protected setValue(index: number, value: unknown): void {
+    if (typeof value !== 'boolean') this.fail('a boolean', value);
+    if (value) this.bits[index >> 3] |= 1 << (index & 7);
+  }
+  protected setNull(): void {}
+  protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
+    return makeData({ type: new Bool(), length, nullCount, nullBitmap, data: take(this.bits, (length + 7) >> 3, copy) });
+  }
+  protected override resetValues(): void { this.bits.fill(0); }
+}
+
+class Utf8Builder extends ColumnBuilder {
+  private readonly offsets = new Int32Array(this.capacity + 1);
+  // A Node Buffer: `write` encodes UTF-8 in place without an intermediate array. Grows by doubling.
+  private bytes = Buffer.alloc(Math.max(64, this.capacity * 16));
+  private end = 0;
+  // Columns such as mode, rollup and status repeat one value row after row; repeating the bytes
+  // just written is much cheaper than encoding the string again.
+  private last: string | undefined;
+  private lastBytes = 0;
+
+  protected setValue(index: number, value: unknown): void {
+    if (typeof value !== 'string') this.fail('a string', value);
+    // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so this bound makes the writes complete.
+    const worst = this.end + value.length * 3;
+    if (worst > this.bytes.length) this.grow(worst);
+    const bytes = this.bytes;
+    const start = this.end;
+    let n: number;
+    if (value === this.last) {
+      n = this.lastBytes;
+      // Nulls add no bytes, so the last string written sits right before `start`.
+      if (n <= 32) for (let k = 0; k < n; k++) bytes[start + k] = bytes[start - n + k];
+      else bytes.copyWithin(start, start - n, start);
+    } else {
+      n = value.length <= 32 ? writeShortAscii(bytes, start, value) : -1;
+      if (n < 0) n = bytes.write(value, start, 'utf8');
+      this.last = value;
+      this.lastBytes = n;
+    }
+    this.end = start + n;
+    if (this.end > 0x7fffffff) throw new RangeError(`column ${this.spec.name}: more than 2 GiB of text in one batch; lower batchRows`);
+    this.offsets[index + 1] = this.end;
+  }
+  protected setNull(index: number): void { this.offsets[index + 1] = this.end; }
+  protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
+    const valueOffsets = take(this.offsets, length + 1, copy);
+    const data = copy ? new Uint8Array(this.bytes.subarray(0, this.end)) : this.bytes.subarray(0, this.end);
+    return makeData({ type: new Utf8(), length, nullCount, nullBitmap, valueOffsets, data });
+  }
+  protected override resetValues(): void {
+    this.end = 0;
+    this.last = undefined;
+  }
+  private grow(atLeast: number): void {
+    const next = Buffer.alloc(Math.max(atLeast, this.bytes.length * 2));
+    this.bytes.copy(next, 0, 0, this.end);
+    this.bytes = next;
+  }
+}
+
+/** Copies an ASCII string byte for byte (a native call costs more for short strings); -1 if it is not ASCII. */
+function writeShortAscii(bytes: Uint8Array, start: number, value: string): number {
+  for (let k = 0; k < value.length; k++) {
+    const code = value.charCodeAt(k);
+    if (code > 0x7f) return -1;
+    bytes[start + k] = code;
+  }
+  return value.length;
+}
+
+export function columnBuilder(spec: ColumnSpec, capacity: number): ColumnBuilder {
+  switch (spec.type) {
+    case 'int32': return new Int32Builder(spec, capacity);
+    case 'int64': return new Int64Builder(spec, capacity);
+    case 'float64': return new Float64Builder(spec, capacity);
+    case 'bool': return new BoolBuilder(spec, capacity);
+    case 'utf8': return new Utf8Builder(spec, capacity);
+  }
+}

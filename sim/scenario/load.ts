@@ -1,0 +1,136 @@
+// Loading a scenario: read the file (YAML or JSON), resolve `extends` (deep merge, ancestors
+// first), apply `--set` overrides, then validate once and fill defaults. Loading only reads:
+// it never writes, so a bad scenario leaves no trace but its error.
+import path from 'node:path';
+import { ScenarioError, type PathSegment, type ScenarioIssue } from './errors.ts';
+import { canonicalJson, deepMerge, type PlainObject } from './data.ts';
+import { applyOverride, parseOverride, type Override } from './overrides.ts';
+import { toScenarioIssues } from './issues.ts';
+import { ScenarioSchema, type Scenario } from './schema.ts';
+import { describeReadError, formatOf, parseSource, readFileBytes, sha256Hex, type ScenarioSource } from './source.ts';
+
+export interface LoadOptions {
+  /** `path=value` overrides, applied in order after `extends`, before validation. */
+  set?: readonly string[];
+}
+
+export interface LoadedFile {
+  path: string;
+  sha256: string;
+}
+
+export interface LoadedScenario {
+  /** Validated, defaults filled, durations in integer µs. */
+  scenario: Scenario;
+  /** The merged plain data after `extends` and `--set`, before defaults: what the hash covers. */
+  resolved: unknown;
+  file: string;
+  /** SHA-256 of the canonical JSON (keys sorted at every depth) of `resolved`. */
+  sha256: string;
+  /** Every file read: the scenario first, then each `extends` ancestor in the order first read. */
+  files: LoadedFile[];
+}
+
+/** Reads, resolves and validates a scenario file. Throws ScenarioError on any bad input. */
+export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
+  let bytes: Buffer;
+  try {
+    bytes = readFileBytes(path.resolve(file));
+  } catch (e) {
+    throw new ScenarioError(file, [{ path: '', file, message: `cannot read the scenario file: ${describeReadError(e)}` }]);
+  }
+  return loadFromText(bytes.toString('utf8'), sha256Hex(bytes), file, opts);
+}
+
+/**
+ * As `loadScenario`, for text already in hand. `file` names it in messages, picks the format by
+ * its extension and anchors relative `extends` paths; it need not exist.
+ */
+export function parseScenarioText(text: string, file: string, opts: LoadOptions = {}): LoadedScenario {
+  return loadFromText(text, sha256Hex(text), file, opts);
+}
+
+/** Validates data already merged (no files, no positions): for callers that build scenarios in code. */
+export function validateScenario(data: unknown, name = '<scenario>'): Scenario {
+  const result = ScenarioSchema.safeParse(data);
+  if (result.success) return result.data;
+  throw new ScenarioError(name, toScenarioIssues(result.error.issues, data, ScenarioSchema, { sources: [], overrides: [] }));
+}
+
+function loadFromText(text: string, sha256: string, file: string, opts: LoadOptions): LoadedScenario {
+  const sources: ScenarioSource[] = [];
+  const files = new Map<string, LoadedFile>(); // by absolute path: a diamond of extends reads a file once
+  collectSources(parseSource(text, file, sha256), path.resolve(file), [], sources, files);
+
+  let resolved = {} as PlainObject;
+  for (const source of sources) resolved = deepMerge(resolved, source.data) as PlainObject;
+
+  const overrides: Override[] = (opts.set ?? []).map((arg) => parseOverride(arg, file));
+  for (const override of overrides) applyOverride(resolved, override, file);
+
+  const result = ScenarioSchema.safeParse(resolved);
+  if (!result.success) throw new ScenarioError(file, toScenarioIssues(result.error.issues, resolved, ScenarioSchema, { sources, overrides }));
+
+  return {
+    scenario: result.data,
+    resolved,
+    file,
+    sha256: sha256Hex(canonicalJson(resolved)),
+    files: [...files.values()],
+  };
+}
+
+/**
+ * Depth-first over `extends`: each ancestor's sources land before the file that extends it, so
+ * folding `sources` with deepMerge in order gives "later overrides earlier". `chain` holds the
+ * absolute paths of the files currently being resolved, to catch cycles.
+ */
+function collectSources(source: ScenarioSource, absPath: string, chain: readonly string[], sources: ScenarioSource[], files: Map<string, LoadedFile>): void {
+  if (!files.has(absPath)) files.set(absPath, { path: source.file, sha256: source.sha256 });
+  const refs = extendsRefs(source);
+  const { extends: _removed, ...data } = source.data;
+  const here = [...chain, absPath];
+
+  for (const { ref, at } of refs) {
+    const issue = (message: string): ScenarioError =>
+      new ScenarioError(source.file, [{ path: formatRefPath(at), file: source.file, message, ...source.locate(at) } satisfies ScenarioIssue]);
+    const parentFile = path.isAbsolute(ref) ? ref : path.normalize(path.join(path.dirname(source.file), ref));
+    const parentAbs = path.resolve(path.dirname(absPath), ref);
+    if (here.includes(parentAbs)) {
+      const cycle = [...here.slice(here.indexOf(parentAbs)), parentAbs].map((p) => displayFor(p, absPath, source.file));
+      throw issue(`extends forms a cycle: ${cycle.join(' → ')}`);
+    }
+    if (formatOf(ref) === undefined) throw issue(`expected a .yaml, .yml or .json file to extend, found ${JSON.stringify(ref)}`);
+    let bytes: Buffer;
+    try {
+      bytes = readFileBytes(parentAbs);
+    } catch (e) {
+      throw issue(`cannot read extended file ${JSON.stringify(ref)} (${parentFile}): ${describeReadError(e)}`);
+    }
+    collectSources(parseSource(bytes.toString('utf8'), parentFile, sha256Hex(bytes)), parentAbs, here, sources, files);
+  }
+  sources.push({ ...source, data });
+}
+
+/** `extends: a.yaml` or `extends: [a.yaml, b.yaml]`, with the path of each entry for messages. */
+function extendsRefs(source: ScenarioSource): { ref: string; at: PathSegment[] }[] {
+  const value = source.data.extends;
+  if (value === undefined) return [];
+  const bad = (at: PathSegment[], found: unknown): never => {
+    const message = `expected a file name or a list of file names to extend, found ${JSON.stringify(found)}`;
+    throw new ScenarioError(source.file, [{ path: formatRefPath(at), file: source.file, message, ...source.locate(at) }]);
+  };
+  if (typeof value === 'string') return value.trim() === '' ? bad(['extends'], value) : [{ ref: value, at: ['extends'] }];
+  if (!Array.isArray(value)) return bad(['extends'], value);
+  return value.map((ref, i) => (typeof ref === 'string' && ref.trim() !== '' ? { ref, at: ['extends', i] } : bad(['extends', i], ref)));
+}
+
+function formatRefPath(at: PathSegment[]): string {
+  return at.length === 1 ? 'extends' : `extends[${at[1]}]`;
+}
+
+/** Cycle members shown relative to the including file's displayed directory, like the files themselves. */
+function displayFor(absTarget: string, absIncluding: string, displayIncluding: string): string {
+  const relative = path.relative(path.dirname(absIncluding), absTarget);
+  return path.normalize(path.join(path.dirname(displayIncluding), relative));
+}

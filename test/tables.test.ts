@@ -1,0 +1,269 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataType, tableFromIPC, type Table } from 'apache-arrow';
+import { METADATA_KEYS, TABLES, TABLE_NAMES, tableSchema, type ColumnSpec, type Row, type TableName, type TableSpec } from '../sim/metrics/tables.ts';
+import { renderTablesDoc } from '../sim/metrics/docs.ts';
+import { APACHE_ARROW_VERSION, openArrowFile, openArrowTable } from '../sim/output/arrow.ts';
+import { provenanceMetadata } from '../sim/output/provenance.ts';
+import { readArrowDtypes, readArrowRows } from './util/polars.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIG = 2 ** 40; // > 2^31: int64 times must survive beyond 32 bits
+const METADATA = { 'seqsim.version': '0.1.0', 'seqsim.scenario_sha256': 'ab'.repeat(32), 'seqsim.modes': '["centralized","shared"]' };
+
+// Five rows per table (batchRows 2 → three batches), nulls in every nullable column, big times.
+const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
+  runs: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, scenario: 'default', scenario_sha256: 'ab'.repeat(32), mode: i % 2 ? 'shared' : 'centralized',
+    seed: 2 ** 33 + i, point: i >> 1, params_json: `{"n":${i},"name":"ü→✓"}`, events: BIG * 3 + i,
+    end_time_us: BIG + i, status: i === 3 ? 'failed' : 'ok', error: i === 3 ? 'invariant broken: reserves > 0' : null,
+  })),
+  metrics: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, mode: 'shared', metric: 'latency.inclusion_ms.p50', rollup: i % 2 ? 'rollup-a' : null,
+    subject: i === 2 ? 'pool/eth-usdc' : undefined, value: i === 4 ? -0.125 : 1e12 + i / 3, unit: 'ms',
+  })),
+  txs: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: 1, mode: 'centralized', tx_id: BIG + i, rollup: 'rollup-b', sender: 'noise',
+    submit_us: BIG * 100 + i, arrive_us: i === 0 ? null : BIG * 100 + i + 250,
+    include_us: i < 3 ? BIG * 100 + 2_000_000 : null, block: i < 3 ? 2 ** 35 : null,
+    position: i < 3 ? i : null, status: i < 3 ? 'included' : 'pending',
+  })),
+};
+
+/** What apache-arrow should read back: every column present, nulls as null, int64 as bigint. */
+function expectedArrowRows(spec: TableSpec, rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  return rows.map((row) => Object.fromEntries(spec.columns.map((c) => {
+    const v = row[c.name] ?? null;
+    return [c.name, v !== null && c.type === 'int64' ? BigInt(v as number) : v];
+  })));
+}
+
+/** What polars should read back: every column present, nulls as null, int64 as number. */
+function expectedPolarsRows(spec: TableSpec, rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  return rows.map((row) => Object.fromEntries(spec.columns.map((c) => [c.name, row[c.name] ?? null])));
+}
+
+function arrowRows(table: Table): Record<string, unknown>[] {
+  return table.toArray().map((r) => ({ ...r.toJSON() }));
+}
+
+const POLARS_DTYPE: Record<ColumnSpec['type'], string> = { utf8: 'String', int32: 'Int32', int64: 'Int64', float64: 'Float64', bool: 'Bool' };
+
+let dir: string;
+beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqsim-tables-')); });
+afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+function writeFile(spec: TableSpec, rows: Record<string, unknown>[], file: string, batchRows = 2, metadata: Record<string, string> = METADATA): string {
+  const target = path.join(dir, file);
+  const sink = openArrowFile(spec, target, { batchRows, metadata });
+  for (const row of rows) sink.append(row);
+  sink.close();
+  return target;
+}
+
+describe('table specs', () => {
+  it('have unique column names and a description for every table and column', () => {
+    for (const name of TABLE_NAMES) {
+      const spec: TableSpec = TABLES[name];
+      expect(spec.name).toBe(name);
+      expect(spec.description.length).toBeGreaterThan(10);
+      const names = spec.columns.map((c) => c.name);
+      expect(new Set(names).size).toBe(names.length);
+      for (const c of spec.columns) expect(c.description.length, `${name}.${c.name}`).toBeGreaterThan(5);
+    }
+  });
+
+  it('build an explicit schema: names, types, nullability, field units and sorted metadata', () => {
+    const schema = tableSchema(TABLES.txs, { 'z.last': '1', 'a.first': '2' });
+    expect(schema.fields.map((f) => f.name)).toEqual(TABLES.txs.columns.map((c) => c.name));
+    const arrive = schema.fields.find((f) => f.name === 'arrive_us')!;
+    expect(DataType.isInt(arrive.type) && arrive.type.bitWidth === 64).toBe(true);
+    expect(arrive.nullable).toBe(true);
+    expect(arrive.metadata.get('unit')).toBe('µs');
+    expect(schema.fields.find((f) => f.name === 'status')!.nullable).toBe(false);
+    expect([...schema.metadata.keys()]).toEqual(['a.first', 'seqsim.table', 'z.last']);
+    expect(schema.metadata.get('seqsim.table')).toBe('txs');
+  });
+});
+
+describe('streaming Arrow file writer', () => {
+  for (const name of TABLE_NAMES) {
+    it(`writes ${name} in several batches that apache-arrow and polars read back identically`, () => {
+      const spec: TableSpec = TABLES[name];
+      const rows = SAMPLE_ROWS[name];
+      const file = writeFile(spec, rows, `${name}.arrow`);
+
+      const table = tableFromIPC(fs.readFileSync(file));
+      expect(table.batches.length).toBe(3);
+      expect(table.numRows).toBe(rows.length);
+      expect(table.schema.fields.map((f) => [f.name, f.nullable])).toEqual(spec.columns.map((c) => [c.name, c.nullable]));
+      expect(arrowRows(table)).toEqual(expectedArrowRows(spec, rows));
+      expect(table.schema.metadata.get('seqsim.table')).toBe(name);
+      for (const [key, value] of Object.entries(METADATA)) expect(table.schema.metadata.get(key)).toBe(value);
+
+      expect(readArrowDtypes(file)).toEqual(spec.columns.map((c) => [c.name, POLARS_DTYPE[c.type]]));
+      expect(readArrowRows(file)).toEqual(expectedPolarsRows(spec, rows));
+    });
+  }
+
+  it('handles every column type, including bool and nulls in each, across batch boundaries', () => {
+    const spec: TableSpec = {
+      name: 'every_type',
+      description: 'test table',
+      columns: (['utf8', 'int32', 'int64', 'float64', 'bool'] as const).flatMap((type) => [
+        { name: `${type}_req`, type, nullable: false, unit: '', description: 'required' },
+        { name: `${type}_opt`, type, nullable: true, unit: '', description: 'optional' },
+      ]),
+    };
+    const rows = Array.from({ length: 11 }, (_, i) => ({
+      utf8_req: i < 5 ? 'x'.repeat(i) + 'é' : i < 8 ? 'ü→✓' : 'y'.repeat(40), utf8_opt: i % 3 ? `s${i}` : null,
+      int32_req: -(2 ** 31) + i, int32_opt: i % 2 ? 2 ** 31 - 1 - i : null,
+      int64_req: -(2 ** 53 - 1) + i, int64_opt: i % 4 ? 2 ** 53 - 1 - i : null,
+      float64_req: i / 7, float64_opt: i % 5 ? -i * 1e-300 : null,
+      bool_req: i % 3 === 0, bool_opt: i % 2 ? i % 4 === 1 : null,
+    }));
+    const file = writeFile(spec, rows, 'every.arrow', 4);
+    expect(tableFromIPC(fs.readFileSync(file)).batches.length).toBe(3);
+    expect(arrowRows(tableFromIPC(fs.readFileSync(file)))).toEqual(expectedArrowRows(spec, rows));
+    expect(readArrowRows(file)).toEqual(expectedPolarsRows(spec, rows));
+  });
+
+  it('accepts bigints for int64 beyond 2^53', () => {
+    const spec: TableSpec = { name: 't', description: 'test', columns: [{ name: 'v', type: 'int64', nullable: false, unit: '', description: 'value' }] };
+    const values = [2n ** 63n - 1n, -(2n ** 63n), 123n];
+    const file = writeFile(spec, values.map((v) => ({ v })), 'big.arrow');
+    expect(arrowRows(tableFromIPC(fs.readFileSync(file))).map((r) => r.v)).toEqual(values);
+  });
+
+  it('writes byte-identical files for identical input, whatever the metadata key order', () => {
+    const rows = SAMPLE_ROWS.txs;
+    const reversed = Object.fromEntries(Object.entries(METADATA).reverse());
+    const a = fs.readFileSync(writeFile(TABLES.txs, rows, 'a.arrow'));
+    const b = fs.readFileSync(writeFile(TABLES.txs, rows, 'b.arrow', 2, reversed));
+    expect(a.length).toBeGreaterThan(0);
+    expect(a.equals(b)).toBe(true);
+    // …and the bytes do depend on the data.
+    const c = fs.readFileSync(writeFile(TABLES.txs, [...rows.slice(0, 4), { ...rows[4], sender: 'other' }], 'c.arrow'));
+    expect(a.equals(c)).toBe(false);
+  });
+
+  it('streams batches to a temporary file and renames it into place on close', () => {
+    const target = path.join(dir, 'txs.arrow');
+    const sink = openArrowFile(TABLES.txs, target, { batchRows: 2, metadata: METADATA });
+    const temp = sink.tempPath;
+    expect(path.dirname(temp)).toBe(dir);
+    const sizes: number[] = [];
+    for (const row of SAMPLE_ROWS.txs) {
+      sink.append(row);
+      sizes.push(fs.statSync(temp).size);
+    }
+    // A full batch reaches the disk as soon as it is made; the partial one waits for close.
+    expect(sizes[1]).toBeGreaterThan(sizes[0]);
+    expect(sizes[3]).toBeGreaterThan(sizes[2]);
+    expect(sizes[4]).toBe(sizes[3]);
+    expect(fs.existsSync(target)).toBe(false);
+    sink.close();
+    expect(fs.existsSync(temp)).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['txs.arrow']);
+    expect(tableFromIPC(fs.readFileSync(target)).numRows).toBe(5);
+    sink.abort(); // after close: a no-op that must not delete the finished file
+    expect(fs.existsSync(target)).toBe(true);
+  });
+
+  it('abort leaves no file behind', () => {
+    const sink = openArrowFile(TABLES.txs, path.join(dir, 'txs.arrow'), { batchRows: 2 });
+    for (const row of SAMPLE_ROWS.txs) sink.append(row);
+    sink.abort();
+    sink.abort();
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(() => sink.append(SAMPLE_ROWS.txs[0])).toThrow(/after aborted/);
+  });
+
+  it('writes a readable file with the full schema for a table with zero rows', () => {
+    const file = writeFile(TABLES.runs, [], 'runs.arrow');
+    const table = tableFromIPC(fs.readFileSync(file));
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(TABLES.runs.columns.map((c) => c.name));
+    expect(table.schema.metadata.get('seqsim.version')).toBe('0.1.0');
+    expect(readArrowDtypes(file)).toEqual(TABLES.runs.columns.map((c) => [c.name, POLARS_DTYPE[c.type]]));
+    expect(readArrowRows(file)).toEqual([]);
+  });
+
+  it('does not create a missing output directory', () => {
+    const missing = path.join(dir, 'not-there');
+    expect(() => openArrowFile(TABLES.runs, path.join(missing, 'runs.arrow'))).toThrow(/ENOENT/);
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('rejects unknown columns, nulls in required columns and values of the wrong type', () => {
+    const sink = openArrowFile(TABLES.metrics, path.join(dir, 'metrics.arrow'));
+    // @ts-expect-error: rows are typed from the spec, so a misspelt column is a compile error too
+    expect(() => sink.append({ ...SAMPLE_ROWS.metrics[0], vlaue: 1 })).toThrow(/no column "vlaue"/);
+    sink.abort();
+
+    const nullRequired = openArrowTable(TABLES.metrics);
+    expect(() => nullRequired.append({ ...SAMPLE_ROWS.metrics[0], metric: null } as never)).toThrow(/row 0: column metric is not nullable/);
+    // The failed row left its columns out of step: the sink refuses further rows rather than misalign them.
+    expect(() => nullRequired.append(SAMPLE_ROWS.metrics[1] as never)).toThrow(/unusable/);
+
+    const tooBig = openArrowTable(TABLES.txs);
+    expect(() => tooBig.append({ ...SAMPLE_ROWS.txs[0], submit_us: 2 ** 53 } as never)).toThrow(/exact integer/);
+    const fractional = openArrowTable(TABLES.txs);
+    expect(() => fractional.append({ ...SAMPLE_ROWS.txs[0], position: 1.5 } as never)).toThrow(/32-bit integer/);
+    const text = openArrowTable(TABLES.runs);
+    expect(() => text.append({ ...SAMPLE_ROWS.runs[0], events: '12' } as never)).toThrow(/expects an integer/);
+  });
+});
+
+describe('in-memory table writer', () => {
+  it('produces the same schema and rows as the file writer', () => {
+    const sink = openArrowTable(TABLES.txs, { batchRows: 2, metadata: METADATA });
+    for (const row of SAMPLE_ROWS.txs) sink.append(row);
+    const table = sink.table();
+    const fromFile = tableFromIPC(fs.readFileSync(writeFile(TABLES.txs, SAMPLE_ROWS.txs, 'txs.arrow')));
+    expect(table.batches.length).toBe(3);
+    expect(arrowRows(table)).toEqual(arrowRows(fromFile));
+    expect(table.schema.fields.map(String)).toEqual(fromFile.schema.fields.map(String));
+    expect([...table.schema.metadata]).toEqual([...fromFile.schema.metadata]);
+  });
+
+  it('gives an empty table with the schema when no rows were appended', () => {
+    const table = openArrowTable(TABLES.metrics).table();
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(TABLES.metrics.columns.map((c) => c.name));
+  });
+});
+
+describe('provenance metadata', () => {
+  it('fills every documented key but the table name, with no wall clock', () => {
+    const metadata = provenanceMetadata({
+      seqsimVersion: '0.1.0', scenarioSha256: 'cd'.repeat(32),
+      files: { 'scenarios/z.yaml': '1', 'scenarios/a.yaml': '2' }, seeds: [1, 2n ** 60n], modes: ['centralized', 'shared'],
+    });
+    expect(Object.keys(metadata).sort()).toEqual(METADATA_KEYS.map((m) => m.key).filter((k) => k !== 'seqsim.table').sort());
+    expect(metadata['seqsim.arrow_version']).toBe(APACHE_ARROW_VERSION);
+    expect(APACHE_ARROW_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(metadata['seqsim.files']).toBe('{"scenarios/a.yaml":"2","scenarios/z.yaml":"1"}');
+    expect(metadata['seqsim.seeds']).toBe('[1,1152921504606846976]');
+    expect(JSON.parse(metadata['seqsim.modes'])).toEqual(['centralized', 'shared']);
+  });
+});
+
+describe('docs', () => {
+  it('documents every table and column', () => {
+    const doc = renderTablesDoc();
+    for (const name of TABLE_NAMES) {
+      expect(doc).toContain(`## \`${name}\``);
+      for (const c of TABLES[name].columns as readonly ColumnSpec[]) expect(doc).toContain(`| \`${c.name}\` | ${c.type} |`);
+    }
+    expect(doc).toContain('<area>.<quantity>[.<statistic>]');
+  });
+
+  it('docs/tables.md is up to date', () => {
+    const committed = fs.readFileSync(path.join(ROOT, 'docs', 'tables.md'), 'utf8');
+    expect(committed === renderTablesDoc(), 'docs/tables.md is stale: run npm run docs').toBe(true);
+  });
+});

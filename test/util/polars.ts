@@ -1,0 +1,20 @@
+// Reads an Arrow IPC file with nodejs-polars: a second, independent Arrow implementation (Rust),
+// so a test that passes here proves our files are standard, not just readable by apache-arrow JS.
+import fs from 'node:fs';
+import pl from 'nodejs-polars';
+
+/** The file as a polars DataFrame (read from a Buffer: the path overload is unreliable in nodejs-polars). */
+export function readArrowFrame(path: string): pl.DataFrame {
+  return pl.readIPC(fs.readFileSync(path));
+}
+
+/** The file's rows as plain objects keyed by column name (int64 arrives as number, null as null). */
+export function readArrowRows(path: string): Record<string, unknown>[] {
+  return readArrowFrame(path).toRecords() as Record<string, unknown>[];
+}
+
+/** Column names and polars dtypes, in file order, e.g. [['run_id', 'Int32'], …]. */
+export function readArrowDtypes(path: string): [string, string][] {
+  const df = readArrowFrame(path);
+  return df.columns.map((name) => [name, df.getColumn(name).dtype.variant]);
+}
