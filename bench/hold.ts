@@ -5,7 +5,7 @@
 import { Simulation } from '../sim/engine/simulation.ts';
 import { BareHeap } from './bareHeap.ts';
 import { RngStreams } from '../sim/engine/rng.ts';
-import { elapsedSeconds, startTimer } from './timer.ts';
+import { elapsed, startTimer, type Elapsed } from './timer.ts';
 
 export const HOLD_PENDING = 100_000;
 const INC_COUNT = 1 << 20;
@@ -27,7 +27,7 @@ export function holdIncrements(seed = 1): Float64Array {
 
 export interface HoldTiming {
   ops: number;
-  seconds: number;
+  time: Elapsed;
   /** Earliest pending time at the end: equal for both contenders iff they did the same work. */
   nextTime: number;
 }
@@ -49,9 +49,9 @@ export function holdEngine(incs: Float64Array, targetOps: number): HoldTiming {
   const horizon = Math.round((targetOps * MEAN_INC_US) / HOLD_PENDING);
   const t0 = startTimer();
   sim.runUntil(horizon);
-  const seconds = elapsedSeconds(t0);
+  const time = elapsed(t0);
   if (sim.queue.size !== HOLD_PENDING) throw new Error(`hold model lost events: ${sim.queue.size} pending`);
-  return { ops: sim.eventsProcessed, seconds, nextTime: sim.queue.peekTime() };
+  return { ops: sim.eventsProcessed, time, nextTime: sim.queue.peekTime() };
 }
 
 /** The same operations on the bare Float64Array heap: exactly `ops` pop + push pairs. */
@@ -61,6 +61,6 @@ export function holdBare(incs: Float64Array, ops: number): HoldTiming {
   for (; k < HOLD_PENDING; k++) heap.push(incs[k]);
   const t0 = startTimer();
   for (let j = 0; j < ops; j++) heap.push(heap.pop() + incs[k++ & INC_MASK]);
-  const seconds = elapsedSeconds(t0);
-  return { ops, seconds, nextTime: heap.peek() };
+  const time = elapsed(t0);
+  return { ops, time, nextTime: heap.peek() };
 }

@@ -1,63 +1,68 @@
-// Full-world benchmark: runs scenarios/default.yaml through the library API and reports simulated
-// transactions and engine events per wall-clock second. The library is imported dynamically so the
-// rest of the benchmark still runs while sim/index.ts is missing or broken; then this reports why
-// it skipped instead of failing.
+// Full-world benchmark: runs scenarios/default.yaml through the library API (runScenario from
+// sim/index.ts) and reports simulated transactions and engine events per CPU second (see
+// timer.ts). The library is imported dynamically so the rest of the benchmark still runs while
+// sim/index.ts is missing or broken; then this reports why it skipped instead of failing.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { elapsedSeconds, startTimer } from './timer.ts';
+import { elapsed, median, startTimer } from './timer.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
 
 export type WorldBench =
-  | { status: 'ok'; seconds: number; runs: number; events: number; txs: number | null; eventsPerS: number; txsPerS: number | null }
+  | {
+      status: 'ok';
+      /** Median CPU seconds per runScenario call (all seeds × modes of the scenario). */
+      seconds: number;
+      wallSeconds: number;
+      reps: number;
+      runs: number;
+      events: number;
+      txs: number;
+      eventsPerS: number;
+      txsPerS: number;
+    }
   | { status: 'skipped'; reason: string };
 
-export async function benchWorld(scenarioPath = DEFAULT_SCENARIO): Promise<WorldBench> {
+export async function benchWorld(scenarioPath = DEFAULT_SCENARIO, reps = 3): Promise<WorldBench> {
   if (!existsSync(scenarioPath)) return { status: 'skipped', reason: `${scenarioPath} not found` };
-  let lib: Record<string, unknown>;
+  let lib: typeof import('../sim/index.ts');
   try {
-    // A computed specifier: the type checker must not require the module to exist yet.
-    lib = (await import(new URL('../sim/index.ts', import.meta.url).href)) as Record<string, unknown>;
+    lib = await import('../sim/index.ts');
   } catch (e) {
     return { status: 'skipped', reason: `importing sim/index.ts failed: ${firstLine(e)}` };
   }
-  const runScenario = lib.runScenario;
-  if (typeof runScenario !== 'function') return { status: 'skipped', reason: 'sim/index.ts exports no runScenario()' };
-
-  // Accept either runScenario(path) or runScenario(loadScenario(path)), whichever the library
-  // settles on; loading is outside the timed region.
-  const input = typeof lib.loadScenario === 'function' ? (lib.loadScenario as (p: string) => unknown)(scenarioPath) : scenarioPath;
-  const t0 = startTimer();
-  let result: unknown;
   try {
-    result = await (runScenario as (s: unknown) => unknown)(input);
+    const loaded = lib.loadScenario(scenarioPath); // parsing is not what this measures
+    // One warm-up run (JIT, module initialisation), then the median of `reps` timed runs.
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    let result: Awaited<ReturnType<typeof lib.runScenario>> | undefined;
+    for (let i = 0; i <= Math.max(1, reps); i++) {
+      const t0 = startTimer();
+      result = await lib.runScenario(loaded);
+      const t = elapsed(t0);
+      if (i === 0) continue;
+      cpu.push(t.cpu);
+      wall.push(t.wall);
+    }
+    // The world is deterministic, so every repetition has the same counts.
+    const events = result!.runs.reduce((n, r) => n + r.events, 0);
+    const txs = result!.tables.txs.numRows;
+    const seconds = median(cpu);
+    return {
+      status: 'ok',
+      seconds,
+      wallSeconds: median(wall),
+      reps: cpu.length,
+      runs: result!.runs.length,
+      events,
+      txs,
+      eventsPerS: events / seconds,
+      txsPerS: txs / seconds,
+    };
   } catch (e) {
     return { status: 'skipped', reason: `runScenario failed: ${firstLine(e)}` };
   }
-  const seconds = elapsedSeconds(t0);
-  const runs = runList(result);
-  if (runs === undefined) return { status: 'skipped', reason: 'runScenario returned no runs[] with event counts' };
-  const events = runs.reduce((n, r) => n + (typeof r.events === 'number' ? r.events : 0), 0);
-  const txs = txCount(result);
-  return { status: 'ok', seconds, runs: runs.length, events, txs, eventsPerS: events / seconds, txsPerS: txs === null ? null : txs / seconds };
-}
-
-function runList(result: unknown): { events?: unknown }[] | undefined {
-  const runs = (result as { runs?: unknown } | null)?.runs;
-  return Array.isArray(runs) ? (runs as { events?: unknown }[]) : undefined;
-}
-
-/** Simulated transactions: the txs table's row count, wherever the result exposes it. */
-function txCount(result: unknown): number | null {
-  const r = result as Record<string, any>;
-  const candidates = [r?.tables?.txs?.numRows, r?.tables?.txs?.length, r?.txs?.numRows, r?.txs?.length, r?.counts?.txs];
-  if (Array.isArray(r?.files)) for (const f of r.files) if (/txs/.test(String(f?.path ?? f?.table ?? ''))) candidates.push(f.rows);
-  if (Array.isArray(r?.runs)) {
-    const perRun = r.runs.map((x: any) => x?.txs);
-    if (perRun.length > 0 && perRun.every((x: unknown) => typeof x === 'number')) candidates.push(perRun.reduce((a: number, b: number) => a + b, 0));
-  }
-  const found = candidates.find((c) => typeof c === 'number' && Number.isFinite(c));
-  return found ?? null;
 }
 
 function firstLine(e: unknown): string {

@@ -53,7 +53,7 @@ describe('loading valid scenarios', () => {
     expect(scenario.horizon).toBe(60 * MINUTE); // inherited
     expect(scenario.network).toEqual({ base_latency: 80 * MS, jitter: 20 * MS }); // merged
     expect(scenario.rollups.map((r) => r.id)).toEqual(['x', 'y']); // replaced, not merged by index
-    expect(scenario.rollups[0]).toEqual({
+    expect(scenario.rollups[0]).toMatchObject({
       id: 'x',
       block_time: 1.5 * SECOND,
       block_time_dist: 'exponential',

@@ -26,6 +26,7 @@ export interface RunSinks {
   runs: RowSink;
   metrics: RowSink;
   txs: RowSink;
+  trades: RowSink;
 }
 
 export interface ExecuteOptions {
@@ -56,7 +57,7 @@ export function executeRuns(loaded: LoadedScenario, sinks: RunSinks, options: Ex
 
 function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void): RunSummary {
   const { scenario } = loaded;
-  const world = buildWorld(scenario, plan, sinks.txs);
+  const world = buildWorld(scenario, plan, sinks);
   let status: RunSummary['status'] = 'ok';
   let error: string | null = null;
   try {

@@ -4,7 +4,7 @@
 import { mean, quantileSorted } from 'd3-array';
 import type { Tx } from '../model/tx.ts';
 import type { Rollup, RollupObserver, RollupParams } from '../model/rollup.ts';
-import type { TxSink } from '../model/agents/users.ts';
+import type { TxSink } from '../model/agents/submitter.ts';
 import { MS, SECOND, type Micros } from '../engine/time.ts';
 
 /** Where rows go: a streaming Arrow file, an in-memory table, or a test array. */
@@ -49,6 +49,7 @@ export class RunRecorder implements RollupObserver, TxSink {
     if (tx.submitUs >= this.warmupUs) this.stats[tx.rollup].submitted++;
   }
 
+  /** Called for every transaction a block executed, successful or reverted. */
   included(tx: Tx): void {
     this.live.delete(tx.id);
     this.writeTx(tx);
@@ -100,6 +101,7 @@ export class RunRecorder implements RollupObserver, TxSink {
       block: tx.block ?? null,
       position: tx.position ?? null,
       status: tx.status,
+      reason: tx.reason ?? null,
     });
   }
 }

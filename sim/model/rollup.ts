@@ -3,6 +3,7 @@
 import type { Tx } from './tx.ts';
 import type { Micros } from '../engine/time.ts';
 import { invariant } from '../engine/assert.ts';
+import type { MarketPool } from './market/marketPool.ts';
 
 export interface RollupParams {
   readonly id: string;
@@ -22,8 +23,16 @@ export interface RollupObserver {
 export class Rollup {
   /** Number the next block will get. */
   nextBlock = 0;
+  /** The rollup's markets, by pool id (insertion order = scenario order). */
+  readonly pools = new Map<string, MarketPool>();
+  /** Agents that react to new state (arbitrageurs) subscribe here; called after each block. */
+  private readonly blockListeners: ((rollup: Rollup, nowUs: Micros) => void)[] = [];
 
   constructor(readonly params: RollupParams, private readonly observer: RollupObserver) {}
+
+  onBlock(listener: (rollup: Rollup, nowUs: Micros) => void): void {
+    this.blockListeners.push(listener);
+  }
 
   get id(): string {
     return this.params.id;
@@ -40,9 +49,12 @@ export class Rollup {
       tx.includeUs = nowUs;
       tx.block = number;
       tx.position = i;
-      tx.status = 'included';
+      const failure = tx.action ? tx.action.execute(tx, nowUs) : null;
+      tx.status = failure === null ? 'included' : 'reverted';
+      if (failure !== null) tx.reason = failure;
       this.observer.included(tx);
     }
     this.observer.block(this, number, txs.length, nowUs);
+    for (const listener of this.blockListeners) listener(this, nowUs);
   }
 }

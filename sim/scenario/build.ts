@@ -3,13 +3,22 @@
 import { Simulation, Priority } from '../engine/simulation.ts';
 import { invariant } from '../engine/assert.ts';
 import type { Micros } from '../engine/time.ts';
-import { Link } from '../model/network.ts';
+import { SECOND } from '../engine/time.ts';
+import { Link, type LatencyParams } from '../model/network.ts';
 import { Rollup, type RollupParams } from '../model/rollup.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
 import type { Sequencer } from '../model/sequencer/sequencer.ts';
 import { UserPopulation } from '../model/agents/users.ts';
+import { Submitter } from '../model/agents/submitter.ts';
+import { NoiseTraders } from '../model/agents/noise.ts';
+import { Arbitrageur } from '../model/agents/arbitrageur.ts';
+import { createPool } from '../model/market/amm.ts';
+import { GbmPath, ReplayPath, type PricePath } from '../model/market/price.ts';
+import { ReferenceFeed } from '../model/market/feed.ts';
+import type { MarketPool } from '../model/market/marketPool.ts';
 import { RunRecorder, type MetricRow, type RowSink } from '../metrics/recorder.ts';
-import type { Scenario } from './schema.ts';
+import { MarketRecorder } from '../metrics/markets.ts';
+import type { AssetConfig, Scenario } from './schema.ts';
 
 export type Mode = Scenario['modes'][number];
 
@@ -28,7 +37,12 @@ export interface RunIdentity {
   seed: number;
 }
 
-export function buildWorld(scenario: Scenario, id: RunIdentity, txSink: RowSink): World {
+export interface WorldSinks {
+  txs: RowSink;
+  trades: RowSink;
+}
+
+export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSinks): World {
   const sim = new Simulation(id.seed);
   const rollupParams: RollupParams[] = scenario.rollups.map((r, index) => ({
     id: r.id,
@@ -37,17 +51,43 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, txSink: RowSink)
     blockTimeDist: r.block_time_dist,
     capacity: r.capacity,
   }));
-  const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, txSink);
+  const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, sinks.txs);
   const rollups = rollupParams.map((p) => new Rollup(p, recorder));
   const sequencers = buildSequencers(sim, id.mode, rollups);
-  const latency = { baseUs: scenario.network.base_latency, jitterMeanUs: scenario.network.jitter };
+  const network: LatencyParams = { baseUs: scenario.network.base_latency, jitterMeanUs: scenario.network.jitter };
+  // Every agent has its own link, named by rollup and agent: its delays are its own.
+  const submitter = (rollup: number, label: string, latency: LatencyParams = network) =>
+    new Submitter(sim, new Link(latency, sim.stream(`net/${scenario.rollups[rollup].id}/${label}`)), sequencers[rollup].receive, recorder);
+
+  const feeds = buildFeeds(sim, scenario);
+  const markets: MarketPool[] = [];
+  scenario.rollups.forEach((r, i) => {
+    for (const p of r.pools) {
+      const feed = feeds.get(p.asset)!;
+      const half = p.liquidity_usd / 2;
+      const pool = createPool({ reserveBase: half / feed.price, reserveQuote: half, feeBps: p.fee_bps, feeMode: p.fee_mode });
+      const market: MarketPool = { id: p.id, index: markets.length, rollup: i, feed, pool, initialBase: pool.reserveBase, initialQuote: pool.reserveQuote };
+      markets.push(market);
+      rollups[i].pools.set(p.id, market);
+    }
+  });
+  const marketRecorder = new MarketRecorder(id.runId, id.mode, rollupParams.map((r) => r.id), markets, scenario.warmup, sinks.trades);
 
   scenario.rollups.forEach((r, i) => {
+    // Stream labels name the rollup and the agent, never the mode: common random numbers.
     for (const u of r.users) {
-      // Stream labels name the rollup and population, never the mode: common random numbers.
-      const arrivals = sim.stream(`users/${r.id}/${u.name}/arrivals`);
-      const link = new Link(latency, sim.stream(`net/users/${r.id}/${u.name}`));
-      new UserPopulation(sim, i, u.name, u.rate, arrivals, link, sequencers[i].receive, recorder);
+      new UserPopulation(sim, i, u.name, u.rate, sim.stream(`users/${r.id}/${u.name}/arrivals`), submitter(i, `users/${u.name}`));
+    }
+    for (const t of r.traders) {
+      const params = { name: t.name, ratePerSecond: t.rate, medianSizeUsd: t.size_usd, sizeSigma: t.size_sigma, buyFraction: t.buy_fraction, slippageBps: t.slippage_bps };
+      const arrivals = sim.stream(`traders/${r.id}/${t.name}/arrivals`);
+      const orders = sim.stream(`traders/${r.id}/${t.name}/orders`);
+      new NoiseTraders(sim, rollups[i].pools.get(t.pool)!, params, arrivals, orders, submitter(i, `traders/${t.name}`), marketRecorder);
+    }
+    for (const a of r.arbitrageurs) {
+      const watched = (a.pools ?? r.pools.map((p) => p.id)).map((p) => rollups[i].pools.get(p)!);
+      const latency = a.latency === undefined ? network : { baseUs: a.latency, jitterMeanUs: 0 };
+      new Arbitrageur(sim, rollups[i], watched, { name: a.name, minProfitUsd: a.min_profit_usd, gasUsd: a.gas_usd }, submitter(i, `arbitrageurs/${a.name}`, latency), marketRecorder);
     }
   });
 
@@ -60,8 +100,26 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, txSink: RowSink)
     sim,
     rollups,
     advance: (untilUs) => sim.runUntil(untilUs),
-    finish: () => recorder.finish(sim.now),
+    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now)],
   };
+}
+
+/** One reference feed per asset, each drawing from its own stream (never named by mode). */
+function buildFeeds(sim: Simulation, scenario: Scenario): Map<string, ReferenceFeed> {
+  // Agents may look back by their network delay; keep comfortably more than any plausible one.
+  const historyUs = Math.max(10 * SECOND, 2 * (scenario.network.base_latency + 20 * scenario.network.jitter));
+  const maxArbLatency = Math.max(0, ...scenario.rollups.flatMap((r) => r.arbitrageurs.map((a) => a.latency ?? 0)));
+  const feeds = new Map<string, ReferenceFeed>();
+  for (const a of scenario.assets) {
+    feeds.set(a.id, new ReferenceFeed(sim, a.id, pricePath(sim, a), a.tick, Math.max(historyUs, 2 * maxArbLatency)));
+  }
+  return feeds;
+}
+
+function pricePath(sim: Simulation, a: AssetConfig): PricePath {
+  if (a.file !== undefined) return ReplayPath.fromFile(a.file);
+  const jumps = a.jumps && { ratePerYear: a.jumps.rate, meanLogJump: a.jumps.mean, stdLogJump: a.jumps.stdev, compensated: a.jumps.compensated };
+  return new GbmPath({ sigma: a.vol, drift: a.drift, driftKind: a.drift_kind, jumps }, sim.stream(`prices/${a.id}`), a.price);
 }
 
 /** One entry per rollup: the sequencer its transactions go to. */

@@ -99,6 +99,77 @@ export const UserSchema = z
   })
   .describe('A source of ordinary user transactions on one rollup');
 
+const positiveNumber = (expected: string) =>
+  z.number({ error: onlyTypeError(`expected ${expected}`) }).positive({ error: `expected ${expected} greater than 0` });
+const nonNegativeNumber = (expected: string) =>
+  z.number({ error: onlyTypeError(`expected ${expected}`) }).min(0, { error: `expected ${expected} ≥ 0` });
+
+export const JumpsSchema = z
+  .strictObject({
+    rate: nonNegativeNumber('a number of jumps per year').describe('Poisson rate of price jumps, per year'),
+    mean: z.number().default(0).describe('Mean of the log-jump size (dimensionless, e.g. -0.05 for a 5% drop on average)'),
+    stdev: nonNegativeNumber('a standard deviation').default(0).describe('Standard deviation of the log-jump size'),
+    compensated: z.boolean().default(true).describe('Reduce the drift so that jumps do not change it (Merton compensator)'),
+  })
+  .describe('Merton jumps added to the diffusion');
+
+export const AssetSchema = z
+  .strictObject({
+    id: name('Asset id (e.g. "eth"), unique; pools name it'),
+    price: positiveNumber('a price in USD').describe('Initial reference price, USD per unit'),
+    vol: nonNegativeNumber('an annualized volatility').default(0.6).describe('Annualized volatility σ of the reference price (0.6 = 60%/√year)'),
+    drift: z.number().default(0).describe('Annualized drift, in the sense of drift_kind'),
+    drift_kind: z
+      .enum(['log', 'arithmetic'])
+      .default('log')
+      .describe('"log": drift of log-price (0 = driftless log-price, the LVR theory\'s assumption); "arithmetic": μ in dS/S = μdt + σdW (0 = martingale price)'),
+    jumps: JumpsSchema.optional(),
+    tick: duration('Interval between reference price updates (the CEX feed)', { positive: true }).prefault('100ms'),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Replay this price path instead of simulating one: a CSV (header time,price) or Arrow file (time_us, price), relative to the scenario file'),
+  })
+  .describe('A traded asset and its reference (CEX) price process, in USD');
+
+export const PoolSchema = z
+  .strictObject({
+    id: name('Pool id, unique within its rollup (metrics name it as subject)'),
+    asset: name('The asset traded against USD in this pool (an assets[].id)'),
+    liquidity_usd: positiveNumber('a pool value in USD').describe('Initial pool value in USD (half in the asset, half in USD, at the initial reference price)'),
+    fee_bps: nonNegativeNumber('a fee in basis points').max(4999).default(30).describe('Swap fee on the input, basis points'),
+    fee_mode: z
+      .enum(['external', 'in_pool'])
+      .default('external')
+      .describe('"external": fees are paid out to LPs (k unchanged by swaps; the LVR theory assumes this); "in_pool": fees stay in the reserves (Uniswap v2)'),
+  })
+  .describe('A constant-product (x·y = k) pool of one asset against USD');
+
+export const TraderSchema = z
+  .strictObject({
+    name: name('Trader population name, unique within its rollup'),
+    pool: name('The pool it trades in (a pools[].id on the same rollup)'),
+    rate: positiveNumber('a number of swaps per second').describe('Mean swap arrival rate, swaps per second (Poisson)'),
+    size_usd: positiveNumber('a trade size in USD').default(1000).describe('Median trade size in USD (lognormal)'),
+    size_sigma: nonNegativeNumber('a lognormal sigma').default(1).describe('Dispersion of trade sizes: sigma of log(size)'),
+    buy_fraction: z.number().min(0).max(1).default(0.5).describe('Probability that a swap buys the asset (otherwise it sells)'),
+    slippage_bps: nonNegativeNumber('a slippage tolerance in basis points')
+      .default(50)
+      .describe('Slippage limit: the swap fails if it would get less than (1 − limit) × the output quoted at decision'),
+  })
+  .describe('Noise traders: swaps of random size and direction, uninformed about the reference price');
+
+export const ArbitrageurSchema = z
+  .strictObject({
+    name: name('Arbitrageur name, unique within its rollup'),
+    pools: z.array(name('A pool id on this rollup')).optional().describe('Pools it watches (default: every pool on the rollup)'),
+    latency: duration('One-way delay from the arbitrageur to the sequencer, replacing the network base latency').optional(),
+    min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit, USD, for which it trades'),
+    gas_usd: nonNegativeNumber('a cost in USD').default(0).describe('Cost per transaction, USD, paid whether the trade succeeds or reverts'),
+  })
+  .describe('A CEX-DEX arbitrageur: trades a pool back to the reference price when the gap exceeds fee and gas');
+
 export const RollupSchema = z
   .strictObject({
     id: name('Rollup id, unique across rollups'),
@@ -117,6 +188,21 @@ export const RollupSchema = z
       .default([])
       .superRefine(uniqueBy<{ name: string }>('user name', (u) => u.name, 'name'))
       .describe('User transaction flows on this rollup'),
+    pools: z
+      .array(PoolSchema)
+      .default([])
+      .superRefine(uniqueBy<{ id: string }>('pool id', (p) => p.id, 'id'))
+      .describe('Constant-product pools on this rollup'),
+    traders: z
+      .array(TraderSchema)
+      .default([])
+      .superRefine(uniqueBy<{ name: string }>('trader name', (t) => t.name, 'name'))
+      .describe('Noise trader populations on this rollup'),
+    arbitrageurs: z
+      .array(ArbitrageurSchema)
+      .default([])
+      .superRefine(uniqueBy<{ name: string }>('arbitrageur name', (a) => a.name, 'name'))
+      .describe('CEX-DEX arbitrageurs on this rollup'),
   })
   .describe('One rollup: its block production and its ordinary users');
 
@@ -168,6 +254,11 @@ export const ScenarioSchema = z
       .superRefine(uniqueBy<SequencingMode>('mode', (m) => m))
       .describe('Sequencing modes to run the same world under: "centralized" and/or "shared"'),
     network: NetworkSchema.prefault({}),
+    assets: z
+      .array(AssetSchema)
+      .default([])
+      .superRefine(uniqueBy<{ id: string }>('asset id', (a) => a.id, 'id'))
+      .describe('Assets and their reference price processes'),
     rollups: z
       .array(RollupSchema)
       .min(1, { error: 'expected at least one rollup' })
@@ -178,6 +269,7 @@ export const ScenarioSchema = z
     debug: DebugSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
+    checkMarketReferences(s, ctx);
     // Cross-field: a warmup that eats the whole horizon would leave no measured time at all.
     if (s.warmup >= s.horizon)
       ctx.addIssue({
@@ -188,6 +280,35 @@ export const ScenarioSchema = z
   })
   .describe('A seqsim scenario: the world to simulate under each sequencing mode');
 
+/** Pools name existing assets; traders and arbitrageurs name pools on their own rollup. */
+function checkMarketReferences(
+  s: { assets: { id: string }[]; rollups: { pools: { asset: string; id: string }[]; traders: { pool: string }[]; arbitrageurs: { pools?: string[] }[] }[] },
+  ctx: z.RefinementCtx,
+): void {
+  const assets = s.assets.map((a) => a.id);
+  s.rollups.forEach((r, i) => {
+    const pools = r.pools.map((p) => p.id);
+    const missing = (what: string, known: string[], path: (string | number)[], value: string) =>
+      ctx.addIssue({
+        code: 'custom',
+        message: known.length ? `expected ${what} (one of ${known.map((k) => `"${k}"`).join(', ')})` : `expected ${what}, but none is defined`,
+        path,
+        input: value,
+      });
+    r.pools.forEach((p, j) => {
+      if (!assets.includes(p.asset)) missing('an asset id from assets[]', assets, ['rollups', i, 'pools', j, 'asset'], p.asset);
+    });
+    r.traders.forEach((t, j) => {
+      if (!pools.includes(t.pool)) missing(`a pool id on rollup "${(s.rollups[i] as { id?: string }).id}"`, pools, ['rollups', i, 'traders', j, 'pool'], t.pool);
+    });
+    r.arbitrageurs.forEach((a, j) =>
+      a.pools?.forEach((p, k) => {
+        if (!pools.includes(p)) missing(`a pool id on rollup "${(s.rollups[i] as { id?: string }).id}"`, pools, ['rollups', i, 'arbitrageurs', j, 'pools', k], p);
+      }),
+    );
+  });
+}
+
 /** What a scenario file may contain (durations as strings, defaults optional). */
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 /** The validated scenario: defaults filled, durations in integer µs. */
@@ -196,6 +317,10 @@ export type NetworkConfig = Scenario['network'];
 export type RollupConfig = Scenario['rollups'][number];
 export type UserConfig = RollupConfig['users'][number];
 export type OutputConfig = Scenario['output'];
+export type AssetConfig = Scenario['assets'][number];
+export type PoolConfig = RollupConfig['pools'][number];
+export type TraderConfig = RollupConfig['traders'][number];
+export type ArbitrageurConfig = RollupConfig['arbitrageurs'][number];
 
 export const SCENARIO_SCHEMA_ID = 'https://seqsim.dev/schema/scenario.json';
 

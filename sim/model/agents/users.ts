@@ -1,16 +1,12 @@
-// A population of users on one rollup: transactions arrive as a Poisson process and travel to
-// the sequencer over the network. Arrivals draw from a stream named by rollup and population
+// A population of users on one rollup: plain transactions arrive as a Poisson process and travel
+// to the sequencer over the network. Arrivals draw from a stream named by rollup and population
 // only (never the mode), so every mode sees the same user flow.
 import type { Simulation } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import { SECOND } from '../../engine/time.ts';
 import type { Rng } from '../../engine/rng.ts';
-import type { Link } from '../network.ts';
-import { newTx, type Tx } from '../tx.ts';
-
-export interface TxSink {
-  submitted(tx: Tx): void;
-}
+import { newTx } from '../tx.ts';
+import type { Submitter } from './submitter.ts';
 
 export class UserPopulation {
   private readonly ratePerUs: number;
@@ -21,9 +17,7 @@ export class UserPopulation {
     readonly name: string,
     ratePerSecond: number,
     private readonly arrivals: Rng,
-    private readonly link: Link,
-    private readonly deliver: (tx: Tx) => void,
-    private readonly sink: TxSink,
+    private readonly submitter: Submitter,
   ) {
     this.ratePerUs = ratePerSecond / SECOND;
     this.scheduleNext();
@@ -34,9 +28,7 @@ export class UserPopulation {
   }
 
   private submit = (): void => {
-    const tx = newTx(this.sim.nextId('tx'), this.rollupIndex, this.name, this.sim.now);
-    this.sink.submitted(tx);
-    this.sim.after(this.link.delay(), Priority.arrival, this.deliver, tx);
+    this.submitter.submit(newTx(this.sim.nextId('tx'), this.rollupIndex, this.name, this.sim.now));
     this.scheduleNext();
   };
 }

@@ -1,0 +1,58 @@
+// Noise traders: uninformed swaps of random size and direction, Poisson in time. Each decides from
+// what it can see at that moment (the pool after the last executed block), sets its minimum output
+// from its slippage tolerance, and sends the swap to the sequencer. Arrivals, sizes and sides draw
+// from streams named by rollup and population only, so every mode sees the same order flow.
+import type { Simulation } from '../../engine/simulation.ts';
+import { Priority } from '../../engine/simulation.ts';
+import { SECOND } from '../../engine/time.ts';
+import type { Rng } from '../../engine/rng.ts';
+import { newTx } from '../tx.ts';
+import { amountOut, type Side } from '../market/amm.ts';
+import type { MarketPool } from '../market/marketPool.ts';
+import { seeState, SwapAction, type TradeObserver } from '../market/swap.ts';
+import type { Submitter } from './submitter.ts';
+
+export interface NoiseParams {
+  name: string;
+  ratePerSecond: number;
+  medianSizeUsd: number;
+  sizeSigma: number;
+  buyFraction: number;
+  slippageBps: number;
+}
+
+export class NoiseTraders {
+  private readonly ratePerUs: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly market: MarketPool,
+    private readonly params: NoiseParams,
+    private readonly arrivals: Rng,
+    private readonly orders: Rng,
+    private readonly submitter: Submitter,
+    private readonly observer: TradeObserver,
+  ) {
+    this.ratePerUs = params.ratePerSecond / SECOND;
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    this.sim.after(this.arrivals.exponential(this.ratePerUs), Priority.agent, this.trade);
+  }
+
+  private trade = (): void => {
+    // Always two draws per order, in the same order, whatever the pool state: the flow is exogenous.
+    const sizeUsd = this.params.medianSizeUsd * Math.exp(this.params.sizeSigma * this.orders.normal());
+    const side: Side = this.orders.next() < this.params.buyFraction ? 'buy' : 'sell';
+    const seen = seeState(this.market, this.sim.now);
+    const { pool } = this.market;
+    const mid = seen.reserveQuote / seen.reserveBase;
+    const amountIn = side === 'buy' ? sizeUsd : sizeUsd / mid;
+    const quoted = side === 'buy' ? amountOut(amountIn, pool.reserveQuote, pool.reserveBase, pool.feeBps) : amountOut(amountIn, pool.reserveBase, pool.reserveQuote, pool.feeBps);
+    const minOut = quoted * (1 - this.params.slippageBps / 1e4);
+    const action = new SwapAction(this.market, this.params.name, side, amountIn, minOut, seen, this.observer);
+    this.submitter.submit(newTx(this.sim.nextId('tx'), this.market.rollup, this.params.name, this.sim.now, action));
+    this.scheduleNext();
+  };
+}

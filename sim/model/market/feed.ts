@@ -1,0 +1,64 @@
+// The reference (CEX) price feed of one asset, as the world sees it: the path advances on a fixed
+// tick grid (so its random draws never depend on what else happens in the run, which keeps modes
+// a paired comparison), listeners hear every tick, and a short history answers "what was the
+// price at t" for agents whose information is delayed.
+import type { Simulation } from '../../engine/simulation.ts';
+import { Priority } from '../../engine/simulation.ts';
+import type { Micros } from '../../engine/time.ts';
+import type { PricePath } from './price.ts';
+
+export class ReferenceFeed {
+  private readonly listeners: ((feed: ReferenceFeed) => void)[] = [];
+  // Ring buffer of the latest ticks: times and prices.
+  private readonly times: Float64Array;
+  private readonly prices: Float64Array;
+  private head = 0; // index of the newest entry
+  private count = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly asset: string,
+    private readonly path: PricePath,
+    private readonly tickUs: Micros,
+    /** How far back `priceAt` must answer exactly. */
+    historyUs: Micros,
+  ) {
+    const capacity = Math.max(4, Math.ceil(historyUs / tickUs) + 2);
+    this.times = new Float64Array(capacity);
+    this.prices = new Float64Array(capacity);
+    this.record(sim.now, path.price);
+    sim.after(tickUs, Priority.world, this.tick);
+  }
+
+  get price(): number {
+    return this.prices[this.head];
+  }
+
+  subscribe(listener: (feed: ReferenceFeed) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The price in force at time t ≤ now; before the kept history, the oldest price kept. */
+  priceAt(t: Micros): number {
+    const n = this.times.length;
+    let i = this.head;
+    for (let k = 0; k < this.count; k++) {
+      if (this.times[i] <= t) return this.prices[i];
+      i = (i - 1 + n) % n;
+    }
+    return this.prices[(this.head - this.count + 1 + n) % n];
+  }
+
+  private tick = (): void => {
+    this.record(this.sim.now, this.path.advanceTo(this.sim.now));
+    for (const listener of this.listeners) listener(this);
+    this.sim.after(this.tickUs, Priority.world, this.tick);
+  };
+
+  private record(t: Micros, price: number): void {
+    if (this.count > 0) this.head = (this.head + 1) % this.times.length;
+    this.times[this.head] = t;
+    this.prices[this.head] = price;
+    this.count = Math.min(this.count + 1, this.times.length);
+  }
+}

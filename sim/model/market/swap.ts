@@ -1,0 +1,108 @@
+// Swaps as transaction actions. A swap is decided from what the trader saw (the pool state after
+// the last executed block and the reference price at that moment) and executed later, in the
+// order the sequencer chose, against whatever state the pool is in by then.
+import type { Micros } from '../../engine/time.ts';
+import type { Tx, TxAction } from '../tx.ts';
+import { midPrice, optimalArbitrage, swapExactIn, type Side, type SwapResult } from './amm.ts';
+import type { MarketPool } from './marketPool.ts';
+
+export type AgentKind = 'noise' | 'arbitrageur';
+
+/** The pool as a trader saw it when deciding. */
+export interface SeenState {
+  decidedUs: Micros;
+  reserveBase: number;
+  reserveQuote: number;
+  refPrice: number;
+}
+
+/** What an attempt came to: the AMM's result, or an arbitrage that declined at execution. */
+export type AttemptResult = SwapResult | { ok: false; reason: 'no-opportunity' | 'unprofitable' };
+
+/** Everything about one executed swap attempt that tables and metrics need. */
+export interface TradeRecord {
+  market: MarketPool;
+  agentKind: AgentKind;
+  agent: string;
+  tx: Tx;
+  executedUs: Micros;
+  seen: SeenState;
+  /** The side tried (for a failed arbitrage with no opportunity: the side it expected). */
+  side: Side;
+  result: AttemptResult;
+  midBefore: number;
+  refExecuted: number;
+  poolValueUsd: number;
+  gasUsd: number;
+}
+
+export interface TradeObserver {
+  trade(record: TradeRecord): void;
+}
+
+export function seeState(market: MarketPool, nowUs: Micros): SeenState {
+  return { decidedUs: nowUs, reserveBase: market.pool.reserveBase, reserveQuote: market.pool.reserveQuote, refPrice: market.feed.price };
+}
+
+function poolValue(market: MarketPool, ref: number): number {
+  return market.pool.reserveBase * ref + market.pool.reserveQuote;
+}
+
+/** A noise trader's exact-in swap with a minimum output fixed at decision. */
+export class SwapAction implements TxAction {
+  constructor(
+    private readonly market: MarketPool,
+    private readonly agent: string,
+    private readonly side: Side,
+    private readonly amountIn: number,
+    private readonly minOut: number,
+    private readonly seen: SeenState,
+    private readonly observer: TradeObserver,
+  ) {}
+
+  execute(tx: Tx, nowUs: Micros): string | null {
+    const { market } = this;
+    const ref = market.feed.price;
+    const midBefore = midPrice(market.pool);
+    const poolValueUsd = poolValue(market, ref);
+    const result = swapExactIn(market.pool, this.side, this.amountIn, this.minOut);
+    this.observer.trade({ market, agentKind: 'noise', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side: this.side, result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: 0 });
+    return result.ok ? null : result.reason;
+  }
+}
+
+/**
+ * An arbitrageur's transaction. Arbitrage bots keep refreshing their order until it must leave to
+ * reach the sequencer, and size the trade on-chain against the reserves at execution (reverting
+ * when it no longer pays). So the target is the reference price the bot saw one network delay
+ * before execution — exact for a co-located bot, stale by its latency otherwise — and the size is
+ * the optimal trade against the pool as it is when the block executes.
+ */
+export class ArbitrageAction implements TxAction {
+  constructor(
+    private readonly market: MarketPool,
+    private readonly agent: string,
+    private readonly expectedSide: Side,
+    private readonly minProfitUsd: number,
+    private readonly gasUsd: number,
+    private readonly seen: SeenState,
+    private readonly observer: TradeObserver,
+  ) {}
+
+  execute(tx: Tx, nowUs: Micros): string | null {
+    const { market } = this;
+    const ref = market.feed.price;
+    const lagUs = (tx.arriveUs ?? tx.submitUs) - tx.submitUs;
+    const target = market.feed.priceAt(nowUs - lagUs);
+    const midBefore = midPrice(market.pool);
+    const poolValueUsd = poolValue(market, ref);
+    const trade = optimalArbitrage(market.pool, target);
+    let result: AttemptResult;
+    if (trade === null) result = { ok: false, reason: 'no-opportunity' };
+    else if (trade.profit - this.gasUsd < this.minProfitUsd) result = { ok: false, reason: 'unprofitable' };
+    else result = swapExactIn(market.pool, trade.side, trade.amountIn, 0);
+    const side = trade?.side ?? this.expectedSide;
+    this.observer.trade({ market, agentKind: 'arbitrageur', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side, result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: this.gasUsd });
+    return result.ok ? null : result.reason;
+  }
+}
