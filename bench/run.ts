@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Simulation } from '../sim/engine/simulation.ts';
 import { runSingleServerQueue } from './mm1.ts';
 import { HOLD_PENDING, holdBare, holdEngine, holdIncrements } from './hold.ts';
-import { benchWorld, type WorldBench } from './world.ts';
+import { benchWorld, SWAPS_SCENARIO, type WorldBench } from './world.ts';
 import { elapsed, median, startTimer } from './timer.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -118,6 +118,8 @@ async function main() {
   const simpy = benchSimpy();
   progress('default world');
   const world: WorldBench = await benchWorld(undefined, quick ? 1 : 3);
+  progress('swap-heavy world');
+  const swapWorld: WorldBench = await benchWorld(SWAPS_SCENARIO, quick ? 1 : 3);
 
   const simpyRatio = simpy.status === 'ok' ? mm1.customersPerS / simpy.customersPerS : null;
   const targets = [
@@ -127,7 +129,7 @@ async function main() {
   const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
 
   if (asJson) {
-    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, targets }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, swapWorld, targets }, null, 2) + '\n');
     return;
   }
 
@@ -152,6 +154,12 @@ async function main() {
     rows.push(['', `CPU s per scenario run (median of ${world.reps})`, `${world.seconds.toFixed(2)} s`, '']);
   } else {
     rows.push(['default world', `skipped: ${world.reason}`, '', '']);
+  }
+  if (swapWorld.status === 'ok') {
+    rows.push(['swap-heavy world (bench/swaps.yaml)', 'simulated swaps/s (full loop)', fmt(swapWorld.swapsPerS), '']);
+    rows.push(['', `engine events/s (${swapWorld.swaps.toLocaleString('en-US')} swaps)`, fmt(swapWorld.eventsPerS), '']);
+  } else {
+    rows.push(['swap-heavy world', `skipped: ${swapWorld.reason}`, '', '']);
   }
 
   const header: [string, string, string, string] = ['benchmark', 'measure', 'value', 'target'];

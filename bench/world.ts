@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { elapsed, median, startTimer } from './timer.ts';
 
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url));
+export const SWAPS_SCENARIO = fileURLToPath(new URL('./swaps.yaml', import.meta.url));
 
 export type WorldBench =
   | {
@@ -18,8 +19,10 @@ export type WorldBench =
       runs: number;
       events: number;
       txs: number;
+      swaps: number;
       eventsPerS: number;
       txsPerS: number;
+      swapsPerS: number;
     }
   | { status: 'skipped'; reason: string };
 
@@ -48,6 +51,7 @@ export async function benchWorld(scenarioPath = DEFAULT_SCENARIO, reps = 3): Pro
     // The world is deterministic, so every repetition has the same counts.
     const events = result!.runs.reduce((n, r) => n + r.events, 0);
     const txs = result!.tables.txs.numRows;
+    const swaps = result!.tables.trades.numRows;
     const seconds = median(cpu);
     return {
       status: 'ok',
@@ -57,8 +61,10 @@ export async function benchWorld(scenarioPath = DEFAULT_SCENARIO, reps = 3): Pro
       runs: result!.runs.length,
       events,
       txs,
+      swaps,
       eventsPerS: events / seconds,
       txsPerS: txs / seconds,
+      swapsPerS: swaps / seconds,
     };
   } catch (e) {
     return { status: 'skipped', reason: `runScenario failed: ${firstLine(e)}` };

@@ -1,7 +1,8 @@
 // The event queue: a binary min-heap ordered by (time, priority class, insertion sequence).
 // Priority and sequence are packed into one double (class * 2^40 + seq), exact below 2^53, so a
-// comparison is two number compares. Keys live in typed arrays and payloads in parallel plain
-// arrays: no per-event object is allocated on push or pop.
+// comparison is at most two number compares. Only typed arrays move during sifts: keys sit
+// interleaved in one Float64Array (time, order), and each heap entry points to a fixed slot that
+// holds the handler and its data until the event pops. No per-event object is allocated.
 
 export type Handler = (data: any) => void;
 
@@ -9,18 +10,26 @@ const SEQ_BITS = 2 ** 40; // ~1.1e12 events per run before the packed order woul
 export const MAX_PRIORITY = 2 ** 12;
 
 export class EventQueue {
-  private times: Float64Array;
-  private orders: Float64Array;
+  /** keys[2i] = time, keys[2i+1] = packed (priority, sequence) of heap entry i. */
+  private keys: Float64Array;
+  /** Payload slot of heap entry i. */
+  private slots: Int32Array;
   private handlers: (Handler | undefined)[];
   private datas: unknown[];
+  /** Stack of unused payload slots. */
+  private free: Int32Array;
+  private nFree: number;
   private n = 0;
   private seq = 0;
 
   constructor(initialCapacity = 1024) {
-    this.times = new Float64Array(initialCapacity);
-    this.orders = new Float64Array(initialCapacity);
-    this.handlers = new Array(initialCapacity);
-    this.datas = new Array(initialCapacity);
+    this.keys = new Float64Array(2 * initialCapacity);
+    this.slots = new Int32Array(initialCapacity);
+    this.handlers = new Array(initialCapacity).fill(undefined);
+    this.datas = new Array(initialCapacity).fill(undefined);
+    this.free = new Int32Array(initialCapacity);
+    for (let i = 0; i < initialCapacity; i++) this.free[i] = initialCapacity - 1 - i;
+    this.nFree = initialCapacity;
   }
 
   get size(): number {
@@ -29,86 +38,99 @@ export class EventQueue {
 
   /** Time of the next event; Infinity when empty. */
   peekTime(): number {
-    return this.n > 0 ? this.times[0] : Infinity;
+    return this.n > 0 ? this.keys[0] : Infinity;
   }
 
   push(time: number, priority: number, handler: Handler, data: unknown): void {
-    if (this.n === this.times.length) this.grow();
+    if (this.n === this.slots.length) this.grow();
+    const slot = this.free[--this.nFree];
+    this.handlers[slot] = handler;
+    this.datas[slot] = data;
     const order = priority * SEQ_BITS + this.seq++;
+    const keys = this.keys;
+    const slots = this.slots;
     // Sift up with a hole: move parents down until the new key fits, then write it once.
     let i = this.n++;
-    const times = this.times;
-    const orders = this.orders;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      const pt = times[p];
-      if (pt < time || (pt === time && orders[p] < order)) break;
-      times[i] = pt;
-      orders[i] = orders[p];
-      this.handlers[i] = this.handlers[p];
-      this.datas[i] = this.datas[p];
+      const pt = keys[2 * p];
+      if (pt < time || (pt === time && keys[2 * p + 1] < order)) break;
+      keys[2 * i] = pt;
+      keys[2 * i + 1] = keys[2 * p + 1];
+      slots[i] = slots[p];
       i = p;
     }
-    times[i] = time;
-    orders[i] = order;
-    this.handlers[i] = handler;
-    this.datas[i] = data;
+    keys[2 * i] = time;
+    keys[2 * i + 1] = order;
+    slots[i] = slot;
   }
 
-  /** Removes the minimum; the caller reads it first through the `pop*` fields. */
-  popped: { time: number; handler: Handler; data: unknown } = { time: 0, handler: () => {}, data: undefined };
+  /** The last popped event (one reused object: read it before the next pop). */
+  readonly popped: { time: number; handler: Handler; data: unknown } = { time: 0, handler: () => {}, data: undefined };
 
-  /** Pops the next event into `this.popped` (reused object, no allocation). Returns false when empty. */
+  /** Pops the next event into `this.popped`. Returns false when empty. */
   pop(): boolean {
     if (this.n === 0) return false;
     const out = this.popped;
-    out.time = this.times[0];
-    out.handler = this.handlers[0]!;
-    out.data = this.datas[0];
+    const slot = this.slots[0];
+    out.time = this.keys[0];
+    out.handler = this.handlers[slot]!;
+    out.data = this.datas[slot];
+    // Release the payload so finished events can be collected, and recycle the slot.
+    this.handlers[slot] = undefined;
+    this.datas[slot] = undefined;
+    this.free[this.nFree++] = slot;
     const last = --this.n;
     if (last > 0) this.siftDownFromRoot(last);
-    this.handlers[last] = undefined; // release references so finished payloads can be collected
-    this.datas[last] = undefined;
     return true;
   }
 
   private siftDownFromRoot(last: number): void {
-    const times = this.times;
-    const orders = this.orders;
-    const t = times[last];
-    const o = orders[last];
-    const h = this.handlers[last];
-    const d = this.datas[last];
+    const keys = this.keys;
+    const slots = this.slots;
+    const t = keys[2 * last];
+    const o = keys[2 * last + 1];
+    const s = slots[last];
     const n = this.n;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
       const r = c + 1;
-      if (r < n && (times[r] < times[c] || (times[r] === times[c] && orders[r] < orders[c]))) c = r;
-      const ct = times[c];
-      if (t < ct || (t === ct && o < orders[c])) break;
-      times[i] = ct;
-      orders[i] = orders[c];
-      this.handlers[i] = this.handlers[c];
-      this.datas[i] = this.datas[c];
+      if (r < n) {
+        const tr = keys[2 * r];
+        const tc = keys[2 * c];
+        if (tr < tc || (tr === tc && keys[2 * r + 1] < keys[2 * c + 1])) c = r;
+      }
+      const ct = keys[2 * c];
+      if (t < ct || (t === ct && o < keys[2 * c + 1])) break;
+      keys[2 * i] = ct;
+      keys[2 * i + 1] = keys[2 * c + 1];
+      slots[i] = slots[c];
       i = c;
     }
-    times[i] = t;
-    orders[i] = o;
-    this.handlers[i] = h;
-    this.datas[i] = d;
+    keys[2 * i] = t;
+    keys[2 * i + 1] = o;
+    slots[i] = s;
   }
 
   private grow(): void {
-    const cap = this.times.length * 2;
-    const times = new Float64Array(cap);
-    times.set(this.times);
-    const orders = new Float64Array(cap);
-    orders.set(this.orders);
-    this.times = times;
-    this.orders = orders;
-    this.handlers.length = cap;
-    this.datas.length = cap;
+    const old = this.slots.length;
+    const cap = old * 2;
+    const keys = new Float64Array(2 * cap);
+    keys.set(this.keys);
+    this.keys = keys;
+    const slots = new Int32Array(cap);
+    slots.set(this.slots);
+    this.slots = slots;
+    // Every slot is in use when the heap is full, so the free stack is empty: refill it with the new ones.
+    const free = new Int32Array(cap);
+    this.nFree = 0;
+    for (let i = cap - 1; i >= old; i--) free[this.nFree++] = i;
+    this.free = free;
+    for (let i = old; i < cap; i++) {
+      this.handlers.push(undefined);
+      this.datas.push(undefined);
+    }
   }
 }
