@@ -92,6 +92,14 @@ describe('bad input: exit 2, a message naming file and field, nothing written', 
     expect(r.stderr).toMatch(/cycle/);
   });
 
+  it('a bad replayed price file names the price file and its line', () => {
+    const out = join(tempDir(), 'out');
+    const r = seqsim(['run', join(ROOT, 'test/fixtures/scenarios/replay-bad.yaml'), '-o', out, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/replay-bad\.yaml:\d+:\d+: assets\[0\]\.file: .*bad-price-text\.csv:line 3/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a usage error (unknown command) exits 2', () => {
     expect(seqsim(['frobnicate']).code).toBe(2);
   });

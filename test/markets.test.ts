@@ -87,6 +87,20 @@ const market = (over: { fee_bps?: number; fee_mode?: 'external' | 'in_pool'; siz
   ],
 });
 
+describe('replayed reference price', () => {
+  it('the feed follows the file exactly, and the file is hashed into the provenance', async () => {
+    const { loadScenario } = await import('../sim/index.ts');
+    const loaded = loadScenario('test/fixtures/scenarios/replay.yaml');
+    expect(loaded.files.map((f) => f.path)).toContain('test/fixtures/prices/good.csv');
+    const { tables } = await runScenario(loaded);
+    // A zero-fee, zero-latency arbitrageur aligns the pool to every new price: trades happen at
+    // the file's times and take the pool to the file's prices.
+    const rows = tables.trades.toArray().map((r) => r.toJSON());
+    expect(rows.map((r) => [Number(r.executed_us), r.ref_executed])).toEqual([[1_500_000, 2001.25], [2_000_000, 1999.5], [3_000_000, 2003], [10_000_000, 1990.125]]);
+    for (const r of rows) expect(r.mid_after as number).toBeCloseTo(r.ref_executed as number, 9);
+  });
+});
+
 describe('swaps executed in blocks', () => {
   it('every successful swap pays out exactly the constant-product output for the state it met', async () => {
     const { trades } = await tradeRows(market());

@@ -119,7 +119,7 @@ function buildFeeds(sim: Simulation, scenario: Scenario): Map<string, ReferenceF
 function pricePath(sim: Simulation, a: AssetConfig): PricePath {
   if (a.file !== undefined) return ReplayPath.fromFile(a.file);
   const jumps = a.jumps && { ratePerYear: a.jumps.rate, meanLogJump: a.jumps.mean, stdLogJump: a.jumps.stdev, compensated: a.jumps.compensated };
-  return new GbmPath({ sigma: a.vol, drift: a.drift, driftKind: a.drift_kind, jumps }, sim.stream(`prices/${a.id}`), a.price);
+  return new GbmPath({ sigma: a.vol, drift: a.drift, driftKind: a.drift_kind, jumps }, sim.stream(`prices/${a.id}`), a.price!);
 }
 
 /** One entry per rollup: the sequencer its transactions go to. */

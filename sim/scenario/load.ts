@@ -7,6 +7,7 @@ import { canonicalJson, deepMerge, type PlainObject } from './data.ts';
 import { applyOverride, parseOverride, type Override } from './overrides.ts';
 import { toScenarioIssues } from './issues.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
+import { PriceFileError, ReplayPath } from '../model/market/price.ts';
 import { describeReadError, formatOf, parseSource, readFileBytes, sha256Hex, type ScenarioSource } from './source.ts';
 
 export interface LoadOptions {
@@ -71,13 +72,46 @@ function loadFromText(text: string, sha256: string, file: string, opts: LoadOpti
   const result = ScenarioSchema.safeParse(resolved);
   if (!result.success) throw new ScenarioError(file, toScenarioIssues(result.error.issues, resolved, ScenarioSchema, { sources, overrides }));
 
+  const scenario = result.data;
+  attachPriceFiles(scenario, file, files, sources);
   return {
-    scenario: result.data,
+    scenario,
     resolved,
     file,
     sha256: sha256Hex(canonicalJson(resolved)),
     files: [...files.values()],
   };
+}
+
+/**
+ * Replayed price files: resolved relative to the scenario file, read and checked now (so a bad
+ * file is bad input, exit 2, before anything runs), hashed for provenance, and handed to the
+ * world as absolute paths.
+ */
+function attachPriceFiles(scenario: Scenario, file: string, files: Map<string, LoadedFile>, sources: ScenarioSource[]): void {
+  scenario.assets.forEach((asset, i) => {
+    if (asset.file === undefined) return;
+    const at: PathSegment[] = ['assets', i, 'file'];
+    const where = sources.map((src) => src.locate(at)).find((loc) => loc !== undefined) ?? {};
+    const fail = (message: string) => new ScenarioError(file, [{ path: `assets[${i}].file`, file, message, ...where }]);
+    const display = path.isAbsolute(asset.file) ? asset.file : path.normalize(path.join(path.dirname(file), asset.file));
+    const abs = path.resolve(path.dirname(path.resolve(file)), asset.file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileBytes(abs);
+    } catch (e) {
+      throw fail(`cannot read the price file ${JSON.stringify(asset.file)} (${display}): ${describeReadError(e)}`);
+    }
+    try {
+      if (abs.toLowerCase().endsWith('.csv')) ReplayPath.fromCsvText(bytes.toString('utf8'), display);
+      else ReplayPath.fromArrowBytes(bytes, display);
+    } catch (e) {
+      if (e instanceof PriceFileError) throw fail(`bad price file: ${e.message}`);
+      throw e;
+    }
+    if (!files.has(abs)) files.set(abs, { path: display, sha256: sha256Hex(bytes) });
+    asset.file = abs;
+  });
 }
 
 /**

@@ -116,7 +116,7 @@ export const JumpsSchema = z
 export const AssetSchema = z
   .strictObject({
     id: name('Asset id (e.g. "eth"), unique; pools name it'),
-    price: positiveNumber('a price in USD').describe('Initial reference price, USD per unit'),
+    price: positiveNumber('a price in USD').optional().describe('Initial reference price, USD per unit (required unless `file` gives the path)'),
     vol: nonNegativeNumber('an annualized volatility').default(0.6).describe('Annualized volatility σ of the reference price (0.6 = 60%/√year)'),
     drift: z.number().default(0).describe('Annualized drift, in the sense of drift_kind'),
     drift_kind: z
@@ -282,9 +282,13 @@ export const ScenarioSchema = z
 
 /** Pools name existing assets; traders and arbitrageurs name pools on their own rollup. */
 function checkMarketReferences(
-  s: { assets: { id: string }[]; rollups: { pools: { asset: string; id: string }[]; traders: { pool: string }[]; arbitrageurs: { pools?: string[] }[] }[] },
+  s: { assets: { id: string; price?: number; file?: string }[]; rollups: { pools: { asset: string; id: string }[]; traders: { pool: string }[]; arbitrageurs: { pools?: string[] }[] }[] },
   ctx: z.RefinementCtx,
 ): void {
+  s.assets.forEach((a, i) => {
+    if (a.price === undefined && a.file === undefined)
+      ctx.addIssue({ code: 'custom', message: 'expected a starting price (or a price file to replay)', path: ['assets', i, 'price'], input: undefined });
+  });
   const assets = s.assets.map((a) => a.id);
   s.rollups.forEach((r, i) => {
     const pools = r.pools.map((p) => p.id);
