@@ -30,6 +30,7 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     submit_us: BIG * 100 + i, arrive_us: i === 0 ? null : BIG * 100 + i + 250,
     include_us: i < 3 ? BIG * 100 + 2_000_000 : null, block: i < 3 ? 2 ** 35 : null,
     position: i < 3 ? i : null, status: i < 3 ? 'included' : 'pending', reason: i === 4 ? 'slippage-limit' : null,
+    policy: 'fcfs', fee_usd: i / 4, preconf_us: i < 4 ? BIG * 100 + i + 300 : null, final_us: i < 3 ? BIG * 101 : null, sequencer: i < 3 ? 'node-2' : null,
   })),
   trades: [0, 1, 2, 3, 4].map((i) => ({
     run_id: 2, mode: 'shared', rollup: 'rollup-a', pool: 'eth-usd', agent_kind: i % 2 ? 'arbitrageur' : 'noise', agent: 'a',

@@ -27,6 +27,8 @@ class RollupStats {
   fillSum = 0;
   inclusionMs: number[] = [];
   networkMs: number[] = [];
+  preconfMs: number[] = [];
+  finalityMs: number[] = [];
 }
 
 export class RunRecorder implements RollupObserver, TxSink {
@@ -40,6 +42,7 @@ export class RunRecorder implements RollupObserver, TxSink {
     private readonly rollups: readonly RollupParams[],
     private readonly warmupUs: Micros,
     private readonly txs: RowSink,
+    private readonly policy: string,
   ) {
     this.stats = rollups.map(() => new RollupStats());
   }
@@ -58,6 +61,8 @@ export class RunRecorder implements RollupObserver, TxSink {
     s.included++;
     s.inclusionMs.push((tx.includeUs! - tx.submitUs) / MS);
     s.networkMs.push((tx.arriveUs! - tx.submitUs) / MS);
+    s.preconfMs.push((tx.preconfUs! - tx.submitUs) / MS);
+    s.finalityMs.push((tx.finalUs! - tx.submitUs) / MS);
   }
 
   block(rollup: Rollup, _number: number, txCount: number, nowUs: Micros): void {
@@ -84,6 +89,8 @@ export class RunRecorder implements RollupObserver, TxSink {
       add('block.fill.mean', s.blocks > 0 ? s.fillSum / s.blocks : NaN, 'fraction');
       addDistribution(add, 'latency.inclusion_ms', s.inclusionMs, 'ms');
       addDistribution(add, 'latency.network_ms', s.networkMs, 'ms');
+      addDistribution(add, 'latency.preconf_ms', s.preconfMs, 'ms');
+      addDistribution(add, 'latency.finality_ms', s.finalityMs, 'ms');
     });
     return rows;
   }
@@ -97,9 +104,14 @@ export class RunRecorder implements RollupObserver, TxSink {
       sender: tx.sender,
       submit_us: tx.submitUs,
       arrive_us: tx.arriveUs ?? null,
+      preconf_us: tx.preconfUs ?? null,
       include_us: tx.includeUs ?? null,
+      final_us: tx.finalUs ?? null,
       block: tx.block ?? null,
       position: tx.position ?? null,
+      sequencer: tx.sequencer ?? null,
+      policy: this.policy,
+      fee_usd: tx.feeUsd,
       status: tx.status,
       reason: tx.reason ?? null,
     });

@@ -38,8 +38,8 @@ export class Rollup {
     return this.params.id;
   }
 
-  /** Executes one block of ordered transactions at `nowUs`. */
-  executeBlock(txs: readonly Tx[], nowUs: Micros): void {
+  /** Executes one block of ordered transactions at `nowUs`; they become final at `finalUs`. */
+  executeBlock(txs: readonly Tx[], nowUs: Micros, finalUs: Micros, sequencer: string): void {
     invariant(txs.length <= this.params.capacity, 'block capacity', () => `${this.id} block of ${txs.length} > capacity ${this.params.capacity}`);
     const number = this.nextBlock++;
     for (let i = 0; i < txs.length; i++) {
@@ -47,6 +47,9 @@ export class Rollup {
       invariant(tx.rollup === this.params.index, 'tx executes on its own rollup', () => `tx ${tx.id} for rollup ${tx.rollup} in ${this.id}`);
       invariant(tx.status === 'pending', 'a tx is included once', () => `tx ${tx.id} is ${tx.status}`);
       tx.includeUs = nowUs;
+      tx.finalUs = finalUs;
+      tx.sequencer = sequencer;
+      tx.preconfUs ??= nowUs; // no earlier promise: the block itself is the first confirmation
       tx.block = number;
       tx.position = i;
       const failure = tx.action ? tx.action.execute(tx, nowUs) : null;

@@ -20,14 +20,22 @@ export interface Tx {
   readonly submitUs: Micros;
   /** Plain transfers have none; swaps and arbitrage carry their logic here. */
   readonly action?: TxAction;
+  /** Priority fee offered, USD (orders transactions under the priority policy). */
+  readonly feeUsd: number;
   arriveUs?: Micros;
+  /** When the sequencer (or the slot leader) promised its position. */
+  preconfUs?: Micros;
   includeUs?: Micros;
+  /** When it became final (L1 posting, or commit of the shared set); may lie past the horizon. */
+  finalUs?: Micros;
+  /** Which sequencer ordered it: "central", "node-<i>" (the slot leader), "fallback" or "l1" (forced inclusion). */
+  sequencer?: string;
   block?: number;
   position?: number;
   status: TxStatus;
   reason?: string;
 }
 
-export function newTx(id: number, rollup: number, sender: string, submitUs: Micros, action?: TxAction): Tx {
-  return { id, rollup, sender, submitUs, action, status: 'pending' };
+export function newTx(id: number, rollup: number, sender: string, submitUs: Micros, action?: TxAction, feeUsd = 0): Tx {
+  return { id, rollup, sender, submitUs, action, feeUsd, status: 'pending' };
 }

@@ -3,10 +3,12 @@
 import { Simulation, Priority } from '../engine/simulation.ts';
 import { invariant } from '../engine/assert.ts';
 import type { Micros } from '../engine/time.ts';
-import { SECOND } from '../engine/time.ts';
+import { MS, SECOND } from '../engine/time.ts';
 import { Link, type LatencyParams } from '../model/network.ts';
 import { Rollup, type RollupParams } from '../model/rollup.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
+import { SharedSequencer } from '../model/sequencer/shared.ts';
+import { ForcedInclusion } from '../model/sequencer/forced.ts';
 import type { Sequencer } from '../model/sequencer/sequencer.ts';
 import { UserPopulation } from '../model/agents/users.ts';
 import { Submitter } from '../model/agents/submitter.ts';
@@ -16,7 +18,8 @@ import { createPool } from '../model/market/amm.ts';
 import { GbmPath, ReplayPath, type PricePath } from '../model/market/price.ts';
 import { ReferenceFeed } from '../model/market/feed.ts';
 import type { MarketPool } from '../model/market/marketPool.ts';
-import { RunRecorder, type MetricRow, type RowSink } from '../metrics/recorder.ts';
+import { RunRecorder, addDistribution, type MetricRow, type RowSink } from '../metrics/recorder.ts';
+import type { Tx } from '../model/tx.ts';
 import { MarketRecorder } from '../metrics/markets.ts';
 import type { AssetConfig, Scenario } from './schema.ts';
 
@@ -51,13 +54,16 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     blockTimeDist: r.block_time_dist,
     capacity: r.capacity,
   }));
-  const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, sinks.txs);
+  const policy = id.mode === 'centralized' ? scenario.sequencing.centralized.policy : scenario.sequencing.shared.policy;
+  const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, sinks.txs, policy);
   const rollups = rollupParams.map((p) => new Rollup(p, recorder));
-  const sequencers = buildSequencers(sim, id.mode, rollups);
+  const { sequencers, shared } = buildSequencers(sim, scenario, id.mode, rollups);
+  const forced = new ForcedInclusion(sim, rollups, scenario.sequencing.force_inclusion_delay, scenario.horizon);
+  const txSink = { submitted: (tx: Tx) => (recorder.submitted(tx), forced.watch(tx)) };
   const network: LatencyParams = { baseUs: scenario.network.base_latency, jitterMeanUs: scenario.network.jitter };
   // Every agent has its own link, named by rollup and agent: its delays are its own.
   const submitter = (rollup: number, label: string, latency: LatencyParams = network) =>
-    new Submitter(sim, new Link(latency, sim.stream(`net/${scenario.rollups[rollup].id}/${label}`)), sequencers[rollup].receive, recorder);
+    new Submitter(sim, new Link(latency, sim.stream(`net/${scenario.rollups[rollup].id}/${label}`)), sequencers[rollup].receive, txSink);
 
   const feeds = buildFeeds(sim, scenario);
   const markets: MarketPool[] = [];
@@ -100,7 +106,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     sim,
     rollups,
     advance: (untilUs) => sim.runUntil(untilUs),
-    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now)],
+    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
   };
 }
 
@@ -122,12 +128,57 @@ function pricePath(sim: Simulation, a: AssetConfig): PricePath {
   return new GbmPath({ sigma: a.vol, drift: a.drift, driftKind: a.drift_kind, jumps }, sim.stream(`prices/${a.id}`), a.price!);
 }
 
-/** One entry per rollup: the sequencer its transactions go to. */
-function buildSequencers(sim: Simulation, mode: Mode, rollups: Rollup[]): Sequencer[] {
+/** One entry per rollup: the sequencer its transactions go to (in shared mode, the same set for all). */
+function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollups: Rollup[]): { sequencers: Sequencer[]; shared?: SharedSequencer } {
   switch (mode) {
-    case 'centralized':
-      return rollups.map((r) => new CentralizedSequencer(sim, r, sim.stream(`sequencer/${r.id}/block-times`)));
-    default:
-      throw new Error(`sequencing mode ${mode} is not built yet`);
+    case 'centralized': {
+      const c = scenario.sequencing.centralized;
+      const params = { policy: c.policy, l1PostDelayUs: c.l1_post_delay };
+      return { sequencers: rollups.map((r) => new CentralizedSequencer(sim, r, params, sim.stream(`sequencer/${r.id}/block-times`))) };
+    }
+    case 'shared': {
+      const s = scenario.sequencing.shared;
+      const t = s.timeouts;
+      const shared = new SharedSequencer(
+        sim,
+        rollups,
+        {
+          protocol: s.protocol,
+          stakes: s.stakes ?? new Array(s.nodes).fill(1),
+          leaderRotation: s.leader_rotation,
+          nodeLatencyUs: s.node_latency,
+          nodeJitterUs: s.node_jitter,
+          minSlotUs: s.min_slot_time,
+          viewTimeoutUs: s.view_timeout,
+          commitChain: s.commit_chain,
+          timeouts: { propose: t.propose, proposeDelta: t.propose_delta, prevote: t.prevote, prevoteDelta: t.prevote_delta, precommit: t.precommit, precommitDelta: t.precommit_delta, commit: t.commit },
+          preconfirm: s.preconfirm,
+          l1PostDelayUs: s.l1_post_delay,
+          policy: s.policy,
+          offline: s.offline.map((o) => ({ node: o.node, atUs: o.at, forUs: o.for })),
+          fallbackAfterUs: s.fallback_after,
+          fallbackL1PostDelayUs: scenario.sequencing.centralized.l1_post_delay,
+        },
+        { net: sim.stream('shared/net'), leaders: sim.stream('shared/leaders'), fair: sim.stream('shared/fair'), fallback: sim.stream('shared/fallback-blocks') },
+      );
+      return { sequencers: rollups.map(() => shared), shared };
+    }
   }
+}
+
+/** Whole-run figures of the shared set (rollup null), after the warmup. */
+function sharedMetrics(shared: SharedSequencer, warmupUs: Micros, endUs: Micros): MetricRow[] {
+  const st = shared.stats;
+  const after = (xs: number[]) => xs.filter((t) => t >= warmupUs);
+  const commits = after(st.commitTimes);
+  const intervals = commits.slice(1).map((t, i) => (t - commits[i]) / MS);
+  const rows: MetricRow[] = [];
+  const add = (metric: string, value: number, unit: string) => rows.push({ metric, rollup: null, subject: null, value, unit });
+  add('consensus.slots', after(st.slotStarts).length, 'count');
+  add('consensus.slots_committed', commits.length, 'count');
+  add('consensus.slots_missed', after(st.missedTimes).length, 'count');
+  add('consensus.preconfs_broken', st.preconfsBroken, 'count');
+  add('consensus.fallback_s', shared.fallbackTimeUs(endUs) / SECOND, 's');
+  addDistribution(add, 'consensus.commit_interval_ms', intervals, 'ms');
+  return rows;
 }

@@ -5,15 +5,11 @@
 // Each section is its own exported schema so later sections (markets, sequencing, agents, faults)
 // slot in beside these without touching the others.
 import { z } from 'zod';
-import { DAY, formatDuration, parseDuration, type Micros } from '../engine/time.ts';
+import { DAY, formatDuration, type Micros } from '../engine/time.ts';
+import { duration, name, nonNegativeNumber, onlyTypeError, positiveNumber, uniqueBy } from './fields.ts';
+import { SequencingSchema } from './sequencing.ts';
 
-/** The same grammar as `parseDuration`, kept as a pattern so the JSON Schema can check it too. */
-const DURATION_PATTERN = /^\s*\d+(?:\.\d+)?\s*(?:us|µs|ms|s|min|m|h|d)\s*$/;
-const DURATION_EXAMPLES = 'a duration like "250ms", "2s" or "6h"';
-
-/** Lowercase identifiers: safe in file names, metric subjects and stream labels. */
-const NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-const NAME_EXPECTED = 'a name of lowercase letters, digits, "_" and "-" (like "arb-1"), starting with a letter or digit';
+export { duration, name } from './fields.ts';
 
 /** A horizon beyond this is almost certainly a unit mistake ("30000m"), and runs would not end. */
 export const MAX_HORIZON_US: Micros = 30 * DAY;
@@ -22,66 +18,6 @@ export const MAX_RUNS = 100_000;
 
 export const SEQUENCING_MODES = ['centralized', 'shared'] as const;
 export type SequencingMode = (typeof SEQUENCING_MODES)[number];
-
-/**
- * A schema-level `error` also applies to its checks' issues; this one only words the wrong-type
- * case, so a failed `.min(1)` still says what the bound is.
- */
-function onlyTypeError(message: string) {
-  return (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined);
-}
-
-interface DurationBounds {
-  /** Reject zero: a zero block time or horizon would never advance the clock. */
-  positive?: boolean;
-  maxUs?: Micros;
-}
-
-/** A duration string in the file, integer µs after parsing. */
-export function duration(description: string, bounds: DurationBounds = {}) {
-  return z
-    .string({ error: `expected ${DURATION_EXAMPLES}` })
-    .regex(DURATION_PATTERN, { error: `expected ${DURATION_EXAMPLES}` })
-    .transform((text, ctx) => {
-      const us = parseDuration(text);
-      if (us === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected ${DURATION_EXAMPLES}`, input: text });
-        return z.NEVER;
-      }
-      if (bounds.positive && us <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'expected a duration greater than 0', input: text });
-        return z.NEVER;
-      }
-      if (bounds.maxUs !== undefined && us > bounds.maxUs) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration of at most ${formatDuration(bounds.maxUs)}`, input: text });
-        return z.NEVER;
-      }
-      return us;
-    })
-    .describe(`${description} (duration string like "250ms", "2s", "6h"; integer µs in the resolved scenario)`);
-}
-
-export const name = (description: string) =>
-  z.string({ error: onlyTypeError(`expected ${NAME_EXPECTED}`) }).regex(NAME_PATTERN, { error: `expected ${NAME_EXPECTED}` }).describe(description);
-
-/** Reports the second and later occurrences of a key, at the path of the repeated field. */
-function uniqueBy<T>(what: string, key: (item: T) => string, field?: string) {
-  return (items: T[], ctx: z.RefinementCtx) => {
-    const firstIndex = new Map<string, number>();
-    items.forEach((item, i) => {
-      const k = key(item);
-      const first = firstIndex.get(k);
-      if (first === undefined) firstIndex.set(k, i);
-      else
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected a unique ${what} (index ${first} already uses it)`,
-          path: field === undefined ? [i] : [i, field],
-          input: k,
-        });
-    });
-  };
-}
 
 export const NetworkSchema = z
   .strictObject({
@@ -98,11 +34,6 @@ export const UserSchema = z
       .describe('Mean arrival rate in transactions per second (Poisson arrivals)'),
   })
   .describe('A source of ordinary user transactions on one rollup');
-
-const positiveNumber = (expected: string) =>
-  z.number({ error: onlyTypeError(`expected ${expected}`) }).positive({ error: `expected ${expected} greater than 0` });
-const nonNegativeNumber = (expected: string) =>
-  z.number({ error: onlyTypeError(`expected ${expected}`) }).min(0, { error: `expected ${expected} ≥ 0` });
 
 export const JumpsSchema = z
   .strictObject({
@@ -265,11 +196,18 @@ export const ScenarioSchema = z
       .max(MAX_ROLLUPS, { error: `expected at most ${MAX_ROLLUPS} rollups` })
       .superRefine(uniqueBy<{ id: string }>('rollup id', (r) => r.id, 'id'))
       .describe('The rollups in the world'),
+    sequencing: SequencingSchema.prefault({}),
     output: OutputSchema.prefault({}),
     debug: DebugSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     checkMarketReferences(s, ctx);
+    const listed = s.sequencing.shared.rollups;
+    if (listed !== undefined)
+      s.rollups.forEach((r, i) => {
+        if (!listed.includes(r.id))
+          ctx.addIssue({ code: 'custom', message: `expected every rollup in the shared sequencer set: rollup "${r.id}" (rollups[${i}]) is missing`, path: ['sequencing', 'shared', 'rollups'], input: listed });
+      });
     // Cross-field: a warmup that eats the whole horizon would leave no measured time at all.
     if (s.warmup >= s.horizon)
       ctx.addIssue({

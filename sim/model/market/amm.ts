@@ -156,7 +156,8 @@ export function swapExactIn(pool: Pool, side: Side, amountIn: number, minOut = 0
   const fee = amountIn - net;
   const newIn = rIn + (pool.feeMode === 'in_pool' ? amountIn : net);
   if (!Number.isFinite(newIn)) return fail('invalid-amount');
-  const newOut = roundUpUntilKHolds(newIn, rOut - (rOut * net) / (rIn + net), rIn, rOut);
+  // rOut·rIn/(rIn + net) directly: rOut − rOut·net/(rIn + net) cancels badly when a swap takes most of the reserve.
+  const newOut = roundUpUntilKHolds(newIn, (rOut * rIn) / (rIn + net), rIn, rOut);
   // An input so large that the output side rounds to nothing: the pool would be emptied.
   if (!(newOut > 0)) return fail('insufficient-liquidity');
   const out = rOut - newOut;

@@ -1,41 +1,49 @@
-// One sequencer per rollup, FCFS: blocks are filled in order of arrival at the sequencer, up to
-// the rollup's capacity; the rest waits for the next block.
+// One sequencer per rollup. It orders by its policy — FCFS by arrival (and then promises the
+// position at once: a pre-confirmation, as Arbitrum's feed does) or by priority fee (the order is
+// only known when the block is cut) — fills blocks up to the rollup's capacity, and each block
+// becomes final once posted to L1.
 import type { Simulation } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Rng } from '../../engine/rng.ts';
-import { invariant } from '../../engine/assert.ts';
+import type { Micros } from '../../engine/time.ts';
 import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
-import { Fifo } from '../fifo.ts';
+import { PendingTxs } from './pending.ts';
 import type { Sequencer } from './sequencer.ts';
 
+export interface CentralizedParams {
+  policy: 'fcfs' | 'priority';
+  l1PostDelayUs: Micros;
+}
+
 export class CentralizedSequencer implements Sequencer {
-  private readonly queue = new Fifo<Tx>();
-  private lastArrivalUs = -Infinity;
+  private readonly pool: PendingTxs;
 
   constructor(
     private readonly sim: Simulation,
     private readonly rollup: Rollup,
+    private readonly params: CentralizedParams,
     /** Draws block intervals when block times are exponential. */
     private readonly blockRng: Rng,
   ) {
+    this.pool = new PendingTxs(params.policy);
     this.scheduleNextBlock();
   }
 
   receive = (tx: Tx): void => {
     const now = this.sim.now;
-    invariant(now >= this.lastArrivalUs, 'FCFS arrivals are in time order', () => `tx ${tx.id} at ${now}`);
-    this.lastArrivalUs = now;
     tx.arriveUs = now;
-    this.queue.push(tx);
+    if (this.params.policy === 'fcfs') tx.preconfUs = now;
+    this.pool.add(tx, now);
   };
 
   pending(): Iterable<Tx> {
-    return this.queue;
+    return this.pool;
   }
 
   private produceBlock = (): void => {
-    this.rollup.executeBlock(this.queue.take(this.rollup.params.capacity), this.sim.now);
+    const now = this.sim.now;
+    this.rollup.executeBlock(this.pool.take(this.rollup.params.capacity, now), now, now + this.params.l1PostDelayUs, 'central');
     this.scheduleNextBlock();
   };
 

@@ -1,0 +1,288 @@
+// A shared sequencer set: N staked nodes order every participating rollup's transactions in
+// common slots. Slot timing is not a parameter but the outcome of the protocol run over the
+// network between nodes (consensus.ts): HotStuff-2 views (pipelined; a block commits when the
+// chain of QCs after it is long enough) or Tendermint rounds (propose/prevote/precommit, then a
+// commit timeout). A slow, offline or too-small online set therefore shows up as late or missing
+// slots — and every rollup on the set halts together when fewer than 2/3 of the stake is online.
+//
+// Lifecycle in a slot: the leader takes each rollup's pending transactions (policy order, up to
+// the rollup's capacity) and, with `preconfirm: leader`, promises them at once; when the slot's
+// block commits, every rollup executes its part (include = commit), final at commit + L1 delay.
+import type { Simulation } from '../../engine/simulation.ts';
+import { Priority } from '../../engine/simulation.ts';
+import type { Rng } from '../../engine/rng.ts';
+import type { Micros } from '../../engine/time.ts';
+import type { Rollup } from '../rollup.ts';
+import type { Tx } from '../tx.ts';
+import { PendingTxs, type Policy } from './pending.ts';
+import type { Sequencer } from './sequencer.ts';
+import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
+
+export interface SharedParams {
+  protocol: 'hotstuff2' | 'tendermint';
+  stakes: number[];
+  leaderRotation: 'round_robin' | 'stake_weighted' | 'fixed';
+  nodeLatencyUs: Micros;
+  nodeJitterUs: Micros;
+  minSlotUs: Micros;
+  viewTimeoutUs: Micros;
+  commitChain: number;
+  timeouts: TendermintTimeouts & { commit: Micros };
+  preconfirm: 'leader' | 'commit';
+  l1PostDelayUs: Micros;
+  policy: Policy;
+  offline: { node: number; atUs: Micros; forUs: Micros }[];
+  /** Escape hatch: after this long without a commit, rollups fall back to their own sequencers. */
+  fallbackAfterUs?: Micros;
+  /** Finality delay of blocks made by a fallback sequencer (its L1 posting). */
+  fallbackL1PostDelayUs: Micros;
+}
+
+/** What the set reports for metrics. */
+export class SharedStats {
+  /** When each slot (view or round) started, committed, or was missed: filtered by warmup later. */
+  slotStarts: number[] = [];
+  commitTimes: number[] = [];
+  missedTimes: number[] = [];
+  /** Leader pre-confirmations withdrawn because their slot did not commit. */
+  preconfsBroken = 0;
+  fallbackUs = 0;
+}
+
+interface Proposal {
+  leader: number;
+  startUs: Micros;
+  batches: Tx[][];
+}
+
+export class SharedSequencer implements Sequencer {
+  readonly stats = new SharedStats();
+  private readonly n: number;
+  private readonly total: number;
+  private readonly pools: PendingTxs[];
+  private readonly d: Float64Array;
+  private readonly online: Uint8Array;
+  private readonly scratch: ConsensusScratch;
+  private readonly committer: ChainCommitter;
+  private readonly proposals = new Map<number, Proposal>();
+  private view = 0; // HotStuff view, or Tendermint height
+  private round = 0; // Tendermint round within the height
+  private fixedLeader = 0;
+  private lastCommitUs = 0;
+  private fallbackSinceUs: number | null = null;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly rollups: readonly Rollup[],
+    private readonly params: SharedParams,
+    private readonly rng: { net: Rng; leaders: Rng; fair: Rng; fallback: Rng },
+  ) {
+    this.n = params.stakes.length;
+    this.total = params.stakes.reduce((a, b) => a + b, 0);
+    this.pools = rollups.map(() => new PendingTxs(params.policy));
+    this.d = new Float64Array(this.n * this.n);
+    this.online = new Uint8Array(this.n);
+    this.scratch = new ConsensusScratch(this.n);
+    this.committer = new ChainCommitter(params.commitChain);
+    sim.at(0, Priority.block, params.protocol === 'hotstuff2' ? this.startView : this.startRound);
+  }
+
+  receive = (tx: Tx): void => {
+    const now = this.sim.now;
+    tx.arriveUs = now;
+    // Fair ordering sees the median time at which the nodes received it (gossip from the entry node).
+    const median = this.params.policy === 'fair' ? now + this.medianGossipUs() : now;
+    this.pools[tx.rollup].add(tx, now, median);
+  };
+
+  *pending(): Iterable<Tx> {
+    for (const p of this.pools) yield* p;
+  }
+
+  // ─── HotStuff-2 ───────────────────────────────────────────────────────────────────────────────
+
+  private startView = (): void => {
+    const now = this.sim.now;
+    const v = this.view;
+    const leader = this.leaderOf(v);
+    const next = this.leaderOf(v + 1, leader);
+    this.refreshOnline(now);
+    this.stats.slotStarts.push(now);
+    this.sampleDelays(leader, next);
+    if (this.online[leader]) {
+      const batches = this.takeBatches(now);
+      const { qc } = hotstuffView(now, leader, next, this.d, this.online, this.params.stakes, this.total, this.scratch);
+      if (qc !== Infinity) {
+        this.proposals.set(v, { leader, startUs: now, batches });
+        this.sim.at(qc, Priority.block, this.onQc, v);
+        return;
+      }
+      this.withdraw(batches, now);
+    }
+    this.failView(now, next);
+  };
+
+  /** The next leader holds the QC: it commits what the chain rule allows and starts the next view. */
+  private onQc = (v: number): void => {
+    const now = this.sim.now;
+    const startUs = this.proposals.get(v)!.startUs;
+    for (const w of this.committer.certified(v, now)) this.commit(w, now);
+    this.view = v + 1;
+    this.sim.at(Math.max(now, startUs + this.params.minSlotUs), Priority.block, this.startView);
+  };
+
+  private failView(now: Micros, next: number): void {
+    this.stats.missedTimes.push(now);
+    if (this.params.leaderRotation === 'fixed') this.fixedLeader = next;
+    const end = viewTimeoutEnd(now, this.params.viewTimeoutUs, this.d, this.online, this.params.stakes, this.total, next, this.scratch);
+    // Without a quorum nobody can certify the timeout either: retry when the timeout fires again.
+    const restart = end === Infinity ? now + this.params.viewTimeoutUs : end;
+    this.view++;
+    this.checkFallback(now);
+    this.sim.at(restart, Priority.block, this.startView);
+  }
+
+  // ─── Tendermint ───────────────────────────────────────────────────────────────────────────────
+
+  private startRound = (): void => {
+    const now = this.sim.now;
+    const proposer = this.leaderOf(this.view + this.round);
+    this.refreshOnline(now);
+    this.stats.slotStarts.push(now);
+    this.sampleAllDelays();
+    const res = tendermintRound(now, this.round, proposer, this.d, this.online, this.params.stakes, this.total, this.params.timeouts, this.scratch);
+    if (res.committed) {
+      const batches = this.takeBatches(now);
+      this.proposals.set(this.view, { leader: proposer, startUs: now, batches });
+      this.sim.at(res.decided, Priority.block, this.onDecided, this.view);
+      return;
+    }
+    this.stats.missedTimes.push(now);
+    if (this.params.leaderRotation === 'fixed') this.fixedLeader = (proposer + 1) % this.n;
+    this.round++;
+    this.checkFallback(now);
+    this.sim.at(res.roundEnd, Priority.block, this.startRound);
+  };
+
+  private onDecided = (height: number): void => {
+    const now = this.sim.now;
+    this.commit(height, now);
+    this.view = height + 1;
+    this.round = 0;
+    this.sim.at(now + this.params.timeouts.commit, Priority.block, this.startRound);
+  };
+
+  // ─── Common ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The leader takes each rollup's ready transactions in policy order and (optionally) promises them. */
+  private takeBatches(now: Micros): Tx[][] {
+    return this.rollups.map((r, i) => {
+      const batch = this.pools[i].take(r.params.capacity, now);
+      if (this.params.preconfirm === 'leader') for (const tx of batch) tx.preconfUs ??= now;
+      return batch;
+    });
+  }
+
+  /** A slot that will not commit: its promises are broken and its transactions wait again. */
+  private withdraw(batches: Tx[][], now: Micros): void {
+    batches.forEach((batch, i) => {
+      for (const tx of batch) {
+        if (tx.preconfUs === now && this.params.preconfirm === 'leader') {
+          tx.preconfUs = undefined;
+          this.stats.preconfsBroken++;
+        }
+      }
+      this.pools[i].restore(batch, now);
+    });
+  }
+
+  private commit(view: number, now: Micros): void {
+    const p = this.proposals.get(view);
+    if (!p) return;
+    this.proposals.delete(view);
+    this.stats.commitTimes.push(now);
+    this.lastCommitUs = now;
+    this.endFallback(now);
+    const final = now + this.params.l1PostDelayUs;
+    p.batches.forEach((batch, i) => this.rollups[i].executeBlock(batch, now, final, `node-${p.leader}`));
+  }
+
+  private leaderOf(slot: number, previous?: number): number {
+    switch (this.params.leaderRotation) {
+      case 'round_robin':
+        return slot % this.n;
+      case 'fixed':
+        return previous ?? this.fixedLeader;
+      case 'stake_weighted': {
+        // One draw per slot, whatever happens in it: the leader schedule is part of the world.
+        let u = this.rng.leaders.next() * this.total;
+        for (let i = 0; i < this.n; i++) {
+          u -= this.params.stakes[i];
+          if (u < 0) return i;
+        }
+        return this.n - 1;
+      }
+    }
+  }
+
+  private refreshOnline(now: Micros): void {
+    this.online.fill(1);
+    for (const o of this.params.offline) if (now >= o.atUs && now < o.atUs + o.forUs) this.online[o.node] = 0;
+  }
+
+  private delay(): number {
+    const { nodeLatencyUs, nodeJitterUs } = this.params;
+    return nodeJitterUs === 0 ? nodeLatencyUs : nodeLatencyUs + Math.round(this.rng.net.exponential(1 / nodeJitterUs));
+  }
+
+  /** HotStuff is linear: only the leader's row and the next leader's column are used. */
+  private sampleDelays(leader: number, next: number): void {
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      this.d[leader * n + i] = i === leader ? 0 : this.delay();
+      this.d[i * n + next] = i === next ? 0 : this.delay();
+    }
+  }
+
+  private sampleAllDelays(): void {
+    const n = this.n;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) this.d[i * n + j] = i === j ? 0 : this.delay();
+  }
+
+  private medianGossipUs(): number {
+    const draws = new Float64Array(this.n);
+    for (let i = 1; i < this.n; i++) draws[i] = this.params.nodeJitterUs === 0 ? this.params.nodeLatencyUs : this.params.nodeLatencyUs + this.rng.fair.exponential(1 / this.params.nodeJitterUs);
+    draws.sort();
+    return Math.round(draws[(this.n - 1) >> 1]);
+  }
+
+  // ─── Escape hatch: fallback to each rollup's own sequencer ────────────────────────────────────
+
+  private checkFallback(now: Micros): void {
+    const after = this.params.fallbackAfterUs;
+    if (after === undefined || this.fallbackSinceUs !== null || now - this.lastCommitUs < after) return;
+    this.fallbackSinceUs = now;
+    this.rollups.forEach((r, i) => this.sim.at(now, Priority.block, this.fallbackBlock, i));
+  }
+
+  private endFallback(now: Micros): void {
+    if (this.fallbackSinceUs === null) return;
+    this.stats.fallbackUs += now - this.fallbackSinceUs;
+    this.fallbackSinceUs = null;
+  }
+
+  private fallbackBlock = (i: number): void => {
+    if (this.fallbackSinceUs === null) return; // the set is back: the rollup's own sequencer stops
+    const now = this.sim.now;
+    const r = this.rollups[i];
+    r.executeBlock(this.pools[i].take(r.params.capacity, now), now, now + this.params.fallbackL1PostDelayUs, 'fallback');
+    const { blockTimeUs, blockTimeDist } = r.params;
+    const interval = blockTimeDist === 'fixed' ? blockTimeUs : Math.max(1, Math.round(this.rng.fallback.exponential(1 / blockTimeUs)));
+    this.sim.after(interval, Priority.block, this.fallbackBlock, i);
+  };
+
+  /** Time spent in fallback up to `now` (for metrics at the end of a run). */
+  fallbackTimeUs(now: Micros): number {
+    return this.stats.fallbackUs + (this.fallbackSinceUs === null ? 0 : now - this.fallbackSinceUs);
+  }
+}

@@ -1,0 +1,86 @@
+// The `sequencing` section: how each mode orders transactions. Centralized: one sequencer per
+// rollup. Shared: one staked node set ordering every rollup's transactions in common slots, with a
+// BFT protocol whose timing comes from message delays between nodes. A preset fills the shared
+// section's defaults; the scenario's own keys win.
+import { z } from 'zod';
+import { duration, nonNegativeNumber } from './fields.ts';
+import { PRESET_NAMES, SHARED_PRESETS } from '../model/sequencer/presets.ts';
+import { deepMerge, isPlainObject } from './data.ts';
+
+export const POLICIES = ['fcfs', 'priority', 'encrypted', 'fair'] as const;
+
+const OfflineSchema = z
+  .strictObject({
+    node: z.number().int().min(0).describe('Node index (0-based)'),
+    at: duration('When the node goes offline'),
+    for: duration('How long it stays offline', { positive: true }),
+  })
+  .describe('A node taken offline for a while');
+
+export const CentralizedSchema = z
+  .strictObject({
+    policy: z.enum(['fcfs', 'priority']).default('fcfs').describe('Ordering: "fcfs" by arrival at the sequencer; "priority" by priority fee, then arrival'),
+    l1_post_delay: duration('Delay from inclusion to finality (batch posted to L1)').prefault('20m'),
+  })
+  .describe('One sequencer per rollup');
+
+const TimeoutsSchema = z
+  .strictObject({
+    propose: duration('Tendermint propose timeout of round 0').prefault('2s'),
+    propose_delta: duration('Added to the propose timeout per round').prefault('500ms'),
+    prevote: duration('Tendermint prevote timeout of round 0').prefault('1s'),
+    prevote_delta: duration('Added per round').prefault('500ms'),
+    precommit: duration('Tendermint precommit timeout of round 0').prefault('1s'),
+    precommit_delta: duration('Added per round').prefault('500ms'),
+    commit: duration('Wait after a commit before the next height starts').prefault('1.5s'),
+  })
+  .describe('CometBFT timeouts (Astria mainnet values by default, CALIBRATION §2)');
+
+const SharedFields = z.strictObject({
+  preset: z.enum(PRESET_NAMES).optional().describe('Start from a preset: "espresso", "astria" or "radius" (its values are defaults; keys set here win)'),
+  protocol: z.enum(['hotstuff2', 'tendermint']).default('hotstuff2').describe('"hotstuff2": pipelined, linear, two-chain commit (HotShot); "tendermint": propose/prevote/precommit rounds (CometBFT)'),
+  nodes: z.number().int().min(1).max(1000).default(10).describe('Number of sequencer nodes (count)'),
+  stakes: z.array(z.number().int().min(0)).optional().describe('Stake of each node (integers); default: equal stakes'),
+  rollups: z.array(z.string()).optional().describe('Rollups ordered by the set (default: all); every rollup of the scenario must be listed'),
+  leader_rotation: z.enum(['round_robin', 'stake_weighted', 'fixed']).default('round_robin').describe('Leader of each slot: in turn, drawn by stake, or one leader replaced only after a timeout'),
+  node_latency: duration('One-way base delay between two sequencer nodes').prefault('50ms'),
+  node_jitter: duration('Mean exponential extra delay per message between nodes').prefault('10ms'),
+  min_slot_time: duration('Shortest time between two slots (views) of the set').prefault('1s'),
+  view_timeout: duration('HotStuff: time after which replicas give up on a view').prefault('10s'),
+  commit_chain: z.union([z.literal(2), z.literal(3)]).default(2).describe('HotStuff: consecutive QCs needed to commit (2: HotStuff-2; 3: chained HotStuff)'),
+  timeouts: TimeoutsSchema.prefault({}),
+  preconfirm: z.enum(['leader', 'commit']).default('leader').describe('"leader": the slot leader pre-confirms at proposal; "commit": nothing before commit'),
+  l1_post_delay: duration('Extra delay from commit to finality (posting to L1); 0s: final at commit').prefault('0s'),
+  policy: z.enum(POLICIES).default('fcfs').describe('Ordering within a slot: fcfs, priority (fee), encrypted (contents hidden until ordered), fair (median receive time across nodes)'),
+  offline: z.array(OfflineSchema).default([]).describe('Nodes taken offline at a time, for a duration'),
+  fallback_after: duration('Escape hatch: when the set has not committed for this long, each rollup falls back to its own sequencer until it does').optional(),
+});
+
+/** Fills the shared section from its preset before validation, so the preset is plain data. */
+export const SharedSchema = z
+  .preprocess((input) => {
+    if (!isPlainObject(input) || typeof input.preset !== 'string' || !(input.preset in SHARED_PRESETS)) return input;
+    return deepMerge(SHARED_PRESETS[input.preset as keyof typeof SHARED_PRESETS], input);
+  }, SharedFields)
+  .superRefine((s, ctx) => {
+    if (s.stakes !== undefined && s.stakes.length !== s.nodes)
+      ctx.addIssue({ code: 'custom', message: `expected one stake per node (${s.nodes} nodes)`, path: ['stakes'], input: s.stakes });
+    const stakes = s.stakes ?? new Array(s.nodes).fill(1);
+    if (stakes.reduce((a, b) => a + b, 0) === 0)
+      ctx.addIssue({ code: 'custom', message: 'expected some stake: with zero total stake no quorum can ever be met', path: ['stakes'], input: s.stakes });
+    s.offline.forEach((o, i) => {
+      if (o.node >= s.nodes) ctx.addIssue({ code: 'custom', message: `expected a node index below ${s.nodes}`, path: ['offline', i, 'node'], input: o.node });
+    });
+  })
+  .describe('A shared sequencer set ordering every rollup');
+
+export const SequencingSchema = z
+  .strictObject({
+    centralized: CentralizedSchema.prefault({}),
+    shared: SharedSchema.prefault({}),
+    force_inclusion_delay: duration('Escape hatch: a transaction waiting this long is included through L1 (Arbitrum: 24h)').prefault('24h'),
+  })
+  .describe('How transactions are ordered under each mode');
+
+export type SharedConfig = z.output<typeof SharedFields>;
+export type CentralizedConfig = z.output<typeof CentralizedSchema>;
