@@ -28,6 +28,8 @@ export type Mode = Scenario['modes'][number];
 export interface World {
   readonly sim: Simulation;
   readonly rollups: readonly Rollup[];
+  /** The sequencer each rollup's transactions go to (in shared mode the same set for all). */
+  readonly sequencers: readonly Sequencer[];
   /** Advances the world to `untilUs` (callable repeatedly with increasing times). */
   advance(untilUs: Micros): void;
   /** Ends the run at the horizon: writes pending rows, returns the metrics. */
@@ -105,6 +107,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
   return {
     sim,
     rollups,
+    sequencers,
     advance: (untilUs) => sim.runUntil(untilUs),
     finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
   };

@@ -10,6 +10,7 @@ import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
 import { PendingTxs } from './pending.ts';
 import type { Sequencer } from './sequencer.ts';
+import { Mempool } from './visibility.ts';
 
 export interface CentralizedParams {
   policy: 'fcfs' | 'priority';
@@ -18,6 +19,7 @@ export interface CentralizedParams {
 
 export class CentralizedSequencer implements Sequencer {
   private readonly pool: PendingTxs;
+  readonly mempool: Mempool;
 
   constructor(
     private readonly sim: Simulation,
@@ -27,6 +29,7 @@ export class CentralizedSequencer implements Sequencer {
     private readonly blockRng: Rng,
   ) {
     this.pool = new PendingTxs(params.policy);
+    this.mempool = new Mempool(params.policy);
     this.scheduleNextBlock();
   }
 
@@ -35,6 +38,7 @@ export class CentralizedSequencer implements Sequencer {
     tx.arriveUs = now;
     if (this.params.policy === 'fcfs') tx.preconfUs = now;
     this.pool.add(tx, now);
+    this.mempool.arrived(tx, now);
   };
 
   pending(): Iterable<Tx> {
@@ -43,7 +47,9 @@ export class CentralizedSequencer implements Sequencer {
 
   private produceBlock = (): void => {
     const now = this.sim.now;
-    this.rollup.executeBlock(this.pool.take(this.rollup.params.capacity, now), now, now + this.params.l1PostDelayUs, 'central');
+    const block = this.pool.take(this.rollup.params.capacity, now);
+    this.mempool.ordered(block, now);
+    this.rollup.executeBlock(block, now, now + this.params.l1PostDelayUs, 'central');
     this.scheduleNextBlock();
   };
 

@@ -16,6 +16,7 @@ import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
 import { PendingTxs, type Policy } from './pending.ts';
 import type { Sequencer } from './sequencer.ts';
+import { Mempool } from './visibility.ts';
 import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
 
 export interface SharedParams {
@@ -57,6 +58,7 @@ interface Proposal {
 
 export class SharedSequencer implements Sequencer {
   readonly stats = new SharedStats();
+  readonly mempool: Mempool;
   private readonly n: number;
   private readonly total: number;
   private readonly pools: PendingTxs[];
@@ -80,6 +82,7 @@ export class SharedSequencer implements Sequencer {
     this.n = params.stakes.length;
     this.total = params.stakes.reduce((a, b) => a + b, 0);
     this.pools = rollups.map(() => new PendingTxs(params.policy));
+    this.mempool = new Mempool(params.policy);
     this.d = new Float64Array(this.n * this.n);
     this.online = new Uint8Array(this.n);
     this.scratch = new ConsensusScratch(this.n);
@@ -93,6 +96,7 @@ export class SharedSequencer implements Sequencer {
     // Fair ordering sees the median time at which the nodes received it (gossip from the entry node).
     const median = this.params.policy === 'fair' ? now + this.medianGossipUs() : now;
     this.pools[tx.rollup].add(tx, now, median);
+    this.mempool.arrived(tx, now);
   };
 
   *pending(): Iterable<Tx> {
@@ -179,6 +183,8 @@ export class SharedSequencer implements Sequencer {
     return this.rollups.map((r, i) => {
       const batch = this.pools[i].take(r.params.capacity, now);
       if (this.params.preconfirm === 'leader') for (const tx of batch) tx.preconfUs ??= now;
+      // The leader's proposal fixes the order: an encrypted mempool decrypts now.
+      this.mempool.ordered(batch, now);
       return batch;
     });
   }
@@ -275,7 +281,9 @@ export class SharedSequencer implements Sequencer {
     if (this.fallbackSinceUs === null) return; // the set is back: the rollup's own sequencer stops
     const now = this.sim.now;
     const r = this.rollups[i];
-    r.executeBlock(this.pools[i].take(r.params.capacity, now), now, now + this.params.fallbackL1PostDelayUs, 'fallback');
+    const block = this.pools[i].take(r.params.capacity, now);
+    this.mempool.ordered(block, now);
+    r.executeBlock(block, now, now + this.params.fallbackL1PostDelayUs, 'fallback');
     const { blockTimeUs, blockTimeDist } = r.params;
     const interval = blockTimeDist === 'fixed' ? blockTimeUs : Math.max(1, Math.round(this.rng.fallback.exponential(1 / blockTimeUs)));
     this.sim.after(interval, Priority.block, this.fallbackBlock, i);

@@ -1,0 +1,55 @@
+// What each participant can see of pending transactions, and when — defined by the ordering
+// policy, enforced here, and the only way agents learn about others' transactions:
+//   fcfs      — a private mempool: nobody outside the sequencer sees anything (Arbitrum-style).
+//   priority  — a public mempool: contents visible on arrival at the sequencer (gas auction).
+//   fair      — contents gossiped on arrival, but order is fixed by median receive time, so a
+//               transaction sent after seeing another is ordered after it: back-runs only.
+//   encrypted — an envelope (id, rollup, arrival) on arrival; contents only once the order is
+//               fixed (the leader's commitment), so nobody can front-run; back-running remains.
+// The sequencer operator itself sees everything (that is what makes an extractive one dangerous).
+import type { Micros } from '../../engine/time.ts';
+import type { Tx } from '../tx.ts';
+import type { Policy } from './pending.ts';
+
+export interface PendingView {
+  readonly txId: number;
+  readonly rollup: number;
+  readonly arriveUs: Micros;
+  /** The transaction itself, when its contents are visible; undefined for a sealed envelope. */
+  readonly tx?: Tx;
+}
+
+export interface MempoolObserver {
+  /** A transaction reached the sequencer (contents only if the policy shows them). */
+  pending?(view: PendingView, nowUs: Micros): void;
+  /** Contents of transactions whose order was just fixed (encrypted mempool reveal). */
+  revealed?(txs: readonly Tx[], nowUs: Micros): void;
+}
+
+export function showsContentsOnArrival(policy: Policy): boolean {
+  return policy === 'priority' || policy === 'fair';
+}
+
+export class Mempool {
+  private readonly observers: MempoolObserver[] = [];
+
+  constructor(readonly policy: Policy) {}
+
+  subscribe(observer: MempoolObserver): void {
+    this.observers.push(observer);
+  }
+
+  arrived(tx: Tx, nowUs: Micros): void {
+    if (this.policy === 'fcfs' || this.observers.length === 0) return;
+    const view: PendingView = showsContentsOnArrival(this.policy)
+      ? { txId: tx.id, rollup: tx.rollup, arriveUs: nowUs, tx }
+      : { txId: tx.id, rollup: tx.rollup, arriveUs: nowUs };
+    for (const o of this.observers) o.pending?.(view, nowUs);
+  }
+
+  /** The order of these transactions is now fixed (a block cut or a slot proposed). */
+  ordered(txs: readonly Tx[], nowUs: Micros): void {
+    if (this.policy !== 'encrypted' || txs.length === 0) return;
+    for (const o of this.observers) o.revealed?.(txs, nowUs);
+  }
+}

@@ -1,0 +1,75 @@
+// What a probe agent is shown of pending transactions, and when, under every policy — checked
+// against each policy's definition (sim/model/sequencer/visibility.ts).
+import { describe, expect, it } from 'vitest';
+import { buildWorld } from '../sim/scenario/build.ts';
+import { inlineScenario } from './util/scenario.ts';
+
+interface Seen {
+  txId: number;
+  at: number;
+  contents: boolean;
+}
+
+function probe(mode: 'centralized' | 'shared', policy: string) {
+  const loaded = inlineScenario({
+    name: 'visibility',
+    horizon: '30s',
+    modes: [mode],
+    network: { base_latency: '20ms', jitter: '10ms' },
+    rollups: [
+      { id: 'a', block_time: '1s', users: [{ name: 'u', rate: 20 }] },
+      { id: 'b', block_time: '2s', users: [{ name: 'u', rate: 10 }] },
+    ],
+    sequencing: mode === 'centralized' ? { centralized: { policy: policy as 'fcfs' } } : { shared: { policy: policy as 'fcfs', nodes: 4, min_slot_time: '500ms' } },
+  });
+  const sink = { append: () => {} };
+  const world = buildWorld(loaded.scenario, { runId: 0, mode, seed: 1 }, { txs: sink, trades: sink });
+  const shown: Seen[] = [];
+  const revealed: Seen[] = [];
+  for (const seq of new Set(world.sequencers)) {
+    seq.mempool.subscribe({
+      pending: (view, now) => shown.push({ txId: view.txId, at: now, contents: view.tx !== undefined }),
+      // `contents` here records whether the reveal came exactly when the leader fixed the order.
+      revealed: (txs, now) => txs.forEach((tx) => revealed.push({ txId: tx.id, at: now, contents: tx.preconfUs === now })),
+    });
+  }
+  world.advance(loaded.scenario.horizon);
+  return { shown, revealed };
+}
+
+describe('visibility by policy (probe agent)', () => {
+  it('private FCFS (centralized and shared): the probe is shown nothing at all', () => {
+    for (const mode of ['centralized', 'shared'] as const) {
+      const { shown, revealed } = probe(mode, 'fcfs');
+      expect(shown).toEqual([]);
+      expect(revealed).toEqual([]);
+    }
+  });
+
+  it('priority (public mempool): full contents at the moment of arrival, for every transaction', () => {
+    const { shown, revealed } = probe('centralized', 'priority');
+    expect(shown.length).toBeGreaterThan(500);
+    expect(shown.every((s) => s.contents)).toBe(true);
+    expect(revealed).toEqual([]);
+  });
+
+  it('fair ordering: contents gossiped on arrival', () => {
+    const { shown } = probe('shared', 'fair');
+    expect(shown.length).toBeGreaterThan(500);
+    expect(shown.every((s) => s.contents)).toBe(true);
+  });
+
+  it('encrypted mempool: an envelope on arrival, contents only once the order is fixed — never before', () => {
+    const { shown, revealed } = probe('shared', 'encrypted');
+    expect(shown.length).toBeGreaterThan(500);
+    expect(shown.some((s) => s.contents)).toBe(false);
+    expect(revealed.length).toBeGreaterThan(400);
+    const arrival = new Map(shown.map((s) => [s.txId, s.at]));
+    for (const r of revealed) {
+      // Revealed strictly after the envelope was seen: the order was fixed at a later slot start.
+      expect(r.at).toBeGreaterThanOrEqual(arrival.get(r.txId)!);
+    }
+    // A reveal happens exactly when the leader's proposal fixed the order (its pre-confirmation).
+    expect(revealed.every((r) => r.contents)).toBe(true);
+  });
+});
