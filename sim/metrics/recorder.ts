@@ -112,6 +112,7 @@ export class RunRecorder implements RollupObserver, TxSink {
       sequencer: tx.sequencer ?? null,
       policy: this.policy,
       fee_usd: tx.feeUsd,
+      bundle_id: tx.bundleId ?? null,
       status: tx.status,
       reason: tx.reason ?? null,
     });

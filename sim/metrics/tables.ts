@@ -87,6 +87,7 @@ export const TABLES = {
       nullableCol('sequencer', 'utf8', '', "Who ordered it: 'central' (the rollup's own sequencer), 'node-<i>' (the shared slot's leader), 'fallback' (the rollup's sequencer while the shared set was halted) or 'l1' (forced inclusion); null if not included."),
       col('policy', 'utf8', '', "Ordering policy of the sequencer it was sent to: 'fcfs', 'priority', 'encrypted' or 'fair'."),
       col('fee_usd', 'float64', 'USD', 'Priority fee offered.'),
+      nullableCol('bundle_id', 'int64', '', 'The cross-rollup intent this transaction is a leg of (an atomic bundle under shared sequencing, independent legs under centralized); null otherwise.'),
       col('status', 'utf8', '', "'included' (executed), 'reverted' (included in a block but its action failed: see reason), or 'pending' (still waiting at the horizon)."),
       nullableCol('reason', 'utf8', '', "Why it failed, when status is 'reverted': 'slippage-limit', 'no-opportunity', 'unprofitable', 'insufficient-liquidity'…; null otherwise."),
     ],

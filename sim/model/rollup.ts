@@ -38,8 +38,12 @@ export class Rollup {
     return this.params.id;
   }
 
-  /** Executes one block of ordered transactions at `nowUs`; they become final at `finalUs`. */
-  executeBlock(txs: readonly Tx[], nowUs: Micros, finalUs: Micros, sequencer: string): void {
+  /**
+   * Executes one block of ordered transactions at `nowUs`; they become final at `finalUs`.
+   * `decided` carries outcomes already settled elsewhere (legs of an atomic bundle: executed or
+   * reverted together across rollups before the blocks are written).
+   */
+  executeBlock(txs: readonly Tx[], nowUs: Micros, finalUs: Micros, sequencer: string, decided?: ReadonlyMap<Tx, string | null>): void {
     invariant(txs.length <= this.params.capacity, 'block capacity', () => `${this.id} block of ${txs.length} > capacity ${this.params.capacity}`);
     const number = this.nextBlock++;
     for (let i = 0; i < txs.length; i++) {
@@ -52,7 +56,7 @@ export class Rollup {
       tx.preconfUs ??= nowUs; // no earlier promise: the block itself is the first confirmation
       tx.block = number;
       tx.position = i;
-      const failure = tx.action ? tx.action.execute(tx, nowUs) : null;
+      const failure = decided?.has(tx) ? decided.get(tx)! : tx.action ? tx.action.execute(tx, nowUs) : null;
       tx.status = failure === null ? 'included' : 'reverted';
       if (failure !== null) tx.reason = failure;
       this.observer.included(tx);

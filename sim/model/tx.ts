@@ -9,6 +9,11 @@ export type TxStatus = 'pending' | 'included' | 'dropped' | 'censored' | 'revert
 export interface TxAction {
   /** Runs against the rollup's state at `nowUs`; returns null on success or the reason it reverted. */
   execute(tx: Tx, nowUs: Micros): string | null;
+  /**
+   * Would `execute` succeed now? No side effects on shared state: atomic bundles ask every leg
+   * before executing any. Any randomness is drawn here, once, and `execute` honours it.
+   */
+  check?(tx: Tx, nowUs: Micros): string | null;
 }
 
 export interface Tx {
@@ -30,6 +35,8 @@ export interface Tx {
   finalUs?: Micros;
   /** Which sequencer ordered it: "central", "node-<i>" (the slot leader), "fallback" or "l1" (forced inclusion). */
   sequencer?: string;
+  /** The cross-rollup intent (bundle) this transaction is a leg of. */
+  bundleId?: number;
   block?: number;
   position?: number;
   status: TxStatus;

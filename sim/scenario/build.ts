@@ -5,7 +5,10 @@ import { invariant } from '../engine/assert.ts';
 import type { Micros } from '../engine/time.ts';
 import { MS, SECOND } from '../engine/time.ts';
 import { Link, type LatencyParams } from '../model/network.ts';
-import { Rollup, type RollupParams } from '../model/rollup.ts';
+import { Rollup, type RollupObserver, type RollupParams } from '../model/rollup.ts';
+import { BundleRouter, LeggedRouter, type Bundle, type CrossRollupRouter } from '../model/crossrollup.ts';
+import { IntentUsers } from '../model/agents/intents.ts';
+import { IntentRecorder } from '../metrics/intents.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
 import { SharedSequencer } from '../model/sequencer/shared.ts';
 import { ForcedInclusion } from '../model/sequencer/forced.ts';
@@ -58,7 +61,21 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
   }));
   const policy = id.mode === 'centralized' ? scenario.sequencing.centralized.policy : scenario.sequencing.shared.policy;
   const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, sinks.txs, policy);
-  const rollups = rollupParams.map((p) => new Rollup(p, recorder));
+  // Legs of cross-rollup intents are followed as they settle (a bridge forwards the next leg).
+  const routers = new Map<string, CrossRollupRouter>(); // by intent population
+  const onLegSettled = (b: Bundle, leg: Tx) => {
+    const router = routers.get(b.legs[0].sender);
+    if (router instanceof LeggedRouter) router.settled(b, leg);
+  };
+  const intents = new IntentRecorder(scenario.warmup, onLegSettled, id.mode === 'shared');
+  const observer: RollupObserver = {
+    included: (tx) => {
+      recorder.included(tx);
+      if (tx.bundleId !== undefined) intents.legSettled(tx);
+    },
+    block: (r, n, count, now) => recorder.block(r, n, count, now),
+  };
+  const rollups = rollupParams.map((p) => new Rollup(p, observer));
   const { sequencers, shared } = buildSequencers(sim, scenario, id.mode, rollups);
   const forced = new ForcedInclusion(sim, rollups, scenario.sequencing.force_inclusion_delay, scenario.horizon);
   const txSink = { submitted: (tx: Tx) => (recorder.submitted(tx), forced.watch(tx)) };
@@ -99,6 +116,24 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     }
   });
 
+  if (scenario.intents.length > 0) {
+    const intentSubmitters = (name: string) => rollups.map((r, i) => submitter(i, `intents/${name}`));
+    const failures = scenario.rollups.map((r) => sim.stream(`rollups/${r.id}/leg-failures`));
+    for (const it of scenario.intents) {
+      const subs = intentSubmitters(it.name);
+      const b = scenario.sequencing.centralized.bridge;
+      const router = shared
+        ? new BundleRouter(sim, subs, shared.receiveBundle)
+        : new LeggedRouter(sim, subs, it.route, { latencyUs: b.latency, feeUsd: b.fee_usd, failureProb: b.failure_prob, halts: b.halts.map((h) => ({ atUs: h.at, forUs: h.for })) }, sim.stream(`bridge/${it.name}`), (bundle, left) => intents.abandoned(bundle, left));
+      const legs = it.rollups.map((rid) => {
+        const i = scenario.rollups.findIndex((r) => r.id === rid);
+        return { rollup: i, failureProb: scenario.rollups[i].leg_failure_prob, failures: failures[i] };
+      });
+      routers.set(it.name, router);
+      new IntentUsers(sim, it.name, it.rate, legs, sim.stream(`intents/${it.name}/arrivals`), router, intents);
+    }
+  }
+
   const breakAt = scenario.debug.break_invariant;
   if (breakAt && breakAt.run === id.runId) {
     sim.at(breakAt.at, Priority.world, () => invariant(false, 'debug', () => `deliberately broken at ${breakAt.at} µs (scenario debug.break_invariant)`));
@@ -109,7 +144,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     rollups,
     sequencers,
     advance: (untilUs) => sim.runUntil(untilUs),
-    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
+    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...intents.finish(), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
   };
 }
 

@@ -129,6 +129,7 @@ export const RollupSchema = z
       .default([])
       .superRefine(uniqueBy<{ name: string }>('trader name', (t) => t.name, 'name'))
       .describe('Noise trader populations on this rollup'),
+    leg_failure_prob: z.number().min(0).max(1).default(0).describe('Probability that a cross-rollup leg on this rollup fails on its own (revert, drop, rejection), independent of prices'),
     arbitrageurs: z
       .array(ArbitrageurSchema)
       .default([])
@@ -136,6 +137,18 @@ export const RollupSchema = z
       .describe('CEX-DEX arbitrageurs on this rollup'),
   })
   .describe('One rollup: its block production and its ordinary users');
+
+export const IntentSchema = z
+  .strictObject({
+    name: name('Intent population name, unique'),
+    rate: positiveNumber('a number of intents per second').describe('Mean arrival rate of intents, per second (Poisson)'),
+    rollups: z.array(name('A rollup id')).min(2).describe('The rollups the intent has a leg on, in order (at least two, distinct)'),
+    route: z
+      .enum(['inventory', 'bridge'])
+      .default('inventory')
+      .describe('Under centralized sequencing: "inventory" sends every leg at once (funds held on each rollup); "bridge" sends each leg after the previous one executed and the bridge carried the message. Under shared sequencing every intent is one atomic bundle.'),
+  })
+  .describe('Users whose one action needs a leg on each of several rollups');
 
 export const OutputSchema = z
   .strictObject({
@@ -196,12 +209,24 @@ export const ScenarioSchema = z
       .max(MAX_ROLLUPS, { error: `expected at most ${MAX_ROLLUPS} rollups` })
       .superRefine(uniqueBy<{ id: string }>('rollup id', (r) => r.id, 'id'))
       .describe('The rollups in the world'),
+    intents: z
+      .array(IntentSchema)
+      .default([])
+      .superRefine(uniqueBy<{ name: string }>('intent name', (t) => t.name, 'name'))
+      .describe('Cross-rollup intent flows'),
     sequencing: SequencingSchema.prefault({}),
     output: OutputSchema.prefault({}),
     debug: DebugSchema.prefault({}),
   })
   .superRefine((s, ctx) => {
     checkMarketReferences(s, ctx);
+    const ids = s.rollups.map((r) => r.id);
+    s.intents.forEach((t, i) =>
+      t.rollups.forEach((r, k) => {
+        if (!ids.includes(r)) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`, path: ['intents', i, 'rollups', k], input: r });
+        else if (t.rollups.indexOf(r) !== k) ctx.addIssue({ code: 'custom', message: 'expected each rollup once per intent', path: ['intents', i, 'rollups', k], input: r });
+      }),
+    );
     const listed = s.sequencing.shared.rollups;
     if (listed !== undefined)
       s.rollups.forEach((r, i) => {
@@ -262,6 +287,7 @@ export type OutputConfig = Scenario['output'];
 export type AssetConfig = Scenario['assets'][number];
 export type PoolConfig = RollupConfig['pools'][number];
 export type TraderConfig = RollupConfig['traders'][number];
+export type IntentConfig = Scenario['intents'][number];
 export type ArbitrageurConfig = RollupConfig['arbitrageurs'][number];
 
 export const SCENARIO_SCHEMA_ID = 'https://seqsim.dev/schema/scenario.json';

@@ -17,8 +17,18 @@ const OfflineSchema = z
   })
   .describe('A node taken offline for a while');
 
+const BridgeSchema = z
+  .strictObject({
+    latency: duration('Time for a message to cross between rollups (bridge-based settlement: 242 s median, Öz et al. 2025, CALIBRATION §5)').prefault('242s'),
+    fee_usd: nonNegativeNumber('a fee in USD').default(0).describe('Fee per bridged message, USD'),
+    failure_prob: z.number().min(0).max(1).default(0).describe('Probability that a message is lost (the next leg is never sent)'),
+    halts: z.array(z.strictObject({ at: duration('When the bridge halts'), for: duration('For how long', { positive: true }) })).default([]).describe('Windows during which the bridge holds messages'),
+  })
+  .describe('Cross-rollup messaging between independent sequencers');
+
 export const CentralizedSchema = z
   .strictObject({
+    bridge: BridgeSchema.prefault({}),
     policy: z.enum(['fcfs', 'priority']).default('fcfs').describe('Ordering: "fcfs" by arrival at the sequencer; "priority" by priority fee, then arrival'),
     l1_post_delay: duration('Delay from inclusion to finality (batch posted to L1)').prefault('20m'),
   })

@@ -21,4 +21,14 @@ export class Submitter {
     this.sink.submitted(tx);
     this.sim.after(this.link.delay(), Priority.arrival, this.deliver, tx);
   }
+
+  /** Records a transaction as submitted that travels some other way (inside a bundle). */
+  record(tx: Tx): void {
+    this.sink.submitted(tx);
+  }
+
+  /** One delay of this sender's link. */
+  delay(): number {
+    return this.link.delay();
+  }
 }

@@ -17,6 +17,8 @@ import type { Tx } from '../tx.ts';
 import { PendingTxs, type Policy } from './pending.ts';
 import type { Sequencer } from './sequencer.ts';
 import { Mempool } from './visibility.ts';
+import type { Bundle } from '../crossrollup.ts';
+import { invariant } from '../../engine/assert.ts';
 import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
 
 export interface SharedParams {
@@ -53,6 +55,8 @@ export class SharedStats {
 interface Proposal {
   leader: number;
   startUs: Micros;
+  /** Atomic bundles first (their legs also sit at the top of `batches`), then single transactions. */
+  bundles: Bundle[];
   batches: Tx[][];
 }
 
@@ -67,6 +71,8 @@ export class SharedSequencer implements Sequencer {
   private readonly scratch: ConsensusScratch;
   private readonly committer: ChainCommitter;
   private readonly proposals = new Map<number, Proposal>();
+  /** Bundles waiting, in arrival order. */
+  private bundles: Bundle[] = [];
   private view = 0; // HotStuff view, or Tendermint height
   private round = 0; // Tendermint round within the height
   private fixedLeader = 0;
@@ -99,8 +105,19 @@ export class SharedSequencer implements Sequencer {
     this.mempool.arrived(tx, now);
   };
 
+  /** A cross-rollup bundle arrives: its legs travel and are ordered together. */
+  receiveBundle = (bundle: Bundle): void => {
+    const now = this.sim.now;
+    for (const leg of bundle.legs) {
+      leg.arriveUs = now;
+      this.mempool.arrived(leg, now);
+    }
+    this.bundles.push(bundle);
+  };
+
   *pending(): Iterable<Tx> {
     for (const p of this.pools) yield* p;
+    for (const b of this.bundles) yield* b.legs;
   }
 
   // ─── HotStuff-2 ───────────────────────────────────────────────────────────────────────────────
@@ -114,14 +131,14 @@ export class SharedSequencer implements Sequencer {
     this.stats.slotStarts.push(now);
     this.sampleDelays(leader, next);
     if (this.online[leader]) {
-      const batches = this.takeBatches(now);
+      const slot = this.takeBatches(now);
       const { qc } = hotstuffView(now, leader, next, this.d, this.online, this.params.stakes, this.total, this.scratch);
       if (qc !== Infinity) {
-        this.proposals.set(v, { leader, startUs: now, batches });
+        this.proposals.set(v, { leader, startUs: now, ...slot });
         this.sim.at(qc, Priority.block, this.onQc, v);
         return;
       }
-      this.withdraw(batches, now);
+      this.withdraw(slot, now);
     }
     this.failView(now, next);
   };
@@ -156,8 +173,7 @@ export class SharedSequencer implements Sequencer {
     this.sampleAllDelays();
     const res = tendermintRound(now, this.round, proposer, this.d, this.online, this.params.stakes, this.total, this.params.timeouts, this.scratch);
     if (res.committed) {
-      const batches = this.takeBatches(now);
-      this.proposals.set(this.view, { leader: proposer, startUs: now, batches });
+      this.proposals.set(this.view, { leader: proposer, startUs: now, ...this.takeBatches(now) });
       this.sim.at(res.decided, Priority.block, this.onDecided, this.view);
       return;
     }
@@ -178,28 +194,48 @@ export class SharedSequencer implements Sequencer {
 
   // ─── Common ───────────────────────────────────────────────────────────────────────────────────
 
-  /** The leader takes each rollup's ready transactions in policy order and (optionally) promises them. */
-  private takeBatches(now: Micros): Tx[][] {
-    return this.rollups.map((r, i) => {
-      const batch = this.pools[i].take(r.params.capacity, now);
+  /**
+   * The leader fills the slot: waiting bundles first, whole (every leg must fit its rollup's
+   * capacity, else the bundle waits), then each rollup's ready transactions in policy order; with
+   * `preconfirm: leader` it promises them all at once.
+   */
+  private takeBatches(now: Micros): { bundles: Bundle[]; batches: Tx[][] } {
+    const room = this.rollups.map((r) => r.params.capacity);
+    const batches: Tx[][] = this.rollups.map(() => []);
+    const taken: Bundle[] = [];
+    const waiting: Bundle[] = [];
+    for (const b of this.bundles) {
+      if (b.legs.every((l) => room[l.rollup] > 0) && b.legs.every((l) => l.status === 'pending')) {
+        for (const l of b.legs) {
+          room[l.rollup]--;
+          batches[l.rollup].push(l);
+        }
+        taken.push(b);
+      } else if (b.legs.some((l) => l.status === 'pending')) waiting.push(b);
+    }
+    this.bundles = waiting;
+    this.rollups.forEach((_, i) => batches[i].push(...this.pools[i].take(room[i], now)));
+    for (const batch of batches) {
       if (this.params.preconfirm === 'leader') for (const tx of batch) tx.preconfUs ??= now;
       // The leader's proposal fixes the order: an encrypted mempool decrypts now.
       this.mempool.ordered(batch, now);
-      return batch;
-    });
+    }
+    return { bundles: taken, batches };
   }
 
   /** A slot that will not commit: its promises are broken and its transactions wait again. */
-  private withdraw(batches: Tx[][], now: Micros): void {
-    batches.forEach((batch, i) => {
+  private withdraw(slot: { bundles: Bundle[]; batches: Tx[][] }, now: Micros): void {
+    const inBundle = new Set(slot.bundles.flatMap((b) => b.legs));
+    slot.batches.forEach((batch, i) => {
       for (const tx of batch) {
         if (tx.preconfUs === now && this.params.preconfirm === 'leader') {
           tx.preconfUs = undefined;
           this.stats.preconfsBroken++;
         }
       }
-      this.pools[i].restore(batch, now);
+      this.pools[i].restore(batch.filter((tx) => !inBundle.has(tx)), now);
     });
+    this.bundles = [...slot.bundles, ...this.bundles];
   }
 
   private commit(view: number, now: Micros): void {
@@ -210,7 +246,26 @@ export class SharedSequencer implements Sequencer {
     this.lastCommitUs = now;
     this.endFallback(now);
     const final = now + this.params.l1PostDelayUs;
-    p.batches.forEach((batch, i) => this.rollups[i].executeBlock(batch, now, final, `node-${p.leader}`));
+    const decided = this.settleBundles(p.bundles, now);
+    p.batches.forEach((batch, i) => this.rollups[i].executeBlock(batch, now, final, `node-${p.leader}`, decided));
+  }
+
+  /**
+   * Atomic execution across rollups: every leg is asked whether it would succeed before any runs;
+   * all run, or none does (the failing leg keeps its reason, the others revert with the bundle).
+   */
+  private settleBundles(bundles: readonly Bundle[], now: Micros): Map<Tx, string | null> {
+    const decided = new Map<Tx, string | null>();
+    for (const b of bundles) {
+      const failures = b.legs.map((l) => (l.action?.check ? l.action.check(l, now) : null));
+      const ok = failures.every((f) => f === null);
+      b.legs.forEach((l, k) => {
+        const outcome = ok ? (l.action ? l.action.execute(l, now) : null) : (failures[k] ?? 'bundle-reverted');
+        invariant(!ok || outcome === null, 'bundles are all-or-nothing', () => `leg ${l.id} of bundle ${b.id} failed after every leg checked ok: ${outcome}`);
+        decided.set(l, outcome);
+      });
+    }
+    return decided;
   }
 
   private leaderOf(slot: number, previous?: number): number {
