@@ -170,7 +170,6 @@ describe('bundled presets: each validates and runs both modes', () => {
   it('espresso: HotStuff-2 views of 1 s (min_slot_time), leader pre-confirmation one view + 2δ before commit, 100 rotating leaders', () => {
     const { metrics, txs } = get('espresso');
     const interval = sharedMetric(metrics, 'consensus.commit_interval_ms.mean');
-    console.log(`espresso commit interval ${interval} ms`);
     // A 100-node QC (≈ 2 × (40 ms + jitter)) is far below the 1 s floor, so views start every 1 s;
     // commits happen at the next view's QC, whose jitter telescopes out of the mean interval
     // (first-to-last QC difference over ~60 intervals: a few ms at most).

@@ -77,7 +77,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
   };
   const rollups = rollupParams.map((p) => new Rollup(p, observer));
   const { sequencers, shared } = buildSequencers(sim, scenario, id.mode, rollups);
-  const forced = new ForcedInclusion(sim, rollups, scenario.sequencing.force_inclusion_delay, scenario.horizon);
+  const forced = new ForcedInclusion(sim, rollups, scenario.sequencing.force_inclusion_delay, scenario.horizon, shared !== undefined);
   const txSink = { submitted: (tx: Tx) => (recorder.submitted(tx), forced.watch(tx)) };
   const network: LatencyParams = { baseUs: scenario.network.base_latency, jitterMeanUs: scenario.network.jitter };
   // Every agent has its own link, named by rollup and agent: its delays are its own.

@@ -13,10 +13,13 @@ export class ForcedInclusion {
     private readonly rollups: readonly Rollup[],
     private readonly delayUs: Micros,
     private readonly horizonUs: Micros,
+    /** Legs of atomic bundles cannot be forced one by one without breaking atomicity. */
+    private readonly skipBundleLegs: boolean,
   ) {}
 
   /** Called for every submitted transaction; costs an event only when the delay ends within the run. */
   watch(tx: Tx): void {
+    if (this.skipBundleLegs && tx.bundleId !== undefined) return;
     if (tx.submitUs + this.delayUs <= this.horizonUs) this.sim.at(tx.submitUs + this.delayUs, Priority.block, this.force, tx);
   }
 

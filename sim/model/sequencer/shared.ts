@@ -247,7 +247,10 @@ export class SharedSequencer implements Sequencer {
     this.endFallback(now);
     const final = now + this.params.l1PostDelayUs;
     const decided = this.settleBundles(p.bundles, now);
-    p.batches.forEach((batch, i) => this.rollups[i].executeBlock(batch, now, final, `node-${p.leader}`, decided));
+    // Transactions already included another way while this block waited for its commit (forced
+    // through L1, or by a fallback sequencer during a halt) are dropped from it, as a rollup's
+    // derivation skips duplicates.
+    p.batches.forEach((batch, i) => this.rollups[i].executeBlock(batch.filter((tx) => tx.status === 'pending'), now, final, `node-${p.leader}`, decided));
   }
 
   /**
@@ -323,6 +326,10 @@ export class SharedSequencer implements Sequencer {
     const after = this.params.fallbackAfterUs;
     if (after === undefined || this.fallbackSinceUs !== null || now - this.lastCommitUs < after) return;
     this.fallbackSinceUs = now;
+    // Blocks proposed but not yet committed may never commit: their transactions go to the
+    // fallback sequencers too (if the set commits them later, the duplicates are dropped).
+    for (const p of this.proposals.values())
+      p.batches.forEach((batch, i) => this.pools[i].restore(batch.filter((tx) => tx.status === 'pending' && tx.bundleId === undefined), now));
     this.rollups.forEach((r, i) => this.sim.at(now, Priority.block, this.fallbackBlock, i));
   }
 
