@@ -29,6 +29,9 @@ class RollupStats {
   networkMs: number[] = [];
   preconfMs: number[] = [];
   finalityMs: number[] = [];
+  targetedSubmitted = 0;
+  targetedInclusionMs: number[] = [];
+  otherInclusionMs: number[] = [];
 }
 
 export class RunRecorder implements RollupObserver, TxSink {
@@ -43,13 +46,17 @@ export class RunRecorder implements RollupObserver, TxSink {
     private readonly warmupUs: Micros,
     private readonly txs: RowSink,
     private readonly policy: string,
+    /** Senders some sequencer censors: their latencies are also reported on their own. */
+    private readonly targeted: ReadonlySet<string> = new Set(),
   ) {
     this.stats = rollups.map(() => new RollupStats());
   }
 
   submitted(tx: Tx): void {
     this.live.set(tx.id, tx);
-    if (tx.submitUs >= this.warmupUs) this.stats[tx.rollup].submitted++;
+    if (tx.submitUs < this.warmupUs) return;
+    this.stats[tx.rollup].submitted++;
+    if (this.targeted.has(tx.sender)) this.stats[tx.rollup].targetedSubmitted++;
   }
 
   /** Called for every transaction a block executed, successful or reverted. */
@@ -59,7 +66,9 @@ export class RunRecorder implements RollupObserver, TxSink {
     if (tx.submitUs < this.warmupUs) return;
     const s = this.stats[tx.rollup];
     s.included++;
-    s.inclusionMs.push((tx.includeUs! - tx.submitUs) / MS);
+    const inclusionMs = (tx.includeUs! - tx.submitUs) / MS;
+    s.inclusionMs.push(inclusionMs);
+    if (this.targeted.size) (this.targeted.has(tx.sender) ? s.targetedInclusionMs : s.otherInclusionMs).push(inclusionMs);
     s.networkMs.push((tx.arriveUs! - tx.submitUs) / MS);
     s.preconfMs.push((tx.preconfUs! - tx.submitUs) / MS);
     s.finalityMs.push((tx.finalUs! - tx.submitUs) / MS);
@@ -91,6 +100,14 @@ export class RunRecorder implements RollupObserver, TxSink {
       addDistribution(add, 'latency.network_ms', s.networkMs, 'ms');
       addDistribution(add, 'latency.preconf_ms', s.preconfMs, 'ms');
       addDistribution(add, 'latency.finality_ms', s.finalityMs, 'ms');
+      if (this.targeted.size) {
+        add('censorship.targeted_txs', s.targetedSubmitted, 'count');
+        add('censorship.targeted_included', s.targetedInclusionMs.length, 'count');
+        addDistribution(add, 'censorship.inclusion_ms', s.targetedInclusionMs, 'ms');
+        // The censorship delay: how much longer the targets waited than everyone else, on average.
+        const avg = (xs: number[]) => (xs.length ? mean(xs)! : NaN);
+        add('censorship.extra_delay_ms.mean', avg(s.targetedInclusionMs) - avg(s.otherInclusionMs), 'ms');
+      }
     });
     return rows;
   }

@@ -60,7 +60,9 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     capacity: r.capacity,
   }));
   const policy = id.mode === 'centralized' ? scenario.sequencing.centralized.policy : scenario.sequencing.shared.policy;
-  const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, sinks.txs, policy);
+  // The senders someone censors in this mode: their inclusion delay is reported separately.
+  const targeted = new Set(id.mode === 'centralized' ? (scenario.sequencing.centralized.censor?.senders ?? []) : (scenario.sequencing.shared.censors?.senders ?? []));
+  const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, sinks.txs, policy, targeted);
   // Legs of cross-rollup intents are followed as they settle (a bridge forwards the next leg).
   const routers = new Map<string, CrossRollupRouter>(); // by intent population
   const onLegSettled = (b: Bundle, leg: Tx) => {
@@ -171,7 +173,7 @@ function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollup
   switch (mode) {
     case 'centralized': {
       const c = scenario.sequencing.centralized;
-      const params = { policy: c.policy, l1PostDelayUs: c.l1_post_delay };
+      const params = { policy: c.policy, l1PostDelayUs: c.l1_post_delay, censored: new Set(c.censor?.senders ?? []) };
       return { sequencers: rollups.map((r) => new CentralizedSequencer(sim, r, params, sim.stream(`sequencer/${r.id}/block-times`))) };
     }
     case 'shared': {
@@ -196,6 +198,8 @@ function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollup
           offline: s.offline.map((o) => ({ node: o.node, atUs: o.at, forUs: o.for })),
           fallbackAfterUs: s.fallback_after,
           fallbackL1PostDelayUs: scenario.sequencing.centralized.l1_post_delay,
+          censors: s.censors && { nodes: new Set(s.censors.nodes), senders: new Set(s.censors.senders) },
+          slashing: s.slashing && { detectionDelayUs: s.slashing.detection_delay, fraction: s.slashing.fraction },
         },
         { net: sim.stream('shared/net'), leaders: sim.stream('shared/leaders'), fair: sim.stream('shared/fair'), fallback: sim.stream('shared/fallback-blocks') },
       );
@@ -217,6 +221,8 @@ function sharedMetrics(shared: SharedSequencer, warmupUs: Micros, endUs: Micros)
   add('consensus.slots_missed', after(st.missedTimes).length, 'count');
   add('consensus.preconfs_broken', st.preconfsBroken, 'count');
   add('consensus.fallback_s', shared.fallbackTimeUs(endUs) / SECOND, 's');
+  add('censorship.offences', after(st.offenceTimes).length, 'count');
+  add('stake.slashed', st.slashedStake, 'stake');
   addDistribution(add, 'consensus.commit_interval_ms', intervals, 'ms');
   return rows;
 }

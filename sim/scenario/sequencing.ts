@@ -26,9 +26,16 @@ const BridgeSchema = z
   })
   .describe('Cross-rollup messaging between independent sequencers');
 
+const CensorSchema = z
+  .strictObject({
+    senders: z.array(z.string()).min(1).describe('Senders (user, trader, arbitrageur or intent names) whose transactions are left out'),
+  })
+  .describe('A censoring sequencer: it never orders these senders\' transactions');
+
 export const CentralizedSchema = z
   .strictObject({
     bridge: BridgeSchema.prefault({}),
+    censor: CensorSchema.optional().describe('Every rollup\'s sequencer censors these senders (only forced inclusion through L1 gets them in)'),
     policy: z.enum(['fcfs', 'priority']).default('fcfs').describe('Ordering: "fcfs" by arrival at the sequencer; "priority" by priority fee, then arrival'),
     l1_post_delay: duration('Delay from inclusion to finality (batch posted to L1)').prefault('20m'),
   })
@@ -63,6 +70,20 @@ const SharedFields = z.strictObject({
   l1_post_delay: duration('Extra delay from commit to finality (posting to L1); 0s: final at commit').prefault('0s'),
   policy: z.enum(POLICIES).default('fcfs').describe('Ordering within a slot: fcfs, priority (fee), encrypted (contents hidden until ordered), fair (median receive time across nodes)'),
   offline: z.array(OfflineSchema).default([]).describe('Nodes taken offline at a time, for a duration'),
+  censors: z
+    .strictObject({
+      nodes: z.array(z.number().int().min(0)).min(1).describe('Indices of the censoring nodes: as leaders they leave the senders\' transactions out'),
+      senders: z.array(z.string()).min(1).describe('Censored senders'),
+    })
+    .optional()
+    .describe('Censoring nodes; a censored transaction gets in when an honest leader\'s turn comes'),
+  slashing: z
+    .strictObject({
+      detection_delay: duration('Time from a provable offence (censorship) to the slash').prefault('5m'),
+      fraction: z.number().min(0).max(1).default(1).describe('Share of the offender\'s stake slashed (1: ejected from the set)'),
+    })
+    .optional()
+    .describe('Slashing of provable offences: slashed stake leaves the quorum and the leader rotation'),
   fallback_after: duration('Escape hatch: when the set has not committed for this long, each rollup falls back to its own sequencer until it does').optional(),
 });
 
@@ -78,6 +99,9 @@ export const SharedSchema = z
     const stakes = s.stakes ?? new Array(s.nodes).fill(1);
     if (stakes.reduce((a, b) => a + b, 0) === 0)
       ctx.addIssue({ code: 'custom', message: 'expected some stake: with zero total stake no quorum can ever be met', path: ['stakes'], input: s.stakes });
+    s.censors?.nodes.forEach((n, i) => {
+      if (n >= s.nodes) ctx.addIssue({ code: 'custom', message: `expected a node index below ${s.nodes}`, path: ['censors', 'nodes', i], input: n });
+    });
     s.offline.forEach((o, i) => {
       if (o.node >= s.nodes) ctx.addIssue({ code: 'custom', message: `expected a node index below ${s.nodes}`, path: ['offline', i, 'node'], input: o.node });
     });

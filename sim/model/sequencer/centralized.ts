@@ -15,6 +15,8 @@ import { Mempool } from './visibility.ts';
 export interface CentralizedParams {
   policy: 'fcfs' | 'priority';
   l1PostDelayUs: Micros;
+  /** Senders this sequencer never orders (censorship). */
+  censored: ReadonlySet<string>;
 }
 
 export class CentralizedSequencer implements Sequencer {
@@ -36,7 +38,8 @@ export class CentralizedSequencer implements Sequencer {
   receive = (tx: Tx): void => {
     const now = this.sim.now;
     tx.arriveUs = now;
-    if (this.params.policy === 'fcfs') tx.preconfUs = now;
+    // FCFS promises the position at once — except to the senders it censors.
+    if (this.params.policy === 'fcfs' && !this.params.censored.has(tx.sender)) tx.preconfUs = now;
     this.pool.add(tx, now);
     this.mempool.arrived(tx, now);
   };
@@ -47,7 +50,8 @@ export class CentralizedSequencer implements Sequencer {
 
   private produceBlock = (): void => {
     const now = this.sim.now;
-    const block = this.pool.take(this.rollup.params.capacity, now);
+    const { censored } = this.params;
+    const block = this.pool.take(this.rollup.params.capacity, now, censored.size ? (tx) => !censored.has(tx.sender) : undefined);
     this.mempool.ordered(block, now);
     this.rollup.executeBlock(block, now, now + this.params.l1PostDelayUs, 'central');
     this.scheduleNextBlock();

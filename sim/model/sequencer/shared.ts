@@ -39,6 +39,8 @@ export interface SharedParams {
   fallbackAfterUs?: Micros;
   /** Finality delay of blocks made by a fallback sequencer (its L1 posting). */
   fallbackL1PostDelayUs: Micros;
+  censors?: { nodes: ReadonlySet<number>; senders: ReadonlySet<string> };
+  slashing?: { detectionDelayUs: Micros; fraction: number };
 }
 
 /** What the set reports for metrics. */
@@ -50,6 +52,10 @@ export class SharedStats {
   /** Leader pre-confirmations withdrawn because their slot did not commit. */
   preconfsBroken = 0;
   fallbackUs = 0;
+  /** Slots in which a censoring leader left out at least one eligible transaction. */
+  offenceTimes: number[] = [];
+  slashedStake = 0;
+  slashTimes: number[] = [];
 }
 
 interface Proposal {
@@ -64,7 +70,12 @@ export class SharedSequencer implements Sequencer {
   readonly stats = new SharedStats();
   readonly mempool: Mempool;
   private readonly n: number;
-  private readonly total: number;
+  /** Current stakes: slashing lowers them, and with them the quorum and the leader schedule. */
+  private readonly stakes: number[];
+  private total: number;
+  /** Nodes with stake left, in index order: the round-robin schedule. */
+  private eligible: number[];
+  private readonly slashScheduled = new Set<number>();
   private readonly pools: PendingTxs[];
   private readonly d: Float64Array;
   private readonly online: Uint8Array;
@@ -86,7 +97,9 @@ export class SharedSequencer implements Sequencer {
     private readonly rng: { net: Rng; leaders: Rng; fair: Rng; fallback: Rng },
   ) {
     this.n = params.stakes.length;
-    this.total = params.stakes.reduce((a, b) => a + b, 0);
+    this.stakes = [...params.stakes];
+    this.total = this.stakes.reduce((a, b) => a + b, 0);
+    this.eligible = this.stakes.flatMap((st, i) => (st > 0 ? [i] : []));
     this.pools = rollups.map(() => new PendingTxs(params.policy));
     this.mempool = new Mempool(params.policy);
     this.d = new Float64Array(this.n * this.n);
@@ -126,13 +139,13 @@ export class SharedSequencer implements Sequencer {
     const now = this.sim.now;
     const v = this.view;
     const leader = this.leaderOf(v);
-    const next = this.leaderOf(v + 1, leader);
+    const next = this.leaderOf(v + 1);
     this.refreshOnline(now);
     this.stats.slotStarts.push(now);
     this.sampleDelays(leader, next);
     if (this.online[leader]) {
-      const slot = this.takeBatches(now);
-      const { qc } = hotstuffView(now, leader, next, this.d, this.online, this.params.stakes, this.total, this.scratch);
+      const slot = this.takeBatches(now, leader);
+      const { qc } = hotstuffView(now, leader, next, this.d, this.online, this.stakes, this.total, this.scratch);
       if (qc !== Infinity) {
         this.proposals.set(v, { leader, startUs: now, ...slot });
         this.sim.at(qc, Priority.block, this.onQc, v);
@@ -140,7 +153,7 @@ export class SharedSequencer implements Sequencer {
       }
       this.withdraw(slot, now);
     }
-    this.failView(now, next);
+    this.failView(now, leader);
   };
 
   /** The next leader holds the QC: it commits what the chain rule allows and starts the next view. */
@@ -152,10 +165,12 @@ export class SharedSequencer implements Sequencer {
     this.sim.at(Math.max(now, startUs + this.params.minSlotUs), Priority.block, this.startView);
   };
 
-  private failView(now: Micros, next: number): void {
+  private failView(now: Micros, leader: number): void {
     this.stats.missedTimes.push(now);
-    if (this.params.leaderRotation === 'fixed') this.fixedLeader = next;
-    const end = viewTimeoutEnd(now, this.params.viewTimeoutUs, this.d, this.online, this.params.stakes, this.total, next, this.scratch);
+    // A fixed leader that failed is replaced by the next node (re-election); schedules move on by themselves.
+    if (this.params.leaderRotation === 'fixed') this.fixedLeader = this.nextEligible(leader);
+    const next = this.leaderOf(this.view + 1);
+    const end = viewTimeoutEnd(now, this.params.viewTimeoutUs, this.d, this.online, this.stakes, this.total, next, this.scratch);
     // Without a quorum nobody can certify the timeout either: retry when the timeout fires again.
     const restart = end === Infinity ? now + this.params.viewTimeoutUs : end;
     this.view++;
@@ -167,18 +182,19 @@ export class SharedSequencer implements Sequencer {
 
   private startRound = (): void => {
     const now = this.sim.now;
+    // Tendermint rotates proposers by round too; the slot number (height + round) indexes the schedule.
     const proposer = this.leaderOf(this.view + this.round);
     this.refreshOnline(now);
     this.stats.slotStarts.push(now);
     this.sampleAllDelays();
-    const res = tendermintRound(now, this.round, proposer, this.d, this.online, this.params.stakes, this.total, this.params.timeouts, this.scratch);
+    const res = tendermintRound(now, this.round, proposer, this.d, this.online, this.stakes, this.total, this.params.timeouts, this.scratch);
     if (res.committed) {
-      this.proposals.set(this.view, { leader: proposer, startUs: now, ...this.takeBatches(now) });
+      this.proposals.set(this.view, { leader: proposer, startUs: now, ...this.takeBatches(now, proposer) });
       this.sim.at(res.decided, Priority.block, this.onDecided, this.view);
       return;
     }
     this.stats.missedTimes.push(now);
-    if (this.params.leaderRotation === 'fixed') this.fixedLeader = (proposer + 1) % this.n;
+    if (this.params.leaderRotation === 'fixed') this.fixedLeader = this.nextEligible(proposer);
     this.round++;
     this.checkFallback(now);
     this.sim.at(res.roundEnd, Priority.block, this.startRound);
@@ -199,13 +215,23 @@ export class SharedSequencer implements Sequencer {
    * capacity, else the bundle waits), then each rollup's ready transactions in policy order; with
    * `preconfirm: leader` it promises them all at once.
    */
-  private takeBatches(now: Micros): { bundles: Bundle[]; batches: Tx[][] } {
+  private takeBatches(now: Micros, leader: number): { bundles: Bundle[]; batches: Tx[][] } {
     const room = this.rollups.map((r) => r.params.capacity);
+    // A censoring leader leaves its targets out; honest leaders take them in their turn.
+    const censors = this.params.censors;
+    let refused = 0;
+    const accept = censors?.nodes.has(leader)
+      ? (tx: Tx) => {
+          const ok = !censors.senders.has(tx.sender);
+          if (!ok) refused++;
+          return ok;
+        }
+      : undefined;
     const batches: Tx[][] = this.rollups.map(() => []);
     const taken: Bundle[] = [];
     const waiting: Bundle[] = [];
     for (const b of this.bundles) {
-      if (b.legs.every((l) => room[l.rollup] > 0) && b.legs.every((l) => l.status === 'pending')) {
+      if (b.legs.every((l) => room[l.rollup] > 0) && b.legs.every((l) => l.status === 'pending') && (!accept || b.legs.every(accept))) {
         for (const l of b.legs) {
           room[l.rollup]--;
           batches[l.rollup].push(l);
@@ -214,7 +240,8 @@ export class SharedSequencer implements Sequencer {
       } else if (b.legs.some((l) => l.status === 'pending')) waiting.push(b);
     }
     this.bundles = waiting;
-    this.rollups.forEach((_, i) => batches[i].push(...this.pools[i].take(room[i], now)));
+    this.rollups.forEach((_, i) => batches[i].push(...this.pools[i].take(room[i], now, accept)));
+    if (refused > 0) this.offence(leader, now);
     for (const batch of batches) {
       if (this.params.preconfirm === 'leader') for (const tx of batch) tx.preconfUs ??= now;
       // The leader's proposal fixes the order: an encrypted mempool decrypts now.
@@ -271,20 +298,57 @@ export class SharedSequencer implements Sequencer {
     return decided;
   }
 
-  private leaderOf(slot: number, previous?: number): number {
+  /** A provable offence (the leader's proposal omits transactions everyone saw): slashed after the detection delay. */
+  private offence(node: number, now: Micros): void {
+    this.stats.offenceTimes.push(now);
+    const slashing = this.params.slashing;
+    if (!slashing || this.slashScheduled.has(node)) return;
+    this.slashScheduled.add(node);
+    this.sim.at(now + slashing.detectionDelayUs, Priority.world, this.slash, node);
+  }
+
+  private slash = (node: number): void => {
+    const amount = Math.floor(this.stakes[node] * this.params.slashing!.fraction);
+    this.stakes[node] -= amount;
+    this.total -= amount;
+    this.stats.slashedStake += amount;
+    this.stats.slashTimes.push(this.sim.now);
+    this.eligible = this.stakes.flatMap((st, i) => (st > 0 ? [i] : []));
+    if (this.fixedLeader === node && this.stakes[node] === 0) this.fixedLeader = this.eligible[0] ?? 0;
+  };
+
+  private nextEligible(node: number): number {
+    for (let k = 1; k <= this.n; k++) {
+      const c = (node + k) % this.n;
+      if (this.stakes[c] > 0) return c;
+    }
+    return node;
+  }
+
+  /** Drawn stake-weighted leaders, by slot: asked twice (as next, then as current), drawn once. */
+  private readonly drawnLeaders = new Map<number, number>();
+
+  private leaderOf(slot: number): number {
     switch (this.params.leaderRotation) {
       case 'round_robin':
-        return slot % this.n;
+        return this.eligible[slot % this.eligible.length];
       case 'fixed':
-        return previous ?? this.fixedLeader;
+        return this.fixedLeader;
       case 'stake_weighted': {
-        // One draw per slot, whatever happens in it: the leader schedule is part of the world.
+        const known = this.drawnLeaders.get(slot);
+        if (known !== undefined) return known;
+        for (const old of this.drawnLeaders.keys()) if (old < slot - 1) this.drawnLeaders.delete(old);
         let u = this.rng.leaders.next() * this.total;
+        let leader = this.n - 1;
         for (let i = 0; i < this.n; i++) {
-          u -= this.params.stakes[i];
-          if (u < 0) return i;
+          u -= this.stakes[i];
+          if (u < 0) {
+            leader = i;
+            break;
+          }
         }
-        return this.n - 1;
+        this.drawnLeaders.set(slot, leader);
+        return leader;
       }
     }
   }
