@@ -72,7 +72,7 @@ describe('loading valid scenarios', () => {
     expect(scenario.runs).toBe(2);
     expect(scenario.horizon).toBe(10 * MINUTE);
     expect(scenario.warmup).toBe(1 * MINUTE);
-    expect(scenario.modes).toEqual(['centralized']);
+    expect(scenario.modes).toEqual(['centralized', 'shared']);
     expect(scenario.rollups.map((r) => r.block_time)).toEqual([250 * MS, 2 * SECOND, 12 * SECOND]);
     expect(new Set(scenario.rollups.map((r) => r.block_time_dist))).toEqual(new Set(['fixed', 'exponential']));
     expect(loaded.files.map((f) => f.path)).toEqual(['scenarios/default.yaml', 'scenarios/base.yaml']);

@@ -68,7 +68,9 @@ describe('library API', () => {
     const { tables, runs } = await runScenario('scenarios/default.yaml');
     expect(runs.every((r) => r.status === 'ok')).toBe(true);
     expect(tables.runs.numRows).toBe(runs.length);
+    // Per-rollup figures for every rollup, and whole-run figures (rollup null) such as consensus.*.
     const rollups = new Set(tables.metrics.toArray().map((r) => r.rollup));
-    expect(rollups).toEqual(new Set(['fast', 'medium', 'slow']));
+    expect(rollups).toEqual(new Set(['fast', 'medium', 'slow', null]));
+    expect(new Set(runs.map((r) => r.mode))).toEqual(new Set(['centralized', 'shared']));
   });
 });
