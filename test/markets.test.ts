@@ -81,7 +81,7 @@ const market = (over: { fee_bps?: number; fee_mode?: 'external' | 'in_pool'; siz
       id: 'r',
       block_time: over.block ?? '1s',
       pools: [{ id: 'p', asset: 'eth', liquidity_usd: 2e6, fee_bps: over.fee_bps ?? 30, fee_mode: over.fee_mode ?? 'external' }],
-      traders: [{ name: 'noise', pool: 'p', rate: 3, size_usd: over.size ?? 5000, size_sigma: 1.5, slippage_bps: over.slippage ?? 30 }],
+      traders: [{ name: 'noise', pool: 'p', rate: 3, size_usd: over.size ?? 5000, size_sigma: 1.5, slippage_bps: over.slippage ?? 30, exact_out_fraction: 0.3 }],
       arbitrageurs: [{ name: 'arb', latency: over.latency ?? '20ms' }],
     },
   ],
@@ -115,10 +115,11 @@ describe('swaps executed in blocks', () => {
       const y = x * m;
       const n = (t.amount_in as number) * (1 - f);
       const expected = t.side === 'buy' ? (x * n) / (y + n) : (y * n) / (x + n);
+      // Exact-in and exact-out alike: what went in and what came out sit on the curve.
       expect(Math.abs((t.amount_out as number) - expected) / expected).toBeLessThan(1e-9);
       // Price impact: when nothing moved the pool between decision and execution, the impact
       // component is the closed form (1−f)·n/(R_in + n) in bps, growing with the size n.
-      if (t.agent_kind === 'noise' && t.mid_seen === t.mid_before) {
+      if (t.agent_kind === 'noise' && t.exact === 'in' && t.mid_seen === t.mid_before) {
         sameState++;
         const rIn = t.side === 'buy' ? y : x;
         expect(t.impact_bps as number).toBeCloseTo((1e4 * (1 - f) * n) / (rIn + n), 6);
@@ -130,6 +131,7 @@ describe('swaps executed in blocks', () => {
       }
     }
     expect(sameState).toBeGreaterThan(10);
+    expect(ok.filter((t) => t.exact === 'out').length).toBeGreaterThan(50);
   });
 
   it('a swap whose output would fall below its limit fails, is recorded, and changes nothing', async () => {

@@ -34,7 +34,7 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
   })),
   trades: [0, 1, 2, 3, 4].map((i) => ({
     run_id: 2, mode: 'shared', rollup: 'rollup-a', pool: 'eth-usd', agent_kind: i % 2 ? 'arbitrageur' : 'noise', agent: 'a',
-    tx_id: BIG + i, decided_us: BIG + i, executed_us: BIG + 2 * i, side: i % 2 ? 'buy' : 'sell', amount_in: 1.5 * i,
+    tx_id: BIG + i, decided_us: BIG + i, executed_us: BIG + 2 * i, side: i % 2 ? 'buy' : 'sell', exact: i === 2 ? 'out' : 'in', amount_in: 1.5 * i,
     amount_out: i / 7, fee_usd: 0.003 * i, mid_seen: 3000, mid_before: 3001, mid_after: 3002 + i, ref_decided: 2999.5,
     ref_executed: 3000.25, pool_value_usd: 2e7, lvr_usd: -0.5 + i, profit_usd: i - 2, slippage_bps: i === 3 ? NaN : 31.5,
     fee_bps: 30, impact_bps: 1.25, execution_drift_bps: 0.25, ref_drift_bps: -3, status: i === 3 ? 'slippage-limit' : 'ok',

@@ -3,7 +3,7 @@
 // swaps executed at or after the warmup; rows are written for every swap.
 import { invariant } from '../engine/assert.ts';
 import { DAY, type Micros } from '../engine/time.ts';
-import { amountOut, feeFraction, midPrice } from '../model/market/amm.ts';
+import { amountInFor, amountOut, feeFraction, midPrice } from '../model/market/amm.ts';
 import type { MarketPool } from '../model/market/marketPool.ts';
 import type { TradeObserver, TradeRecord } from '../model/market/swap.ts';
 import { addDistribution, type MetricRow, type RowSink } from './recorder.ts';
@@ -27,17 +27,35 @@ class PoolStats {
   quoteIn = 0;
 }
 
-/** Output shortfall decomposition of a successful exact-in swap, in bps of the ideal output. */
+/**
+ * Slippage of a successful swap, in bps, split so the parts add up exactly (each step is a
+ * counterfactual with the constant-product closed form):
+ *   exact-in  — shortfall of the output against `ideal` = the input at mid_seen, no fee:
+ *               fee (ideal·f), impact (the swap alone against the state seen), drift (the rest: the
+ *               pool moved between decision and execution);
+ *   exact-out — excess of the input over `ideal` = the output at mid_seen, no fee: impact (the net
+ *               input the seen state asks beyond ideal), fee (on that input), drift (what execution
+ *               cost beyond the seen quote).
+ */
 export function slippageComponents(r: TradeRecord): { total: number; fee: number; impact: number; drift: number } {
   if (!r.result.ok) return { total: NaN, fee: NaN, impact: NaN, drift: NaN };
   const { amountIn, amountOut: out } = r.result;
   const { reserveBase, reserveQuote } = r.seen;
   const midSeen = reserveQuote / reserveBase;
-  const ideal = r.side === 'buy' ? amountIn / midSeen : amountIn * midSeen;
-  const f = feeFraction(r.market.pool.feeBps);
-  const outSeen = r.side === 'buy' ? amountOut(amountIn, reserveQuote, reserveBase, r.market.pool.feeBps) : amountOut(amountIn, reserveBase, reserveQuote, r.market.pool.feeBps);
+  const feeBps = r.market.pool.feeBps;
+  const f = feeFraction(feeBps);
+  const [rIn, rOut] = r.side === 'buy' ? [reserveQuote, reserveBase] : [reserveBase, reserveQuote];
+  if (r.exact === 'in') {
+    const ideal = r.side === 'buy' ? amountIn / midSeen : amountIn * midSeen;
+    const outSeen = amountOut(amountIn, rIn, rOut, feeBps);
+    const bps = (x: number) => (x / ideal) * 1e4;
+    return { total: bps(ideal - out), fee: f * 1e4, impact: bps(ideal * (1 - f) - outSeen), drift: bps(outSeen - out) };
+  }
+  const ideal = r.side === 'buy' ? out * midSeen : out / midSeen;
+  const inSeen = amountInFor(out, rIn, rOut, feeBps);
+  const netSeen = inSeen * (1 - f);
   const bps = (x: number) => (x / ideal) * 1e4;
-  return { total: bps(ideal - out), fee: f * 1e4, impact: bps(ideal * (1 - f) - outSeen), drift: bps(outSeen - out) };
+  return { total: bps(amountIn - ideal), fee: bps(inSeen - netSeen), impact: bps(netSeen - ideal), drift: bps(amountIn - inSeen) };
 }
 
 export class MarketRecorder implements TradeObserver {
@@ -79,6 +97,7 @@ export class MarketRecorder implements TradeObserver {
       decided_us: r.seen.decidedUs,
       executed_us: r.executedUs,
       side: r.side,
+      exact: r.exact,
       amount_in: amountIn,
       amount_out: out,
       fee_usd: feeUsd,

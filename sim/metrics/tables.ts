@@ -96,7 +96,7 @@ export const TABLES = {
     name: 'trades',
     description:
       'One row per swap attempt executed in a rollup block (successful or failed), with the prices the trader saw when deciding and the ones it got. ' +
-      'Slippage is measured as the shortfall of the output against the output at the pool mid seen at decision with no fee: ' +
+      'Slippage is measured against trading at the pool mid seen at decision with no fee (exact-in: the output shortfall; exact-out: the input excess): ' +
       'slippage_bps = fee_bps + impact_bps + execution_drift_bps exactly (the last is the pool moving between decision and execution).',
     columns: [
       RUN_ID,
@@ -109,6 +109,7 @@ export const TABLES = {
       col('decided_us', 'int64', 'µs', 'When the trader decided and submitted.'),
       col('executed_us', 'int64', 'µs', 'When the block executed it.'),
       col('side', 'utf8', '', "'buy' (pays USD for the asset) or 'sell' (pays the asset for USD)."),
+      col('exact', 'utf8', '', "'in' (the input amount was fixed, with a minimum output) or 'out' (the output amount was fixed, with a maximum input)."),
       col('amount_in', 'float64', 'token', 'Input paid, fee included: USD for a buy, asset units for a sell; 0 when the swap failed.'),
       col('amount_out', 'float64', 'token', 'Output received: asset units for a buy, USD for a sell; 0 when the swap failed.'),
       col('fee_usd', 'float64', 'USD', 'Fee paid, valued at the reference price at execution.'),
@@ -120,12 +121,12 @@ export const TABLES = {
       col('pool_value_usd', 'float64', 'USD', 'Pool reserves valued at the reference price just before execution.'),
       col('lvr_usd', 'float64', 'USD', "The pool's loss versus rebalancing on this swap, fees excluded: what the swap took from the pool minus what it put in, at the reference price (positive = LPs lost)."),
       col('profit_usd', 'float64', 'USD', 'Trader profit at the reference price at execution, after fee and gas (arbitrageurs; for noise traders the same accounting, usually negative).'),
-      col('slippage_bps', 'float64', 'bps', 'Output shortfall versus trading the whole input at mid_seen with no fee; NaN when the swap failed.'),
+      col('slippage_bps', 'float64', 'bps', 'Cost versus trading at mid_seen with no fee, in bps of that ideal amount (exact-in: output shortfall; exact-out: input excess); NaN when the swap failed.'),
       col('fee_bps', 'float64', 'bps', 'Part of slippage_bps due to the pool fee.'),
       col('impact_bps', 'float64', 'bps', "Part of slippage_bps due to the swap's own size against the pool state seen (price impact)."),
       col('execution_drift_bps', 'float64', 'bps', 'Part of slippage_bps due to the pool moving between decision and execution (other transactions ordered first).'),
       col('ref_drift_bps', 'float64', 'bps', "Move of the reference price between decision and execution, signed against the trader (a buy facing a rising price is positive)."),
-      col('status', 'utf8', '', "'ok', 'slippage-limit' (the output would have been below the trader's minimum), or 'failed' (no opportunity left, unprofitable, insufficient liquidity)."),
+      col('status', 'utf8', '', "'ok', 'slippage-limit' (the output would have been below the trader's minimum, or the input above its maximum), or 'failed' (no opportunity left, unprofitable, insufficient liquidity)."),
     ],
   },
 } as const satisfies Record<string, TableSpec>;

@@ -106,7 +106,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
       new UserPopulation(sim, i, u.name, u.rate, sim.stream(`users/${r.id}/${u.name}/arrivals`), submitter(i, `users/${u.name}`));
     }
     for (const t of r.traders) {
-      const params = { name: t.name, ratePerSecond: t.rate, medianSizeUsd: t.size_usd, sizeSigma: t.size_sigma, buyFraction: t.buy_fraction, slippageBps: t.slippage_bps };
+      const params = { name: t.name, ratePerSecond: t.rate, medianSizeUsd: t.size_usd, sizeSigma: t.size_sigma, buyFraction: t.buy_fraction, slippageBps: t.slippage_bps, exactOutFraction: t.exact_out_fraction };
       const arrivals = sim.stream(`traders/${r.id}/${t.name}/arrivals`);
       const orders = sim.stream(`traders/${r.id}/${t.name}/orders`);
       new NoiseTraders(sim, rollups[i].pools.get(t.pool)!, params, arrivals, orders, submitter(i, `traders/${t.name}`), marketRecorder);

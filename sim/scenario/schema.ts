@@ -87,7 +87,8 @@ export const TraderSchema = z
     buy_fraction: z.number().min(0).max(1).default(0.5).describe('Probability that a swap buys the asset (otherwise it sells)'),
     slippage_bps: nonNegativeNumber('a slippage tolerance in basis points')
       .default(50)
-      .describe('Slippage limit: the swap fails if it would get less than (1 − limit) × the output quoted at decision'),
+      .describe('Slippage limit: an exact-in swap fails if it would get less than (1 − limit) × the output quoted at decision; an exact-out swap, if it would cost more than (1 + limit) × the input quoted'),
+    exact_out_fraction: z.number().min(0).max(1).default(0).describe('Share of swaps that fix the output amount (exact-out, with a maximum input) instead of the input'),
   })
   .describe('Noise traders: swaps of random size and direction, uninformed about the reference price');
 

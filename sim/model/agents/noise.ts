@@ -7,7 +7,7 @@ import { Priority } from '../../engine/simulation.ts';
 import { SECOND } from '../../engine/time.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { newTx } from '../tx.ts';
-import { amountOut, type Side } from '../market/amm.ts';
+import { amountInFor, amountOut, type Side } from '../market/amm.ts';
 import type { MarketPool } from '../market/marketPool.ts';
 import { seeState, SwapAction, type TradeObserver } from '../market/swap.ts';
 import type { Submitter } from './submitter.ts';
@@ -19,6 +19,7 @@ export interface NoiseParams {
   sizeSigma: number;
   buyFraction: number;
   slippageBps: number;
+  exactOutFraction: number;
 }
 
 export class NoiseTraders {
@@ -42,16 +43,25 @@ export class NoiseTraders {
   }
 
   private trade = (): void => {
-    // Always two draws per order, in the same order, whatever the pool state: the flow is exogenous.
+    // Always three draws per order, in the same order, whatever the pool state: the flow is exogenous.
     const sizeUsd = this.params.medianSizeUsd * Math.exp(this.params.sizeSigma * this.orders.normal());
     const side: Side = this.orders.next() < this.params.buyFraction ? 'buy' : 'sell';
+    const exact = this.orders.next() < this.params.exactOutFraction ? 'out' : 'in';
     const seen = seeState(this.market, this.sim.now);
     const { pool } = this.market;
     const mid = seen.reserveQuote / seen.reserveBase;
-    const amountIn = side === 'buy' ? sizeUsd : sizeUsd / mid;
-    const quoted = side === 'buy' ? amountOut(amountIn, pool.reserveQuote, pool.reserveBase, pool.feeBps) : amountOut(amountIn, pool.reserveBase, pool.reserveQuote, pool.feeBps);
-    const minOut = quoted * (1 - this.params.slippageBps / 1e4);
-    const action = new SwapAction(this.market, this.params.name, side, amountIn, minOut, seen, this.observer);
+    const [rIn, rOut] = side === 'buy' ? [pool.reserveQuote, pool.reserveBase] : [pool.reserveBase, pool.reserveQuote];
+    const tolerance = this.params.slippageBps / 1e4;
+    let action: SwapAction;
+    if (exact === 'in') {
+      const amountIn = side === 'buy' ? sizeUsd : sizeUsd / mid;
+      const minOut = amountOut(amountIn, rIn, rOut, pool.feeBps) * (1 - tolerance);
+      action = new SwapAction(this.market, this.params.name, side, 'in', amountIn, minOut, seen, this.observer);
+    } else {
+      const wanted = side === 'buy' ? sizeUsd / mid : sizeUsd;
+      const maxIn = amountInFor(wanted, rIn, rOut, pool.feeBps) * (1 + tolerance);
+      action = new SwapAction(this.market, this.params.name, side, 'out', wanted, maxIn, seen, this.observer);
+    }
     this.submitter.submit(newTx(this.sim.nextId('tx'), this.market.rollup, this.params.name, this.sim.now, action));
     this.scheduleNext();
   };

@@ -3,7 +3,7 @@
 // order the sequencer chose, against whatever state the pool is in by then.
 import type { Micros } from '../../engine/time.ts';
 import type { Tx, TxAction } from '../tx.ts';
-import { midPrice, optimalArbitrage, swapExactIn, type Side, type SwapResult } from './amm.ts';
+import { midPrice, optimalArbitrage, swapExactIn, swapExactOut, type Side, type SwapResult } from './amm.ts';
 import type { MarketPool } from './marketPool.ts';
 
 export type AgentKind = 'noise' | 'arbitrageur';
@@ -29,6 +29,8 @@ export interface TradeRecord {
   seen: SeenState;
   /** The side tried (for a failed arbitrage with no opportunity: the side it expected). */
   side: Side;
+  /** 'in': the input amount was fixed (exact-in); 'out': the output amount (exact-out). */
+  exact: 'in' | 'out';
   result: AttemptResult;
   midBefore: number;
   refExecuted: number;
@@ -48,14 +50,18 @@ function poolValue(market: MarketPool, ref: number): number {
   return market.pool.reserveBase * ref + market.pool.reserveQuote;
 }
 
-/** A noise trader's exact-in swap with a minimum output fixed at decision. */
+/**
+ * A noise trader's swap with its slippage limit fixed at decision: exact-in (`amount` is the input,
+ * `limit` the minimum output) or exact-out (`amount` is the output, `limit` the maximum input).
+ */
 export class SwapAction implements TxAction {
   constructor(
     private readonly market: MarketPool,
     private readonly agent: string,
     private readonly side: Side,
-    private readonly amountIn: number,
-    private readonly minOut: number,
+    private readonly exact: 'in' | 'out',
+    private readonly amount: number,
+    private readonly limit: number,
     private readonly seen: SeenState,
     private readonly observer: TradeObserver,
   ) {}
@@ -65,8 +71,8 @@ export class SwapAction implements TxAction {
     const ref = market.feed.price;
     const midBefore = midPrice(market.pool);
     const poolValueUsd = poolValue(market, ref);
-    const result = swapExactIn(market.pool, this.side, this.amountIn, this.minOut);
-    this.observer.trade({ market, agentKind: 'noise', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side: this.side, result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: 0 });
+    const result = this.exact === 'in' ? swapExactIn(market.pool, this.side, this.amount, this.limit) : swapExactOut(market.pool, this.side, this.amount, this.limit);
+    this.observer.trade({ market, agentKind: 'noise', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side: this.side, exact: this.exact, result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: 0 });
     return result.ok ? null : result.reason;
   }
 }
@@ -102,7 +108,7 @@ export class ArbitrageAction implements TxAction {
     else if (trade.profit - this.gasUsd < this.minProfitUsd) result = { ok: false, reason: 'unprofitable' };
     else result = swapExactIn(market.pool, trade.side, trade.amountIn, 0);
     const side = trade?.side ?? this.expectedSide;
-    this.observer.trade({ market, agentKind: 'arbitrageur', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side, result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: this.gasUsd });
+    this.observer.trade({ market, agentKind: 'arbitrageur', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side, exact: 'in', result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: this.gasUsd });
     return result.ok ? null : result.reason;
   }
 }
