@@ -119,6 +119,7 @@ export class MarketRecorder implements TradeObserver {
 
     const s = this.stats[r.market.index];
     if (ok) {
+      r.market.swapCount++;
       const inPool = r.market.pool.feeMode === 'in_pool' ? amountIn : net;
       if (r.side === 'buy') { s.quoteIn += inPool; s.baseIn -= out; } else { s.baseIn += inPool; s.quoteIn -= out; }
     }

@@ -93,7 +93,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
       const feed = feeds.get(p.asset)!;
       const half = p.liquidity_usd / 2;
       const pool = createPool({ reserveBase: half / feed.price, reserveQuote: half, feeBps: p.fee_bps, feeMode: p.fee_mode });
-      const market: MarketPool = { id: p.id, index: markets.length, rollup: i, feed, pool, initialBase: pool.reserveBase, initialQuote: pool.reserveQuote };
+      const market: MarketPool = { id: p.id, index: markets.length, rollup: i, feed, pool, swapCount: 0, initialBase: pool.reserveBase, initialQuote: pool.reserveQuote };
       markets.push(market);
       rollups[i].pools.set(p.id, market);
     }

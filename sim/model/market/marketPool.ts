@@ -11,6 +11,8 @@ export interface MarketPool {
   readonly rollup: number;
   readonly feed: ReferenceFeed;
   readonly pool: Pool;
+  /** Successful swaps executed so far: a trader's view of the pool is "after swap number n". */
+  swapCount: number;
   /** Reserves at creation, for the conservation check. */
   readonly initialBase: number;
   readonly initialQuote: number;

@@ -6,11 +6,14 @@ import type { Tx, TxAction } from '../tx.ts';
 import { midPrice, optimalArbitrage, swapExactIn, swapExactOut, type Side, type SwapResult } from './amm.ts';
 import type { MarketPool } from './marketPool.ts';
 
-export type AgentKind = 'noise' | 'arbitrageur';
+/** Who traded: users ('noise'), arbitrageurs, MEV searchers, or an extractive sequencer itself. */
+export type AgentKind = 'noise' | 'arbitrageur' | 'searcher' | 'sequencer';
 
 /** The pool as a trader saw it when deciding. */
 export interface SeenState {
   decidedUs: Micros;
+  /** market.swapCount when the trader looked: every later swap happened after its decision. */
+  swapCount: number;
   reserveBase: number;
   reserveQuote: number;
   refPrice: number;
@@ -43,7 +46,7 @@ export interface TradeObserver {
 }
 
 export function seeState(market: MarketPool, nowUs: Micros): SeenState {
-  return { decidedUs: nowUs, reserveBase: market.pool.reserveBase, reserveQuote: market.pool.reserveQuote, refPrice: market.feed.price };
+  return { decidedUs: nowUs, swapCount: market.swapCount, reserveBase: market.pool.reserveBase, reserveQuote: market.pool.reserveQuote, refPrice: market.feed.price };
 }
 
 function poolValue(market: MarketPool, ref: number): number {
