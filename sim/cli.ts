@@ -101,6 +101,10 @@ Files written to <dir>: runs.arrow, metrics.arrow, txs.arrow (see docs/tables.md
 
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
+  // `seqsim … | head`: a closed pipe is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);

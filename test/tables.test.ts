@@ -39,6 +39,12 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     ref_executed: 3000.25, pool_value_usd: 2e7, lvr_usd: -0.5 + i, profit_usd: i - 2, slippage_bps: i === 3 ? NaN : 31.5,
     fee_bps: 30, impact_bps: 1.25, execution_drift_bps: 0.25, ref_drift_bps: -3, status: i === 3 ? 'slippage-limit' : 'ok',
   })),
+  mev: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: 3, mode: 'centralized', kind: 'sandwich', searcher: i % 2 ? 's1' : 'central', captured_by: i % 2 ? 'searcher' : 'sequencer',
+    victim_tx: BIG + i, front_tx: i === 3 ? null : BIG + 10 + i, back_tx: BIG + 20 + i, rollups: 'rollup-a', pool: 'eth-usd',
+    opened_us: BIG + i, closed_us: BIG + 2_000_000 + i, gross_profit_usd: i * 1.5, fees_paid_usd: i * 0.5, gas_usd: 0.1,
+    net_profit_usd: i - 0.1, victim_loss_usd: i === 3 ? null : i * 2.25, status: i === 3 ? 'failed' : 'ok', reason: i === 3 ? 'outbid' : null,
+})),
 };
 
 /** What apache-arrow should read back: every column present, nulls as null, int64 as bigint. */

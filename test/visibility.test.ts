@@ -23,7 +23,7 @@ function probe(mode: 'centralized' | 'shared', policy: string) {
     sequencing: mode === 'centralized' ? { centralized: { policy: policy as 'fcfs' } } : { shared: { policy: policy as 'fcfs', nodes: 4, min_slot_time: '500ms' } },
   });
   const sink = { append: () => {} };
-  const world = buildWorld(loaded.scenario, { runId: 0, mode, seed: 1 }, { txs: sink, trades: sink });
+  const world = buildWorld(loaded.scenario, { runId: 0, mode, seed: 1 }, { txs: sink, trades: sink, mev: sink });
   const shown: Seen[] = [];
   const revealed: Seen[] = [];
   for (const seq of new Set(world.sequencers)) {

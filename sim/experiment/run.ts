@@ -27,6 +27,7 @@ export interface RunSinks {
   metrics: RowSink;
   txs: RowSink;
   trades: RowSink;
+  mev: RowSink;
 }
 
 export interface ExecuteOptions {

@@ -1,12 +1,17 @@
 // Records what happened in the pools: one `trades` row per executed swap attempt, and per-pool
 // figures for `metrics` (LVR, fees, arbitrage profit, volume, user slippage). Figures count only
 // swaps executed at or after the warmup; rows are written for every swap.
+//
+// Every successful swap passes through `trade` in execution order and is logged (swapLog.ts), so a
+// user's execution drift can be split by counterfactual replays of what executed between its
+// decision and its execution (see `MarketRecorder.splitDrift`).
 import { invariant } from '../engine/assert.ts';
 import { DAY, type Micros } from '../engine/time.ts';
 import { amountInFor, amountOut, feeFraction, midPrice } from '../model/market/amm.ts';
 import type { MarketPool } from '../model/market/marketPool.ts';
 import type { TradeObserver, TradeRecord } from '../model/market/swap.ts';
 import { addDistribution, type MetricRow, type RowSink } from './recorder.ts';
+import { ALL, ARBITRAGEUR, DEFAULT_LOG_CAPACITY, MEV, SwapLog, USER } from './swapLog.ts';
 
 class PoolStats {
   swaps = 0;
@@ -22,6 +27,13 @@ class PoolStats {
   noiseSlippageBps: number[] = [];
   noiseImpactBps: number[] = [];
   noiseDriftBps: number[] = [];
+  noiseOrderingBps: number[] = [];
+  noiseLatencyBps: number[] = [];
+  noiseMevBps: number[] = [];
+  noiseOtherBps: number[] = [];
+  noiseFeeBpsSum = 0;
+  /** User swaps whose window was no longer in the swap log: their whole drift went to `other`. */
+  noiseUnreplayed = 0;
   /** Net flows into the pool's reserves over the whole run, for the conservation check. */
   baseIn = 0;
   quoteIn = 0;
@@ -37,8 +49,19 @@ class PoolStats {
  *               input the seen state asks beyond ideal), fee (on that input), drift (what execution
  *               cost beyond the seen quote).
  */
-export function slippageComponents(r: TradeRecord): { total: number; fee: number; impact: number; drift: number } {
-  if (!r.result.ok) return { total: NaN, fee: NaN, impact: NaN, drift: NaN };
+export interface SlippageComponents {
+  total: number;
+  fee: number;
+  impact: number;
+  drift: number;
+  /** The fee-free amount at mid_seen that slippage is measured against (output for exact-in, input for exact-out). */
+  ideal: number;
+  /** The closed-form quote in the state seen: output (exact-in) or gross input (exact-out). */
+  seenQuote: number;
+}
+
+export function slippageComponents(r: TradeRecord): SlippageComponents {
+  if (!r.result.ok) return { total: NaN, fee: NaN, impact: NaN, drift: NaN, ideal: NaN, seenQuote: NaN };
   const { amountIn, amountOut: out } = r.result;
   const { reserveBase, reserveQuote } = r.seen;
   const midSeen = reserveQuote / reserveBase;
@@ -49,17 +72,30 @@ export function slippageComponents(r: TradeRecord): { total: number; fee: number
     const ideal = r.side === 'buy' ? amountIn / midSeen : amountIn * midSeen;
     const outSeen = amountOut(amountIn, rIn, rOut, feeBps);
     const bps = (x: number) => (x / ideal) * 1e4;
-    return { total: bps(ideal - out), fee: f * 1e4, impact: bps(ideal * (1 - f) - outSeen), drift: bps(outSeen - out) };
+    return { total: bps(ideal - out), fee: f * 1e4, impact: bps(ideal * (1 - f) - outSeen), drift: bps(outSeen - out), ideal, seenQuote: outSeen };
   }
   const ideal = r.side === 'buy' ? out * midSeen : out / midSeen;
   const inSeen = amountInFor(out, rIn, rOut, feeBps);
   const netSeen = inSeen * (1 - f);
   const bps = (x: number) => (x / ideal) * 1e4;
-  return { total: bps(amountIn - ideal), fee: bps(inSeen - netSeen), impact: bps(netSeen - ideal), drift: bps(amountIn - inSeen) };
+  return { total: bps(amountIn - ideal), fee: bps(inSeen - netSeen), impact: bps(netSeen - ideal), drift: bps(amountIn - inSeen), ideal, seenQuote: inSeen };
+}
+
+/** execution_drift_bps split by who moved the pool; all NaN for failed and non-user swaps. */
+export interface DriftSplit {
+  ordering: number;
+  latency: number;
+  mev: number;
+  other: number;
+  /** The window had left the swap log: nothing could be replayed and `other` holds the whole drift. */
+  unreplayed: boolean;
 }
 
 export class MarketRecorder implements TradeObserver {
   private readonly stats: PoolStats[];
+  private readonly logs: SwapLog[];
+  /** Reused for every row: the split of the current swap. */
+  private readonly split: DriftSplit = { ordering: NaN, latency: NaN, mev: NaN, other: NaN, unreplayed: false };
 
   constructor(
     private readonly runId: number,
@@ -68,8 +104,62 @@ export class MarketRecorder implements TradeObserver {
     private readonly markets: readonly MarketPool[],
     private readonly warmupUs: Micros,
     private readonly trades: RowSink,
+    /** Swaps kept per pool for the replays (a power of two). */
+    logCapacity = DEFAULT_LOG_CAPACITY,
   ) {
     this.stats = markets.map(() => new PoolStats());
+    this.logs = markets.map((m) => new SwapLog(m.pool.feeBps, m.pool.feeMode, logCapacity));
+  }
+
+  /**
+   * Splits a successful user swap's execution drift by counterfactual re-execution. From the
+   * reserves the user saw, the swaps that executed after its decision and before it are replayed in
+   * their order, keeping only some of them, and the user's swap is quoted on each resulting state:
+   *   A: users' swaps only;  B: users' and arbitrageurs';  C: all (with searchers' and an
+   *   extractive sequencer's swaps).
+   * With q₀ the closed-form quote in the state seen (as in `slippageComponents`), q_A, q_B, q_C the
+   * quotes after A, B, C and q the actual execution, each component is the worsening of one step,
+   * in bps of the ideal amount (exact-in: the output lost, q_prev − q_next; exact-out: the input
+   * added, q_next − q_prev):
+   *   ordering = q₀ → q_A (other users ordered ahead), latency = q_A → q_B (arbitrageurs moving the
+   *   pool towards the reference price while the swap was in flight), mev = q_B → q_C (swaps inserted
+   *   ahead by searchers or the sequencer), other = q_C → q (rounding; the whole drift when the
+   *   window is no longer in the log).
+   * They telescope to q₀ → q, the drift. A step that adds no swap repeats the previous quote, so its
+   * component is exactly 0.
+   */
+  private splitDrift(r: TradeRecord, slip: SlippageComponents): DriftSplit {
+    const out = this.split;
+    out.unreplayed = false;
+    if (!r.result.ok || r.agentKind !== 'noise') {
+      out.ordering = out.latency = out.mev = out.other = NaN;
+      return out;
+    }
+    const log = this.logs[r.market.index];
+    const from = r.seen.swapCount;
+    if (!log.holds(from)) {
+      out.ordering = out.latency = out.mev = 0;
+      out.other = slip.drift;
+      out.unreplayed = true;
+      return out;
+    }
+    const kinds = log.kindsSince(from);
+    const { reserveBase, reserveQuote } = r.seen;
+    const exactIn = r.exact === 'in';
+    const amount = exactIn ? r.result.amountIn : r.result.amountOut;
+    const q0 = slip.seenQuote;
+    const qA = kinds & USER ? log.replayQuote(reserveBase, reserveQuote, from, USER, r.side, r.exact, amount) : q0;
+    const qB = kinds & ARBITRAGEUR ? log.replayQuote(reserveBase, reserveQuote, from, USER | ARBITRAGEUR, r.side, r.exact, amount) : qA;
+    const qC = kinds & MEV ? log.replayQuote(reserveBase, reserveQuote, from, ALL, r.side, r.exact, amount) : qB;
+    const q = exactIn ? r.result.amountOut : r.result.amountIn;
+    // Worsening from a to b in bps of the ideal: less output (exact-in), more input (exact-out).
+    const k = (exactIn ? -1e4 : 1e4) / slip.ideal;
+    // `+ 0`: an empty step gives 0, not −0.
+    out.ordering = (qA - q0) * k + 0;
+    out.latency = (qB - qA) * k + 0;
+    out.mev = (qC - qB) * k + 0;
+    out.other = (q - qC) * k + 0;
+    return out;
   }
 
   trade(r: TradeRecord): void {
@@ -84,6 +174,8 @@ export class MarketRecorder implements TradeObserver {
     const feeUsd = r.side === 'buy' ? fee : fee * p;
     const profit = (r.side === 'buy' ? p * out - amountIn : out - p * amountIn) - r.gasUsd;
     const slip = slippageComponents(r);
+    const split = this.splitDrift(r, slip);
+    const user = ok && r.agentKind === 'noise';
     const refDrift = ((r.side === 'buy' ? r.refExecuted / r.seen.refPrice - 1 : 1 - r.refExecuted / r.seen.refPrice) * 1e4);
     const status = ok ? 'ok' : r.result.reason === 'slippage-limit' ? 'slippage-limit' : 'failed';
     this.trades.append({
@@ -113,13 +205,20 @@ export class MarketRecorder implements TradeObserver {
       fee_bps: slip.fee,
       impact_bps: slip.impact,
       execution_drift_bps: slip.drift,
+      ordering_bps: user ? split.ordering : null,
+      latency_bps: user ? split.latency : null,
+      mev_bps: user ? split.mev : null,
+      other_bps: user ? split.other : null,
       ref_drift_bps: refDrift,
       status,
     });
 
     const s = this.stats[r.market.index];
     if (ok) {
+      const log = this.logs[r.market.index];
+      log.append(r.agentKind, r.side, r.exact, amountIn, out);
       r.market.swapCount++;
+      invariant(log.count === r.market.swapCount, 'every swap is logged', () => `pool ${r.market.id}: ${log.count} logged, ${r.market.swapCount} counted`);
       const inPool = r.market.pool.feeMode === 'in_pool' ? amountIn : net;
       if (r.side === 'buy') { s.quoteIn += inPool; s.baseIn -= out; } else { s.baseIn += inPool; s.quoteIn -= out; }
     }
@@ -138,10 +237,16 @@ export class MarketRecorder implements TradeObserver {
       s.arbTrades++;
       s.arbProfitUsd += profit;
       s.arbProfitFraction += profit / r.poolValueUsd;
-    } else {
+    } else if (r.agentKind === 'noise') {
       s.noiseSlippageBps.push(slip.total);
       s.noiseImpactBps.push(slip.impact);
       s.noiseDriftBps.push(slip.drift);
+      s.noiseFeeBpsSum += slip.fee;
+      s.noiseOrderingBps.push(split.ordering);
+      s.noiseLatencyBps.push(split.latency);
+      s.noiseMevBps.push(split.mev);
+      s.noiseOtherBps.push(split.other);
+      if (split.unreplayed) s.noiseUnreplayed++;
     }
   }
 
@@ -167,7 +272,13 @@ export class MarketRecorder implements TradeObserver {
       add('arb.trades', s.arbTrades, 'count');
       addDistribution(add, 'slippage.total_bps', s.noiseSlippageBps, 'bps');
       addDistribution(add, 'slippage.impact_bps', s.noiseImpactBps, 'bps');
+      add('slippage.fee_bps.mean', s.noiseSlippageBps.length ? s.noiseFeeBpsSum / s.noiseSlippageBps.length : NaN, 'bps');
       addDistribution(add, 'slippage.execution_drift_bps', s.noiseDriftBps, 'bps');
+      addDistribution(add, 'slippage.ordering_bps', s.noiseOrderingBps, 'bps');
+      addDistribution(add, 'slippage.latency_bps', s.noiseLatencyBps, 'bps');
+      addDistribution(add, 'slippage.mev_bps', s.noiseMevBps, 'bps');
+      addDistribution(add, 'slippage.other_bps', s.noiseOtherBps, 'bps');
+      add('slippage.unreplayed', s.noiseUnreplayed, 'count');
     });
     return rows;
   }

@@ -81,6 +81,12 @@ export class RunRecorder implements RollupObserver, TxSink {
     s.fillSum += txCount / rollup.params.capacity;
   }
 
+  /** A transaction that left without executing (replaced by a higher bid). */
+  dropped(tx: Tx): void {
+    this.live.delete(tx.id);
+    this.writeTx(tx);
+  }
+
   /** Writes the still-pending transactions and returns the run's metric rows. */
   finish(endUs: Micros): MetricRow[] {
     for (const tx of this.live.values()) this.writeTx(tx);

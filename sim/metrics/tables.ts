@@ -97,13 +97,16 @@ export const TABLES = {
     description:
       'One row per swap attempt executed in a rollup block (successful or failed), with the prices the trader saw when deciding and the ones it got. ' +
       'Slippage is measured against trading at the pool mid seen at decision with no fee (exact-in: the output shortfall; exact-out: the input excess): ' +
-      'slippage_bps = fee_bps + impact_bps + execution_drift_bps exactly (the last is the pool moving between decision and execution).',
+      'slippage_bps = fee_bps + impact_bps + execution_drift_bps exactly (the last is the pool moving between decision and execution). ' +
+      "For users' swaps the drift is split by counterfactual re-execution with the constant-product math: from the state seen, the swaps executed between decision and execution are replayed in order, " +
+      "first users' swaps only, then with arbitrageurs', then all (with searchers' and the sequencer's), and the swap is re-quoted after each; so " +
+      'execution_drift_bps = ordering_bps + latency_bps + mev_bps + other_bps and slippage_bps = fee_bps + impact_bps + ordering_bps + latency_bps + mev_bps + other_bps (to floating-point rounding).',
     columns: [
       RUN_ID,
       MODE,
       col('rollup', 'utf8', '', 'The rollup whose block executed the swap.'),
       col('pool', 'utf8', '', 'Pool id on that rollup.'),
-      col('agent_kind', 'utf8', '', "'noise' (noise trader population) or 'arbitrageur'."),
+      col('agent_kind', 'utf8', '', "'noise' (a user: noise trader population), 'arbitrageur', 'searcher' (MEV searcher) or 'sequencer' (an extractive sequencer trading for itself)."),
       col('agent', 'utf8', '', 'Name of the trader population or arbitrageur.'),
       col('tx_id', 'int64', '', 'The transaction that carried the swap (txs.tx_id).'),
       col('decided_us', 'int64', 'µs', 'When the trader decided and submitted.'),
@@ -124,9 +127,40 @@ export const TABLES = {
       col('slippage_bps', 'float64', 'bps', 'Cost versus trading at mid_seen with no fee, in bps of that ideal amount (exact-in: output shortfall; exact-out: input excess); NaN when the swap failed.'),
       col('fee_bps', 'float64', 'bps', 'Part of slippage_bps due to the pool fee.'),
       col('impact_bps', 'float64', 'bps', "Part of slippage_bps due to the swap's own size against the pool state seen (price impact)."),
-      col('execution_drift_bps', 'float64', 'bps', 'Part of slippage_bps due to the pool moving between decision and execution (other transactions ordered first).'),
+      col('execution_drift_bps', 'float64', 'bps', 'Part of slippage_bps due to the pool moving between decision and execution (other transactions ordered first); for users = ordering_bps + latency_bps + mev_bps + other_bps.'),
+      nullableCol('ordering_bps', 'float64', 'bps', "Part of execution_drift_bps due to other users' ('noise') swaps executed between decision and execution: the quote after replaying only those from the state seen, versus the quote in the state seen. Null for failed swaps and for swaps not made by users (agent_kind other than 'noise')."),
+      nullableCol('latency_bps', 'float64', 'bps', "Part of execution_drift_bps due to arbitrageurs moving the pool towards the reference price while the swap was in flight (latency drift): adding their swaps to the replay. Null for failed swaps and for swaps not made by users (agent_kind other than 'noise')."),
+      nullableCol('mev_bps', 'float64', 'bps', "Part of execution_drift_bps due to swaps inserted ahead by MEV searchers or an extractive sequencer (front-runs): adding them to the replay. Null for failed swaps and for swaps not made by users (agent_kind other than 'noise')."),
+      nullableCol('other_bps', 'float64', 'bps', "Rest of execution_drift_bps: the actual execution versus the replay of every swap in the window (≈ 0, floating-point rounding); the whole drift when the window had left the per-pool log of recent swaps (metric slippage.unreplayed counts those). Null for failed swaps and for swaps not made by users (agent_kind other than 'noise')."),
       col('ref_drift_bps', 'float64', 'bps', "Move of the reference price between decision and execution, signed against the trader (a buy facing a rising price is positive)."),
       col('status', 'utf8', '', "'ok', 'slippage-limit' (the output would have been below the trader's minimum, or the input above its maximum), or 'failed' (no opportunity left, unprofitable, insufficient liquidity)."),
+    ],
+  },
+  mev: {
+    name: 'mev',
+    description:
+      'One row per MEV opportunity taken or attempted (a sandwich: front-run, victim, back-run), with who captured it and how its value split. ' +
+      'net_profit_usd = gross_profit_usd − fees_paid_usd − gas_usd; the fees go to the sequencer (or the slot proposer).',
+    columns: [
+      RUN_ID,
+      MODE,
+      col('kind', 'utf8', '', "'sandwich'."),
+      col('searcher', 'utf8', '', "The searcher, or the sequencer itself ('central', 'node-<i>') when it extracted."),
+      col('captured_by', 'utf8', '', "'searcher' (bid for its places through priority fees) or 'sequencer' (an extractive sequencer or slot leader, which orders itself)."),
+      nullableCol('victim_tx', 'int64', '', 'The victim transaction (txs.tx_id).'),
+      nullableCol('front_tx', 'int64', '', 'The front-run that executed (its last replacement), or null.'),
+      nullableCol('back_tx', 'int64', '', 'The back-run, or null.'),
+      col('rollups', 'utf8', '', 'The rollup(s) it happened on, comma-separated.'),
+      col('pool', 'utf8', '', 'Pool id.'),
+      col('opened_us', 'int64', 'µs', 'When the opportunity was seen and the first transaction sent (or the block built).'),
+      col('closed_us', 'int64', 'µs', 'When its last transaction executed.'),
+      col('gross_profit_usd', 'float64', 'USD', 'Back-run output minus front-run input, valued at the reference price at close (0 if the front-run failed).'),
+      col('fees_paid_usd', 'float64', 'USD', 'Priority fees paid (revenue of the sequencer): the bids of its transactions that executed successfully; a reverted one pays gas only.'),
+      col('gas_usd', 'float64', 'USD', 'Gas of its executed transactions, reverted ones included.'),
+      col('net_profit_usd', 'float64', 'USD', 'What the searcher kept: gross − fees − gas (negative for a lost auction).'),
+      nullableCol('victim_loss_usd', 'float64', 'USD', "What the victim lost to it: its output with no front-run ahead minus what it got, at the reference price; null if the front-run failed or the victim's swap failed."),
+      col('status', 'utf8', '', "'ok' (both legs executed) or 'failed'."),
+      nullableCol('reason', 'utf8', '', "Why it failed: 'outbid' (a rival's front-run came first and this one reverted), 'no-opportunity', 'back-…'; null when ok."),
     ],
   },
 } as const satisfies Record<string, TableSpec>;

@@ -9,6 +9,9 @@ import { Rollup, type RollupObserver, type RollupParams } from '../model/rollup.
 import { BundleRouter, LeggedRouter, type Bundle, type CrossRollupRouter } from '../model/crossrollup.ts';
 import { IntentUsers } from '../model/agents/intents.ts';
 import { IntentRecorder } from '../metrics/intents.ts';
+import { MevRecorder } from '../metrics/mev.ts';
+import { Extractor } from '../model/agents/extractor.ts';
+import { SandwichSearcher } from '../model/agents/sandwich.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
 import { SharedSequencer } from '../model/sequencer/shared.ts';
 import { ForcedInclusion } from '../model/sequencer/forced.ts';
@@ -48,6 +51,7 @@ export interface RunIdentity {
 export interface WorldSinks {
   txs: RowSink;
   trades: RowSink;
+  mev: RowSink;
 }
 
 export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSinks): World {
@@ -78,7 +82,9 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     block: (r, n, count, now) => recorder.block(r, n, count, now),
   };
   const rollups = rollupParams.map((p) => new Rollup(p, observer));
-  const { sequencers, shared } = buildSequencers(sim, scenario, id.mode, rollups);
+  // Extractive sequencers need the markets, built below; they only use it once blocks are cut.
+  const extractor: { current?: Extractor } = {};
+  const { sequencers, shared } = buildSequencers(sim, scenario, id.mode, rollups, extractor);
   const forced = new ForcedInclusion(sim, rollups, scenario.sequencing.force_inclusion_delay, scenario.horizon, shared !== undefined);
   const txSink = { submitted: (tx: Tx) => (recorder.submitted(tx), forced.watch(tx)) };
   const network: LatencyParams = { baseUs: scenario.network.base_latency, jitterMeanUs: scenario.network.jitter };
@@ -98,7 +104,19 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
       rollups[i].pools.set(p.id, market);
     }
   });
-  const marketRecorder = new MarketRecorder(id.runId, id.mode, rollupParams.map((r) => r.id), markets, scenario.warmup, sinks.trades);
+  // Users' traded volume per rollup (after warmup), read off the trades rows: MEV per unit of volume.
+  const userVolume = rollups.map(() => 0);
+  const tradesSink: RowSink = {
+    append: (row) => {
+      if (row.agent_kind === 'noise' && row.status === 'ok' && (row.executed_us as number) >= scenario.warmup)
+        userVolume[rollupIndex.get(row.rollup as string)!] += (row.side === 'buy' ? row.amount_in : row.amount_out) as number;
+      sinks.trades.append(row);
+    },
+  };
+  const rollupIndex = new Map(rollupParams.map((r) => [r.id, r.index]));
+  const marketRecorder = new MarketRecorder(id.runId, id.mode, rollupParams.map((r) => r.id), markets, scenario.warmup, tradesSink);
+  const mev = new MevRecorder(id.runId, id.mode, rollupParams.map((r) => r.id), scenario.warmup, sinks.mev);
+  extractor.current = new Extractor(sim, marketRecorder, mev, txSink);
 
   scenario.rollups.forEach((r, i) => {
     // Stream labels name the rollup and the agent, never the mode: common random numbers.
@@ -110,6 +128,12 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
       const arrivals = sim.stream(`traders/${r.id}/${t.name}/arrivals`);
       const orders = sim.stream(`traders/${r.id}/${t.name}/orders`);
       new NoiseTraders(sim, rollups[i].pools.get(t.pool)!, params, arrivals, orders, submitter(i, `traders/${t.name}`), marketRecorder);
+    }
+    for (const se of r.searchers) {
+      const latency = se.latency === undefined ? network : { baseUs: se.latency, jitterMeanUs: 0 };
+      const params = { name: se.name, gasUsd: se.gas_usd, minProfitUsd: se.min_profit_usd, bidFraction: se.bid_fraction, bidIncrementUsd: se.bid_increment_usd };
+      const searcher = new SandwichSearcher(sim, rollups[i].pools, params, sequencers[i].mempool.policy, submitter(i, `searchers/${se.name}`, latency), marketRecorder, mev, (tx) => recorder.dropped(tx));
+      sequencers[i].mempool.subscribe({ pending: (view) => (view.rollup === i ? searcher.pending(view) : undefined) });
     }
     for (const a of r.arbitrageurs) {
       const watched = (a.pools ?? r.pools.map((p) => p.id)).map((p) => rollups[i].pools.get(p)!);
@@ -146,7 +170,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     rollups,
     sequencers,
     advance: (untilUs) => sim.runUntil(untilUs),
-    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...intents.finish(), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
+    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...mev.finish((i) => userVolume[i]), ...intents.finish(), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
   };
 }
 
@@ -169,11 +193,11 @@ function pricePath(sim: Simulation, a: AssetConfig): PricePath {
 }
 
 /** One entry per rollup: the sequencer its transactions go to (in shared mode, the same set for all). */
-function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollups: Rollup[]): { sequencers: Sequencer[]; shared?: SharedSequencer } {
+function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollups: Rollup[], extractor: { current?: Extractor }): { sequencers: Sequencer[]; shared?: SharedSequencer } {
   switch (mode) {
     case 'centralized': {
       const c = scenario.sequencing.centralized;
-      const params = { policy: c.policy, l1PostDelayUs: c.l1_post_delay, censored: new Set(c.censor?.senders ?? []) };
+      const params = { policy: c.policy, l1PostDelayUs: c.l1_post_delay, censored: new Set(c.censor?.senders ?? []), extractor: c.extractive ? extractor : undefined };
       return { sequencers: rollups.map((r) => new CentralizedSequencer(sim, r, params, sim.stream(`sequencer/${r.id}/block-times`))) };
     }
     case 'shared': {
@@ -200,6 +224,8 @@ function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollup
           fallbackL1PostDelayUs: scenario.sequencing.centralized.l1_post_delay,
           censors: s.censors && { nodes: new Set(s.censors.nodes), senders: new Set(s.censors.senders) },
           slashing: s.slashing && { detectionDelayUs: s.slashing.detection_delay, fraction: s.slashing.fraction },
+          extractiveNodes: new Set(s.extractive_nodes),
+          extractor,
         },
         { net: sim.stream('shared/net'), leaders: sim.stream('shared/leaders'), fair: sim.stream('shared/fair'), fallback: sim.stream('shared/fallback-blocks') },
       );

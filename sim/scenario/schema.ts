@@ -102,6 +102,18 @@ export const ArbitrageurSchema = z
   })
   .describe('A CEX-DEX arbitrageur: trades a pool back to the reference price when the gap exceeds fee and gas');
 
+export const SearcherSchema = z
+  .strictObject({
+    name: name('Searcher name, unique within its rollup'),
+    strategy: z.enum(['sandwich']).default('sandwich').describe('"sandwich": front-run and back-run visible user swaps'),
+    latency: duration('One-way delay from the searcher to the sequencer, replacing the network base latency').optional(),
+    gas_usd: nonNegativeNumber('a cost in USD').default(0.05).describe('Gas per transaction, USD, paid whether it succeeds or reverts'),
+    min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit after gas, USD, worth an attempt'),
+    bid_fraction: z.number().min(0).max(1).default(0.1).describe('Opening priority-fee bid as a fraction of the expected profit (first-price)'),
+    bid_increment_usd: nonNegativeNumber('a bid increment in USD').default(0.01).describe('Raise over a rival\'s visible bid in a priority gas auction, USD'),
+  })
+  .describe('An MEV searcher: acts only on what the ordering policy lets it see, when it sees it');
+
 export const RollupSchema = z
   .strictObject({
     id: name('Rollup id, unique across rollups'),
@@ -130,6 +142,11 @@ export const RollupSchema = z
       .default([])
       .superRefine(uniqueBy<{ name: string }>('trader name', (t) => t.name, 'name'))
       .describe('Noise trader populations on this rollup'),
+    searchers: z
+      .array(SearcherSchema)
+      .default([])
+      .superRefine(uniqueBy<{ name: string }>('searcher name', (t) => t.name, 'name'))
+      .describe('MEV searchers on this rollup'),
     leg_failure_prob: z.number().min(0).max(1).default(0).describe('Probability that a cross-rollup leg on this rollup fails on its own (revert, drop, rejection), independent of prices'),
     arbitrageurs: z
       .array(ArbitrageurSchema)

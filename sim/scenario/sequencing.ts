@@ -35,6 +35,7 @@ const CensorSchema = z
 export const CentralizedSchema = z
   .strictObject({
     bridge: BridgeSchema.prefault({}),
+    extractive: z.boolean().default(false).describe('Each rollup\'s sequencer sandwiches user swaps itself (it sees and orders everything)'),
     censor: CensorSchema.optional().describe('Every rollup\'s sequencer censors these senders (only forced inclusion through L1 gets them in)'),
     policy: z.enum(['fcfs', 'priority']).default('fcfs').describe('Ordering: "fcfs" by arrival at the sequencer; "priority" by priority fee, then arrival'),
     l1_post_delay: duration('Delay from inclusion to finality (batch posted to L1)').prefault('20m'),
@@ -70,6 +71,7 @@ const SharedFields = z.strictObject({
   l1_post_delay: duration('Extra delay from commit to finality (posting to L1); 0s: final at commit').prefault('0s'),
   policy: z.enum(POLICIES).default('fcfs').describe('Ordering within a slot: fcfs, priority (fee), encrypted (contents hidden until ordered), fair (median receive time across nodes)'),
   offline: z.array(OfflineSchema).default([]).describe('Nodes taken offline at a time, for a duration'),
+  extractive_nodes: z.array(z.number().int().min(0)).default([]).describe('Indices of extractive nodes: as leaders they sandwich user swaps on every rollup of their slot'),
   censors: z
     .strictObject({
       nodes: z.array(z.number().int().min(0)).min(1).describe('Indices of the censoring nodes: as leaders they leave the senders\' transactions out'),
@@ -99,6 +101,9 @@ export const SharedSchema = z
     const stakes = s.stakes ?? new Array(s.nodes).fill(1);
     if (stakes.reduce((a, b) => a + b, 0) === 0)
       ctx.addIssue({ code: 'custom', message: 'expected some stake: with zero total stake no quorum can ever be met', path: ['stakes'], input: s.stakes });
+    s.extractive_nodes.forEach((n, i) => {
+      if (n >= s.nodes) ctx.addIssue({ code: 'custom', message: `expected a node index below ${s.nodes}`, path: ['extractive_nodes', i], input: n });
+    });
     s.censors?.nodes.forEach((n, i) => {
       if (n >= s.nodes) ctx.addIssue({ code: 'custom', message: `expected a node index below ${s.nodes}`, path: ['censors', 'nodes', i], input: n });
     });

@@ -58,13 +58,18 @@ function poolValue(market: MarketPool, ref: number): number {
  * `limit` the minimum output) or exact-out (`amount` is the output, `limit` the maximum input).
  */
 export class SwapAction implements TxAction {
+  /** Only users send these: what a searcher looking at the mempool sees as a potential victim. */
+  readonly kind = 'noise';
+  /** What the swap got, once executed (for MEV accounting). */
+  result?: SwapResult;
+
   constructor(
-    private readonly market: MarketPool,
-    private readonly agent: string,
-    private readonly side: Side,
-    private readonly exact: 'in' | 'out',
-    private readonly amount: number,
-    private readonly limit: number,
+    readonly market: MarketPool,
+    readonly agent: string,
+    readonly side: Side,
+    readonly exact: 'in' | 'out',
+    readonly amount: number,
+    readonly limit: number,
     private readonly seen: SeenState,
     private readonly observer: TradeObserver,
   ) {}
@@ -75,6 +80,7 @@ export class SwapAction implements TxAction {
     const midBefore = midPrice(market.pool);
     const poolValueUsd = poolValue(market, ref);
     const result = this.exact === 'in' ? swapExactIn(market.pool, this.side, this.amount, this.limit) : swapExactOut(market.pool, this.side, this.amount, this.limit);
+    this.result = result;
     this.observer.trade({ market, agentKind: 'noise', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side: this.side, exact: this.exact, result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: 0 });
     return result.ok ? null : result.reason;
   }

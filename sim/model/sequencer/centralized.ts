@@ -11,12 +11,15 @@ import type { Tx } from '../tx.ts';
 import { PendingTxs } from './pending.ts';
 import type { Sequencer } from './sequencer.ts';
 import { Mempool } from './visibility.ts';
+import type { Extractor } from '../agents/extractor.ts';
 
 export interface CentralizedParams {
   policy: 'fcfs' | 'priority';
   l1PostDelayUs: Micros;
   /** Senders this sequencer never orders (censorship). */
   censored: ReadonlySet<string>;
+  /** Set when the sequencer extracts MEV itself (filled once the markets exist). */
+  extractor?: { current?: Extractor };
 }
 
 export class CentralizedSequencer implements Sequencer {
@@ -51,7 +54,10 @@ export class CentralizedSequencer implements Sequencer {
   private produceBlock = (): void => {
     const now = this.sim.now;
     const { censored } = this.params;
-    const block = this.pool.take(this.rollup.params.capacity, now, censored.size ? (tx) => !censored.has(tx.sender) : undefined);
+    const capacity = this.rollup.params.capacity;
+    let block = this.pool.take(capacity, now, censored.size ? (tx) => !censored.has(tx.sender) : undefined);
+    const extractor = this.params.extractor?.current;
+    if (extractor) block = extractor.sandwich(block, capacity, 'central');
     this.mempool.ordered(block, now);
     this.rollup.executeBlock(block, now, now + this.params.l1PostDelayUs, 'central');
     this.scheduleNextBlock();

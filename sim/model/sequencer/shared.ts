@@ -18,6 +18,7 @@ import { PendingTxs, type Policy } from './pending.ts';
 import type { Sequencer } from './sequencer.ts';
 import { Mempool } from './visibility.ts';
 import type { Bundle } from '../crossrollup.ts';
+import type { Extractor } from '../agents/extractor.ts';
 import { invariant } from '../../engine/assert.ts';
 import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
 
@@ -40,6 +41,9 @@ export interface SharedParams {
   /** Finality delay of blocks made by a fallback sequencer (its L1 posting). */
   fallbackL1PostDelayUs: Micros;
   censors?: { nodes: ReadonlySet<number>; senders: ReadonlySet<string> };
+  /** Nodes that, as leaders, sandwich user swaps on every rollup of their slot. */
+  extractiveNodes: ReadonlySet<number>;
+  extractor: { current?: Extractor };
   slashing?: { detectionDelayUs: Micros; fraction: number };
 }
 
@@ -241,6 +245,8 @@ export class SharedSequencer implements Sequencer {
     }
     this.bundles = waiting;
     this.rollups.forEach((_, i) => batches[i].push(...this.pools[i].take(room[i], now, accept)));
+    const extractor = this.params.extractiveNodes.has(leader) ? this.params.extractor.current : undefined;
+    if (extractor) this.rollups.forEach((r, i) => (batches[i] = extractor.sandwich(batches[i], r.params.capacity, `node-${leader}`)));
     if (refused > 0) this.offence(leader, now);
     for (const batch of batches) {
       if (this.params.preconfirm === 'leader') for (const tx of batch) tx.preconfUs ??= now;
