@@ -29,6 +29,11 @@ export class IntentRecorder {
     private readonly atomic: boolean,
   ) {}
 
+  /** Not every leg executed, reverted or was abandoned yet. */
+  isOpen(bundleId: number): boolean {
+    return this.live.has(bundleId);
+  }
+
   submitted(bundle: Bundle): void {
     this.live.set(bundle.id, { bundle, sender: bundle.legs[0].sender, settled: 0, ok: 0, firstUs: Infinity, lastUs: -Infinity });
   }

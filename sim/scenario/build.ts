@@ -12,6 +12,7 @@ import { IntentRecorder } from '../metrics/intents.ts';
 import { MevRecorder } from '../metrics/mev.ts';
 import { Extractor } from '../model/agents/extractor.ts';
 import { SandwichSearcher } from '../model/agents/sandwich.ts';
+import { CrossRollupArbitrageur } from '../model/agents/crossArb.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
 import { SharedSequencer } from '../model/sequencer/shared.ts';
 import { ForcedInclusion } from '../model/sequencer/forced.ts';
@@ -142,20 +143,34 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     }
   });
 
+  // Cross-rollup flows: the router is the one thing the mode decides (atomic bundle or legs).
+  const failures = scenario.rollups.map((r) => sim.stream(`rollups/${r.id}/leg-failures`));
+  const routerFor = (name: string, route: 'inventory' | 'bridge', latency?: LatencyParams): CrossRollupRouter => {
+    const subs = rollups.map((r, i) => submitter(i, `cross/${name}`, latency));
+    const b = scenario.sequencing.centralized.bridge;
+    const router = shared
+      ? new BundleRouter(sim, subs, shared.receiveBundle)
+      : new LeggedRouter(sim, subs, route, { latencyUs: b.latency, feeUsd: b.fee_usd, failureProb: b.failure_prob, halts: b.halts.map((h) => ({ atUs: h.at, forUs: h.for })) }, sim.stream(`bridge/${name}`), (bundle, left) => intents.abandoned(bundle, left));
+    routers.set(name, router);
+    return router;
+  };
+  for (const c of scenario.cross_arbitrageurs) {
+    const venue = (rid: string) => {
+      const i = rollupIndex.get(rid)!;
+      const pool = scenario.rollups[i].pools.find((p) => p.asset === c.asset)!;
+      return { market: rollups[i].pools.get(pool.id)!, rollup: rollups[i], failureProb: scenario.rollups[i].leg_failure_prob, failures: failures[i] };
+    };
+    const latency = c.latency === undefined ? undefined : { baseUs: c.latency, jitterMeanUs: 0 };
+    const params = { name: c.name, minProfitUsd: c.min_profit_usd, gasUsd: c.gas_usd, tolerance: c.tolerance_bps / 1e4 };
+    new CrossRollupArbitrageur(sim, [venue(c.rollups[0]), venue(c.rollups[1])], params, routerFor(c.name, c.route, latency), marketRecorder, intents);
+  }
   if (scenario.intents.length > 0) {
-    const intentSubmitters = (name: string) => rollups.map((r, i) => submitter(i, `intents/${name}`));
-    const failures = scenario.rollups.map((r) => sim.stream(`rollups/${r.id}/leg-failures`));
     for (const it of scenario.intents) {
-      const subs = intentSubmitters(it.name);
-      const b = scenario.sequencing.centralized.bridge;
-      const router = shared
-        ? new BundleRouter(sim, subs, shared.receiveBundle)
-        : new LeggedRouter(sim, subs, it.route, { latencyUs: b.latency, feeUsd: b.fee_usd, failureProb: b.failure_prob, halts: b.halts.map((h) => ({ atUs: h.at, forUs: h.for })) }, sim.stream(`bridge/${it.name}`), (bundle, left) => intents.abandoned(bundle, left));
+      const router = routerFor(it.name, it.route);
       const legs = it.rollups.map((rid) => {
         const i = scenario.rollups.findIndex((r) => r.id === rid);
         return { rollup: i, failureProb: scenario.rollups[i].leg_failure_prob, failures: failures[i] };
       });
-      routers.set(it.name, router);
       new IntentUsers(sim, it.name, it.rate, legs, sim.stream(`intents/${it.name}/arrivals`), router, intents);
     }
   }

@@ -168,6 +168,19 @@ export const IntentSchema = z
   })
   .describe('Users whose one action needs a leg on each of several rollups');
 
+export const CrossArbitrageurSchema = z
+  .strictObject({
+    name: name('Cross-rollup arbitrageur name, unique (also among intent flows)'),
+    asset: name('The asset whose pools it arbitrages (the first pool of that asset on each rollup)'),
+    rollups: z.tuple([name('A rollup id'), name('Another rollup id')]).describe('The two rollups it trades between'),
+    route: z.enum(['inventory', 'bridge']).default('inventory').describe('Under centralized sequencing: both legs at once from inventory held on both rollups, or the second leg after the bridge; under shared sequencing: one atomic bundle'),
+    latency: duration('One-way delay to the sequencers, replacing the network base latency').optional(),
+    gas_usd: nonNegativeNumber('a cost in USD').default(0.05).describe('Gas per leg, USD'),
+    min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit after gas, USD'),
+    tolerance_bps: nonNegativeNumber('a tolerance in basis points').default(10).describe('Slippage limit of each leg, basis points of its quoted output'),
+  })
+  .describe('Arbitrage of the same asset between two rollups');
+
 export const OutputSchema = z
   .strictObject({
     batch_rows: z.number({ error: onlyTypeError('expected a whole number of rows') })
@@ -232,6 +245,11 @@ export const ScenarioSchema = z
       .default([])
       .superRefine(uniqueBy<{ name: string }>('intent name', (t) => t.name, 'name'))
       .describe('Cross-rollup intent flows'),
+    cross_arbitrageurs: z
+      .array(CrossArbitrageurSchema)
+      .default([])
+      .superRefine(uniqueBy<{ name: string }>('cross-arbitrageur name', (t) => t.name, 'name'))
+      .describe('Cross-rollup arbitrageurs'),
     sequencing: SequencingSchema.prefault({}),
     output: OutputSchema.prefault({}),
     debug: DebugSchema.prefault({}),
@@ -243,6 +261,14 @@ export const ScenarioSchema = z
       t.rollups.forEach((r, k) => {
         if (!ids.includes(r)) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`, path: ['intents', i, 'rollups', k], input: r });
         else if (t.rollups.indexOf(r) !== k) ctx.addIssue({ code: 'custom', message: 'expected each rollup once per intent', path: ['intents', i, 'rollups', k], input: r });
+      }),
+    );
+    s.cross_arbitrageurs.forEach((c, i) =>
+      c.rollups.forEach((rid, k) => {
+        const r = s.rollups.find((x) => x.id === rid);
+        if (!r) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`, path: ['cross_arbitrageurs', i, 'rollups', k], input: rid });
+        else if (!r.pools.some((p) => p.asset === c.asset)) ctx.addIssue({ code: 'custom', message: `expected a rollup with a pool of asset "${c.asset}"`, path: ['cross_arbitrageurs', i, 'rollups', k], input: rid });
+        else if (k === 1 && rid === c.rollups[0]) ctx.addIssue({ code: 'custom', message: 'expected two different rollups', path: ['cross_arbitrageurs', i, 'rollups', k], input: rid });
       }),
     );
     const listed = s.sequencing.shared.rollups;
