@@ -139,3 +139,23 @@ describe('competition in the first-price priority auction', () => {
     expect(kept).toBeGreaterThan(0.8); // it bids 10% and keeps the rest
   });
 });
+
+describe('back-running', () => {
+  it('works wherever contents are revealed at some point — public mempool and encrypted mempool alike — and never hurts the victim', async () => {
+    const backrunner = [{ name: 'b1', strategy: 'backrun', latency: '5ms', gas_usd: 0.05 }];
+    for (const [policy, mode] of [['priority', 'centralized'], ['encrypted', 'shared']] as const) {
+      const { mev, trades } = await run(world({ policy, mode, searchers: backrunner, size: 20000 }));
+      const ok = mev.filter((m) => m.kind === 'backrun' && m.status === 'ok');
+      expect(ok.length, policy).toBeGreaterThan(10);
+      for (const m of ok) expect(m.gross_profit_usd).toBeGreaterThan(0);
+      expect(mev.every((m) => m.victim_loss_usd === null)).toBe(true);
+      // The back-run lands after its victim: in the same block, later in it (or in a later block).
+      for (const m of ok) {
+        const victim = trades.find((t) => t.tx_id === m.victim_tx)!;
+        const back = trades.find((t) => t.tx_id === m.back_tx)!;
+        expect(back.executed_us >= victim.executed_us).toBe(true);
+        expect(back.tx_id > victim.tx_id).toBe(true);
+      }
+    }
+  });
+});

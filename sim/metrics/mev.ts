@@ -10,6 +10,7 @@ import type { MetricRow, RowSink } from './recorder.ts';
 class RollupMev {
   attempts = 0;
   succeeded = 0;
+  backruns = 0;
   grossUsd = 0;
   searcherNetUsd = 0;
   sequencerUsd = 0;
@@ -36,8 +37,9 @@ export class MevRecorder implements PositionSink {
     // The sandwich's profit is counted in its input token; its victim's loss in the victim's output token.
     const inUsd = (x: number) => (p.side === 'buy' ? x : x * ref);
     const outUsd = (x: number) => (p.side === 'buy' ? x * ref : x);
+    const backrun = p.kind === 'backrun';
     const frontDone = p.frontOut !== undefined;
-    const gross = !frontDone ? 0 : p.backOut !== undefined ? inUsd(p.backOut - p.frontIn) : outUsd(p.frontOut!) - inUsd(p.frontIn);
+    const gross = backrun ? (p.grossUsd ?? 0) : !frontDone ? 0 : p.backOut !== undefined ? inUsd(p.backOut - p.frontIn) : outUsd(p.frontOut!) - inUsd(p.frontIn);
     // The back-run is executing right now (its status is set when it returns).
     const txs = [p.front, p.back].filter((tx, k) => tx !== undefined && (k === 1 || executed(tx))) as Tx[];
     // A bid is paid by a transaction that executes; one that reverts early pays gas only.
@@ -45,8 +47,8 @@ export class MevRecorder implements PositionSink {
     const gas = txs.length * p.gasPerTxUsd;
     const net = gross - fees - gas;
     const victim = p.victim.action instanceof SwapAction ? p.victim.action.result : undefined;
-    const victimLoss = frontDone && victim?.ok && p.victimOutWithout !== undefined ? outUsd(p.victimOutWithout - victim.amountOut) : null;
-    const ok = frontDone && p.backOut !== undefined;
+    const victimLoss = !backrun && frontDone && victim?.ok && p.victimOutWithout !== undefined ? outUsd(p.victimOutWithout - victim.amountOut) : null;
+    const ok = backrun ? p.failure === undefined : frontDone && p.backOut !== undefined;
     this.rows.append({
       run_id: this.runId,
       mode: this.mode,
@@ -70,8 +72,12 @@ export class MevRecorder implements PositionSink {
     });
     if (p.openedUs < this.warmupUs) return;
     const s = this.stats[p.market.rollup];
-    s.attempts++;
-    if (ok) s.succeeded++;
+    if (backrun) {
+      if (ok) s.backruns++;
+    } else {
+      s.attempts++;
+      if (ok) s.succeeded++;
+    }
     if (ok) s.grossUsd += gross;
     if (p.capturedBy === 'sequencer') s.sequencerUsd += gross;
     else {
@@ -89,6 +95,7 @@ export class MevRecorder implements PositionSink {
       const volume = userVolumeUsd(i);
       add('mev.sandwich_attempts', s.attempts, 'count');
       add('mev.sandwiches', s.succeeded, 'count');
+      add('mev.backruns', s.backruns, 'count');
       add('mev.extracted_usd', s.grossUsd, 'USD');
       add('mev.extracted_bps_of_volume', volume > 0 ? (s.grossUsd / volume) * 1e4 : NaN, 'bps');
       add('mev.searcher_net_usd', s.searcherNetUsd, 'USD');

@@ -144,7 +144,7 @@ export const TABLES = {
     columns: [
       RUN_ID,
       MODE,
-      col('kind', 'utf8', '', "'sandwich'."),
+      col('kind', 'utf8', '', "'sandwich' (front-run + back-run around a victim) or 'backrun' (an arbitrage placed right after a user's swap)."),
       col('searcher', 'utf8', '', "The searcher, or the sequencer itself ('central', 'node-<i>') when it extracted."),
       col('captured_by', 'utf8', '', "'searcher' (bid for its places through priority fees) or 'sequencer' (an extractive sequencer or slot leader, which orders itself)."),
       nullableCol('victim_tx', 'int64', '', 'The victim transaction (txs.tx_id).'),

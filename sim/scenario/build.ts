@@ -13,6 +13,7 @@ import { MevRecorder } from '../metrics/mev.ts';
 import { Extractor } from '../model/agents/extractor.ts';
 import { SandwichSearcher } from '../model/agents/sandwich.ts';
 import { CrossRollupArbitrageur } from '../model/agents/crossArb.ts';
+import { BackrunSearcher } from '../model/agents/backrun.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
 import { SharedSequencer } from '../model/sequencer/shared.ts';
 import { ForcedInclusion } from '../model/sequencer/forced.ts';
@@ -133,7 +134,16 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     for (const se of r.searchers) {
       const latency = se.latency === undefined ? network : { baseUs: se.latency, jitterMeanUs: 0 };
       const params = { name: se.name, gasUsd: se.gas_usd, minProfitUsd: se.min_profit_usd, bidFraction: se.bid_fraction, bidIncrementUsd: se.bid_increment_usd };
-      const searcher = new SandwichSearcher(sim, rollups[i].pools, params, sequencers[i].mempool.policy, submitter(i, `searchers/${se.name}`, latency), marketRecorder, mev, (tx) => recorder.dropped(tx));
+      const link = submitter(i, `searchers/${se.name}`, latency);
+      if (se.strategy === 'backrun') {
+        const searcher = new BackrunSearcher(sim, { name: se.name, gasUsd: se.gas_usd, minProfitUsd: se.min_profit_usd }, link, marketRecorder, mev);
+        sequencers[i].mempool.subscribe({
+          pending: (view) => (view.rollup === i && view.tx ? searcher.seen(view.tx) : undefined),
+          revealed: (txs) => txs.forEach((tx) => (tx.rollup === i ? searcher.seen(tx) : undefined)),
+        });
+        continue;
+      }
+      const searcher = new SandwichSearcher(sim, rollups[i].pools, params, sequencers[i].mempool.policy, link, marketRecorder, mev, (tx) => recorder.dropped(tx));
       sequencers[i].mempool.subscribe({ pending: (view) => (view.rollup === i ? searcher.pending(view) : undefined) });
     }
     for (const a of r.arbitrageurs) {

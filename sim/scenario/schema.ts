@@ -105,7 +105,7 @@ export const ArbitrageurSchema = z
 export const SearcherSchema = z
   .strictObject({
     name: name('Searcher name, unique within its rollup'),
-    strategy: z.enum(['sandwich']).default('sandwich').describe('"sandwich": front-run and back-run visible user swaps'),
+    strategy: z.enum(['sandwich', 'backrun']).default('sandwich').describe('"sandwich": front-run and back-run visible user swaps (needs a public mempool); "backrun": an arbitrage right after a visible swap (also once an encrypted mempool reveals it)'),
     latency: duration('One-way delay from the searcher to the sequencer, replacing the network base latency').optional(),
     gas_usd: nonNegativeNumber('a cost in USD').default(0.05).describe('Gas per transaction, USD, paid whether it succeeds or reverts'),
     min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit after gas, USD, worth an attempt'),

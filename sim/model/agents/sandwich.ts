@@ -18,7 +18,7 @@ import type { Submitter } from './submitter.ts';
 /** One sandwich (or other MEV opportunity) from opening to close; the MEV recorder writes it. */
 export interface Position {
   readonly id: number;
-  readonly kind: 'sandwich';
+  readonly kind: 'sandwich' | 'backrun';
   readonly searcher: string;
   readonly capturedBy: 'searcher' | 'sequencer';
   readonly market: MarketPool;
@@ -38,6 +38,8 @@ export interface Position {
   /** The most the searcher will bid: the opportunity's expected value, USD. */
   maxBidUsd: number;
   failure?: string;
+  /** A back-run's profit at the reference price (USD, before gas): set when it executed. */
+  grossUsd?: number;
 }
 
 export interface PositionSink {

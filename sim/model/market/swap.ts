@@ -102,6 +102,10 @@ export class ArbitrageAction implements TxAction {
     private readonly gasUsd: number,
     private readonly seen: SeenState,
     private readonly observer: TradeObserver,
+    /** A back-running searcher uses the same trade; its swaps are MEV, not CEX-DEX arbitrage. */
+    private readonly agentKind: AgentKind = 'arbitrageur',
+    /** Told the trade's profit at the reference price (USD, before gas), or null when it reverted. */
+    private readonly onDone?: (profitUsd: number | null, nowUs: Micros) => void,
   ) {}
 
   execute(tx: Tx, nowUs: Micros): string | null {
@@ -117,7 +121,8 @@ export class ArbitrageAction implements TxAction {
     else if (trade.profit - this.gasUsd < this.minProfitUsd) result = { ok: false, reason: 'unprofitable' };
     else result = swapExactIn(market.pool, trade.side, trade.amountIn, 0);
     const side = trade?.side ?? this.expectedSide;
-    this.observer.trade({ market, agentKind: 'arbitrageur', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side, exact: 'in', result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: this.gasUsd });
+    this.observer.trade({ market, agentKind: this.agentKind, agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side, exact: 'in', result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: this.gasUsd });
+    this.onDone?.(result.ok ? (result.side === 'buy' ? ref * result.amountOut - result.amountIn : result.amountOut - ref * result.amountIn) : null, nowUs);
     return result.ok ? null : result.reason;
   }
 }
