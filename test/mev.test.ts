@@ -159,3 +159,39 @@ describe('back-running', () => {
     }
   });
 });
+
+describe('proposer-builder separation', () => {
+  it('searchers bid to builders with sealed bundles, builders bid to the proposer; the best bundle wins, losers pay nothing', async () => {
+    const s = (name: string, bid: number) => ({ name, latency: '5ms', gas_usd: 0.05, bid_fraction: bid });
+    for (const mode of ['centralized', 'shared'] as const) {
+      const input = world({ policy: 'priority', mode, searchers: [s('s1', 0.3), s('s2', 0.6)] });
+      input.sequencing = { centralized: { policy: 'pbs' }, shared: { policy: 'pbs', nodes: 4, node_jitter: '0s' }, pbs: { builders: 3, builder_margin: 0.1 } };
+      const { tables } = await runScenario(inlineScenario(input));
+      const mev = tables.mev.toArray().map((r) => r.toJSON() as Row);
+      const bids = tables.bids.toArray().map((r) => r.toJSON() as Row);
+      const metrics = tables.metrics.toArray().map((r) => r.toJSON() as Row);
+      const ok = mev.filter((m) => m.status === 'ok');
+      expect(ok.length, mode).toBeGreaterThan(10);
+      // The higher sealed bid (60% of the value) wins every contested victim; the loser's bundle never lands.
+      expect(ok.every((m) => m.searcher === 's2')).toBe(true);
+      const lost = mev.filter((m) => m.reason === 'lost-auction');
+      expect(lost.length).toBeGreaterThan(10);
+      for (const m of lost) expect(m.net_profit_usd).toBe(0);
+      // Winners paid 60% of their expected value to the builder: they keep roughly 40%.
+      const kept = ok.reduce((a, m) => a + m.net_profit_usd, 0) / ok.reduce((a, m) => a + m.gross_profit_usd, 0);
+      expect(kept).toBeGreaterThan(0.2);
+      expect(kept).toBeLessThan(0.6);
+      // Every block had one bid per builder, one winner, and the proposer got value less margin.
+      const blocks = new Map<string, Row[]>();
+      for (const b of bids) blocks.set(`${b.rollup}@${b.at_us}`, [...(blocks.get(`${b.rollup}@${b.at_us}`) ?? []), b]);
+      for (const group of blocks.values()) {
+        expect(group.length).toBe(3);
+        expect(group.filter((b) => b.won).length).toBe(1);
+        for (const b of group) expect(b.bid_usd).toBeCloseTo(0.9 * b.block_value_usd, 9);
+      }
+      const proposer = metrics.find((m) => m.metric === 'pbs.proposer_revenue_usd')!.value as number;
+      const builder = metrics.find((m) => m.metric === 'pbs.builder_revenue_usd')!.value as number;
+      expect(proposer).toBeCloseTo(9 * builder, 6);
+    }
+  });
+});

@@ -45,6 +45,9 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     opened_us: BIG + i, closed_us: BIG + 2_000_000 + i, gross_profit_usd: i * 1.5, fees_paid_usd: i * 0.5, gas_usd: 0.1,
     net_profit_usd: i - 0.1, victim_loss_usd: i === 3 ? null : i * 2.25, status: i === 3 ? 'failed' : 'ok', reason: i === 3 ? 'outbid' : null,
 })),
+  bids: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: 4, mode: 'shared', rollup: 'rollup-b', at_us: BIG + i, builder: i % 2, block_value_usd: 10 + i, bid_usd: 9 + i, won: i % 2 === 0,
+})),
 };
 
 /** What apache-arrow should read back: every column present, nulls as null, int64 as bigint. */

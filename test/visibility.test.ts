@@ -23,7 +23,7 @@ function probe(mode: 'centralized' | 'shared', policy: string) {
     sequencing: mode === 'centralized' ? { centralized: { policy: policy as 'fcfs' } } : { shared: { policy: policy as 'fcfs', nodes: 4, min_slot_time: '500ms' } },
   });
   const sink = { append: () => {} };
-  const world = buildWorld(loaded.scenario, { runId: 0, mode, seed: 1 }, { txs: sink, trades: sink, mev: sink });
+  const world = buildWorld(loaded.scenario, { runId: 0, mode, seed: 1 }, { txs: sink, trades: sink, mev: sink, bids: sink });
   const shown: Seen[] = [];
   const revealed: Seen[] = [];
   for (const seq of new Set(world.sequencers)) {
@@ -71,5 +71,42 @@ describe('visibility by policy (probe agent)', () => {
     }
     // A reveal happens exactly when the leader's proposal fixed the order (its pre-confirmation).
     expect(revealed.every((r) => r.contents)).toBe(true);
+  });
+});
+
+describe('visibility under PBS', () => {
+  it('a builder sees exactly the bundles sent to it, when they arrive; the mempool stays public', async () => {
+    const loaded = inlineScenario({
+      name: 'pbs-visibility',
+      horizon: '2m',
+      network: { base_latency: '20ms', jitter: '0s' },
+      assets: [{ id: 'eth', price: 3000, vol: 0 }],
+      rollups: [
+        {
+          id: 'r',
+          block_time: '2s',
+          pools: [{ id: 'p', asset: 'eth', liquidity_usd: 2e6, fee_bps: 30 }],
+          traders: [{ name: 'users', pool: 'p', rate: 0.5, size_usd: 5000, buy_fraction: 1, slippage_bps: 100 }],
+          searchers: [{ name: 's1', latency: '7ms', gas_usd: 0 }],
+        },
+      ],
+      sequencing: { centralized: { policy: 'pbs' }, pbs: { builders: 2 } },
+    });
+    const sink = { append: () => {} };
+    const world = buildWorld(loaded.scenario, { runId: 0, mode: 'centralized', seed: 1 }, { txs: sink, trades: sink, mev: sink, bids: sink });
+    const mempool: number[] = [];
+    const seenBy: { builder: number; at: number; legs: number[]; sentAt: number }[] = [];
+    world.sequencers[0].mempool.subscribe({ pending: (v) => (v.tx ? mempool.push(v.txId) : undefined) });
+    world.builders!.watch((builder, bundle, now) => seenBy.push({ builder, at: now, legs: bundle.txs.filter((tx) => tx !== bundle.victim).map((tx) => tx.id), sentAt: bundle.txs[0].submitUs }));
+    world.advance(loaded.scenario.horizon);
+    expect(mempool.length).toBeGreaterThan(30);
+    expect(seenBy.length).toBeGreaterThan(20);
+    // Both builders, each bundle, exactly one searcher latency (7 ms) after the searcher sent it.
+    for (const s of seenBy) expect(s.at - s.sentAt).toBe(7000);
+    expect(new Set(seenBy.map((s) => s.builder))).toEqual(new Set([0, 1]));
+    // The searchers' legs never show up in the public mempool: only the builders see them.
+    const legs = new Set(seenBy.flatMap((s) => s.legs));
+    expect(legs.size).toBeGreaterThan(20);
+    expect(mempool.some((id) => legs.has(id))).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import type { LoadedScenario } from '../scenario/load.ts';
 import { SEQSIM_VERSION } from '../version.ts';
 import { executeRuns, planRuns, type ExecuteOptions, type RunSinks, type RunSummary } from './run.ts';
 
-const OUTPUT_TABLES = ['runs', 'metrics', 'txs', 'trades', 'mev'] as const;
+const OUTPUT_TABLES = ['runs', 'metrics', 'txs', 'trades', 'mev', 'bids'] as const;
 type OutputTable = (typeof OUTPUT_TABLES)[number];
 
 export interface DirectoryResult {

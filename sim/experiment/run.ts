@@ -28,6 +28,7 @@ export interface RunSinks {
   txs: RowSink;
   trades: RowSink;
   mev: RowSink;
+  bids: RowSink;
 }
 
 export interface ExecuteOptions {

@@ -48,7 +48,10 @@ export class MevRecorder implements PositionSink {
     const net = gross - fees - gas;
     const victim = p.victim.action instanceof SwapAction ? p.victim.action.result : undefined;
     const victimLoss = !backrun && frontDone && victim?.ok && p.victimOutWithout !== undefined ? outUsd(p.victimOutWithout - victim.amountOut) : null;
-    const ok = backrun ? p.failure === undefined : frontDone && p.backOut !== undefined;
+    // A sandwich is only a sandwich if its victim executed between the legs (a censored victim never does).
+    const victimRan = victim !== undefined;
+    const ok = backrun ? p.failure === undefined : frontDone && p.backOut !== undefined && victimRan;
+    if (!backrun && frontDone && !victimRan) p.failure ??= 'victim-missing';
     this.rows.append({
       run_id: this.runId,
       mode: this.mode,

@@ -14,6 +14,7 @@ import { Extractor } from '../model/agents/extractor.ts';
 import { SandwichSearcher } from '../model/agents/sandwich.ts';
 import { CrossRollupArbitrageur } from '../model/agents/crossArb.ts';
 import { BackrunSearcher } from '../model/agents/backrun.ts';
+import { BuilderMarket } from '../model/sequencer/pbs.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
 import { SharedSequencer } from '../model/sequencer/shared.ts';
 import { ForcedInclusion } from '../model/sequencer/forced.ts';
@@ -38,6 +39,8 @@ export interface World {
   readonly rollups: readonly Rollup[];
   /** The sequencer each rollup's transactions go to (in shared mode the same set for all). */
   readonly sequencers: readonly Sequencer[];
+  /** Under the 'pbs' policy, the block builders. */
+  readonly builders?: BuilderMarket;
   /** Advances the world to `untilUs` (callable repeatedly with increasing times). */
   advance(untilUs: Micros): void;
   /** Ends the run at the horizon: writes pending rows, returns the metrics. */
@@ -54,6 +57,7 @@ export interface WorldSinks {
   txs: RowSink;
   trades: RowSink;
   mev: RowSink;
+  bids: RowSink;
 }
 
 export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSinks): World {
@@ -86,7 +90,9 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
   const rollups = rollupParams.map((p) => new Rollup(p, observer));
   // Extractive sequencers need the markets, built below; they only use it once blocks are cut.
   const extractor: { current?: Extractor } = {};
-  const { sequencers, shared } = buildSequencers(sim, scenario, id.mode, rollups, extractor);
+  const pbs = scenario.sequencing.pbs;
+  const builders = policy === 'pbs' ? new BuilderMarket(sim, { builders: pbs.builders, marginFraction: pbs.builder_margin }, rollupParams.map((r) => r.id), scenario.warmup, id.runId, id.mode, sinks.bids) : undefined;
+  const { sequencers, shared } = buildSequencers(sim, scenario, id.mode, rollups, extractor, builders);
   const forced = new ForcedInclusion(sim, rollups, scenario.sequencing.force_inclusion_delay, scenario.horizon, shared !== undefined);
   const txSink = { submitted: (tx: Tx) => (recorder.submitted(tx), forced.watch(tx)) };
   const network: LatencyParams = { baseUs: scenario.network.base_latency, jitterMeanUs: scenario.network.jitter };
@@ -143,7 +149,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
         });
         continue;
       }
-      const searcher = new SandwichSearcher(sim, rollups[i].pools, params, sequencers[i].mempool.policy, link, marketRecorder, mev, (tx) => recorder.dropped(tx));
+      const searcher = new SandwichSearcher(sim, rollups[i].pools, params, sequencers[i].mempool.policy, link, marketRecorder, mev, (tx) => recorder.dropped(tx), builders);
       sequencers[i].mempool.subscribe({ pending: (view) => (view.rollup === i ? searcher.pending(view) : undefined) });
     }
     for (const a of r.arbitrageurs) {
@@ -194,8 +200,9 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     sim,
     rollups,
     sequencers,
+    builders,
     advance: (untilUs) => sim.runUntil(untilUs),
-    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...mev.finish((i) => userVolume[i]), ...intents.finish(), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
+    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...mev.finish((i) => userVolume[i]), ...(builders ? pbsMetrics(builders, rollupParams) : []), ...intents.finish(), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
   };
 }
 
@@ -218,11 +225,11 @@ function pricePath(sim: Simulation, a: AssetConfig): PricePath {
 }
 
 /** One entry per rollup: the sequencer its transactions go to (in shared mode, the same set for all). */
-function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollups: Rollup[], extractor: { current?: Extractor }): { sequencers: Sequencer[]; shared?: SharedSequencer } {
+function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollups: Rollup[], extractor: { current?: Extractor }, builders?: BuilderMarket): { sequencers: Sequencer[]; shared?: SharedSequencer } {
   switch (mode) {
     case 'centralized': {
       const c = scenario.sequencing.centralized;
-      const params = { policy: c.policy, l1PostDelayUs: c.l1_post_delay, censored: new Set(c.censor?.senders ?? []), extractor: c.extractive ? extractor : undefined };
+      const params = { policy: c.policy, l1PostDelayUs: c.l1_post_delay, censored: new Set(c.censor?.senders ?? []), extractor: c.extractive ? extractor : undefined, builders };
       return { sequencers: rollups.map((r) => new CentralizedSequencer(sim, r, params, sim.stream(`sequencer/${r.id}/block-times`))) };
     }
     case 'shared': {
@@ -251,12 +258,21 @@ function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollup
           slashing: s.slashing && { detectionDelayUs: s.slashing.detection_delay, fraction: s.slashing.fraction },
           extractiveNodes: new Set(s.extractive_nodes),
           extractor,
+          builders,
         },
         { net: sim.stream('shared/net'), leaders: sim.stream('shared/leaders'), fair: sim.stream('shared/fair'), fallback: sim.stream('shared/fallback-blocks') },
       );
       return { sequencers: rollups.map(() => shared), shared };
     }
   }
+}
+
+/** Where block value went under PBS, per rollup (after the warmup). */
+function pbsMetrics(builders: BuilderMarket, rollups: readonly RollupParams[]): MetricRow[] {
+  return rollups.flatMap((r, i) => [
+    { metric: 'pbs.builder_revenue_usd', rollup: r.id, subject: null, value: builders.builderUsd[i], unit: 'USD' },
+    { metric: 'pbs.proposer_revenue_usd', rollup: r.id, subject: null, value: builders.proposerUsd[i], unit: 'USD' },
+  ]);
 }
 
 /** Whole-run figures of the shared set (rollup null), after the warmup. */

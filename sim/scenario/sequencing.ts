@@ -7,7 +7,7 @@ import { duration, nonNegativeNumber } from './fields.ts';
 import { PRESET_NAMES, SHARED_PRESETS } from '../model/sequencer/presets.ts';
 import { deepMerge, isPlainObject } from './data.ts';
 
-export const POLICIES = ['fcfs', 'priority', 'encrypted', 'fair'] as const;
+export const POLICIES = ['fcfs', 'priority', 'encrypted', 'fair', 'pbs'] as const;
 
 const OfflineSchema = z
   .strictObject({
@@ -37,7 +37,7 @@ export const CentralizedSchema = z
     bridge: BridgeSchema.prefault({}),
     extractive: z.boolean().default(false).describe('Each rollup\'s sequencer sandwiches user swaps itself (it sees and orders everything)'),
     censor: CensorSchema.optional().describe('Every rollup\'s sequencer censors these senders (only forced inclusion through L1 gets them in)'),
-    policy: z.enum(['fcfs', 'priority']).default('fcfs').describe('Ordering: "fcfs" by arrival at the sequencer; "priority" by priority fee, then arrival'),
+    policy: z.enum(['fcfs', 'priority', 'pbs']).default('fcfs').describe('Ordering: "fcfs" by arrival at the sequencer; "priority" by priority fee, then arrival; "pbs": builders assemble blocks with bundles and bid, the sequencer proposes the best'),
     l1_post_delay: duration('Delay from inclusion to finality (batch posted to L1)').prefault('20m'),
   })
   .describe('One sequencer per rollup');
@@ -69,7 +69,7 @@ const SharedFields = z.strictObject({
   timeouts: TimeoutsSchema.prefault({}),
   preconfirm: z.enum(['leader', 'commit']).default('leader').describe('"leader": the slot leader pre-confirms at proposal; "commit": nothing before commit'),
   l1_post_delay: duration('Extra delay from commit to finality (posting to L1); 0s: final at commit').prefault('0s'),
-  policy: z.enum(POLICIES).default('fcfs').describe('Ordering within a slot: fcfs, priority (fee), encrypted (contents hidden until ordered), fair (median receive time across nodes)'),
+  policy: z.enum(POLICIES).default('fcfs').describe('Ordering within a slot: fcfs, priority (fee), encrypted (contents hidden until ordered), fair (median receive time across nodes), pbs (builders bid blocks to the slot leader)'),
   offline: z.array(OfflineSchema).default([]).describe('Nodes taken offline at a time, for a duration'),
   extractive_nodes: z.array(z.number().int().min(0)).default([]).describe('Indices of extractive nodes: as leaders they sandwich user swaps on every rollup of their slot'),
   censors: z
@@ -117,6 +117,13 @@ export const SequencingSchema = z
   .strictObject({
     centralized: CentralizedSchema.prefault({}),
     shared: SharedSchema.prefault({}),
+    pbs: z
+      .strictObject({
+        builders: z.number().int().min(1).max(100).default(2).describe('Number of block builders (count)'),
+        builder_margin: z.number().min(0).max(1).default(0.1).describe("Share of a block's value (bundle payments + priority fees) a builder keeps; it bids the rest to the proposer"),
+      })
+      .prefault({})
+      .describe('Proposer-builder separation, for the "pbs" policy'),
     force_inclusion_delay: duration('Escape hatch: a transaction waiting this long is included through L1 (Arbitrum: 24h)').prefault('24h'),
   })
   .describe('How transactions are ordered under each mode');

@@ -14,6 +14,8 @@ import type { MarketPool } from '../market/marketPool.ts';
 import { seeState, SwapAction, type AgentKind, type TradeObserver } from '../market/swap.ts';
 import type { PendingView } from '../sequencer/visibility.ts';
 import type { Submitter } from './submitter.ts';
+import { Priority } from '../../engine/simulation.ts';
+import type { BuilderBundle, BuilderMarket } from '../sequencer/pbs.ts';
 
 /** One sandwich (or other MEV opportunity) from opening to close; the MEV recorder writes it. */
 export interface Position {
@@ -142,11 +144,13 @@ export class SandwichSearcher {
     private readonly observer: TradeObserver,
     private readonly sink: PositionSink,
     private readonly dropped: (tx: Tx) => void,
+    /** Under PBS bundles go to the builders instead of the public mempool. */
+    private readonly builders?: BuilderMarket,
   ) {}
 
   pending = (view: PendingView): void => {
     const tx = view.tx;
-    if (!tx || this.policy !== 'priority') return;
+    if (!tx || (this.policy !== 'priority' && this.policy !== 'pbs')) return;
     const action = tx.action;
     if (action instanceof FrontRunAction) return this.rivalBid(tx);
     if (!(action instanceof SwapAction) || action.exact !== 'in') return;
@@ -177,10 +181,40 @@ export class SandwichSearcher {
     };
     // The front-run must not be worse than planned: it reverts if a rival's front-run got there first.
     const minOut = plan.maxFeasible.frontOut * (1 - 1e-9);
+    if (this.builders) return this.sendBundle(p, value * this.params.bidFraction, minOut);
     this.placeFront(p, value * this.params.bidFraction, minOut);
     p.back = newTx(this.sim.nextId('tx'), victim.rollup, this.params.name, this.sim.now, new BackRunAction(p, 'searcher', this.observer, this.sink), 0);
     this.submitter.submit(p.back);
     this.open.set(victim.id, p);
+  }
+
+  /**
+   * PBS: a sealed bundle [front-run, victim, back-run] with a payment to the builders, who put the
+   * best-paying one for each victim in their blocks. No public bidding war: losing bundles never
+   * reach the chain and cost nothing.
+   */
+  private sendBundle(p: Position, paymentUsd: number, minOut: number): void {
+    const now = this.sim.now;
+    p.front = newTx(this.sim.nextId('tx'), p.victim.rollup, this.params.name, now, new FrontRunAction(p, 'searcher', null, minOut, this.observer), paymentUsd);
+    p.back = newTx(this.sim.nextId('tx'), p.victim.rollup, this.params.name, now, new BackRunAction(p, 'searcher', this.observer, this.sink), 0);
+    this.submitter.record(p.front);
+    this.submitter.record(p.back);
+    const settled = (included: boolean) => {
+      if (included) return;
+      for (const tx of [p.front!, p.back!]) {
+        tx.status = 'dropped';
+        tx.reason = 'lost-auction';
+        this.dropped(tx);
+      }
+      p.failure = 'lost-auction';
+      p.gasPerTxUsd = 0;
+      this.sink.closed(p, this.sim.now);
+    };
+    const bundle = { victim: p.victim, txs: [p.front, p.victim, p.back], paymentUsd, searcher: this.params.name, settled };
+    this.sim.after(this.submitter.delay(), Priority.arrival, (b: BuilderBundle) => {
+      for (const tx of [p.front!, p.back!]) tx.arriveUs = this.sim.now;
+      this.builders!.receive(b);
+    }, bundle);
   }
 
   private placeFront(p: Position, bidUsd: number, minOut: number): void {

@@ -12,12 +12,15 @@ import { PendingTxs } from './pending.ts';
 import type { Sequencer } from './sequencer.ts';
 import { Mempool } from './visibility.ts';
 import type { Extractor } from '../agents/extractor.ts';
+import type { BuilderMarket } from './pbs.ts';
 
 export interface CentralizedParams {
-  policy: 'fcfs' | 'priority';
+  policy: 'fcfs' | 'priority' | 'pbs';
   l1PostDelayUs: Micros;
   /** Senders this sequencer never orders (censorship). */
   censored: ReadonlySet<string>;
+  /** Under PBS: the builders whose best block the sequencer proposes. */
+  builders?: BuilderMarket;
   /** Set when the sequencer extracts MEV itself (filled once the markets exist). */
   extractor?: { current?: Extractor };
 }
@@ -56,6 +59,7 @@ export class CentralizedSequencer implements Sequencer {
     const { censored } = this.params;
     const capacity = this.rollup.params.capacity;
     let block = this.pool.take(capacity, now, censored.size ? (tx) => !censored.has(tx.sender) : undefined);
+    if (this.params.builders) block = this.params.builders.build(this.rollup.params.index, block, capacity);
     const extractor = this.params.extractor?.current;
     if (extractor) block = extractor.sandwich(block, capacity, 'central');
     this.mempool.ordered(block, now);

@@ -1,13 +1,13 @@
 // Transactions waiting to be ordered, kept in the order a policy wants them taken:
 //   fcfs, encrypted — arrival at the sequencer (encrypted contents do not change the order);
-//   priority        — highest priority fee first, ties by arrival;
+//   priority, pbs   — highest priority fee first, ties by arrival (under PBS, builders then add bundles);
 //   fair            — median receive time across the nodes (Aequitas-style fair ordering), ties by arrival.
 // `take` hands a block its transactions in that order, up to capacity, skipping (and keeping)
 // those the caller refuses (a censoring sequencer), and only those the sequencer has by now.
 import type { Micros } from '../../engine/time.ts';
 import type { Tx } from '../tx.ts';
 
-export type Policy = 'fcfs' | 'priority' | 'encrypted' | 'fair';
+export type Policy = 'fcfs' | 'priority' | 'encrypted' | 'fair' | 'pbs';
 
 interface Entry {
   tx: Tx;
@@ -33,7 +33,7 @@ export class PendingTxs {
 
   /** Adds a transaction that arrived now; `medianReceiveUs` is used by the fair policy only. */
   add(tx: Tx, nowUs: Micros, medianReceiveUs = nowUs): void {
-    const key = this.policy === 'priority' ? -tx.feeUsd : this.policy === 'fair' ? medianReceiveUs : nowUs;
+    const key = this.policy === 'priority' || this.policy === 'pbs' ? -tx.feeUsd : this.policy === 'fair' ? medianReceiveUs : nowUs;
     this.push({ tx, key, seq: this.seq++, readyUs: this.policy === 'fair' ? medianReceiveUs : nowUs });
   }
 

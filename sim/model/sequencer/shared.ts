@@ -19,6 +19,7 @@ import type { Sequencer } from './sequencer.ts';
 import { Mempool } from './visibility.ts';
 import type { Bundle } from '../crossrollup.ts';
 import type { Extractor } from '../agents/extractor.ts';
+import type { BuilderMarket } from './pbs.ts';
 import { invariant } from '../../engine/assert.ts';
 import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
 
@@ -45,6 +46,8 @@ export interface SharedParams {
   extractiveNodes: ReadonlySet<number>;
   extractor: { current?: Extractor };
   slashing?: { detectionDelayUs: Micros; fraction: number };
+  /** Under PBS: the builders whose best block the leader proposes, per rollup. */
+  builders?: BuilderMarket;
 }
 
 /** What the set reports for metrics. */
@@ -244,7 +247,10 @@ export class SharedSequencer implements Sequencer {
       } else if (b.legs.some((l) => l.status === 'pending')) waiting.push(b);
     }
     this.bundles = waiting;
-    this.rollups.forEach((_, i) => batches[i].push(...this.pools[i].take(room[i], now, accept)));
+    this.rollups.forEach((r, i) => {
+      const ordered = this.pools[i].take(room[i], now, accept);
+      batches[i].push(...(this.params.builders ? this.params.builders.build(i, ordered, room[i]) : ordered));
+    });
     const extractor = this.params.extractiveNodes.has(leader) ? this.params.extractor.current : undefined;
     if (extractor) this.rollups.forEach((r, i) => (batches[i] = extractor.sandwich(batches[i], r.params.capacity, `node-${leader}`)));
     if (refused > 0) this.offence(leader, now);

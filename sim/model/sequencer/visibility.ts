@@ -2,6 +2,8 @@
 // policy, enforced here, and the only way agents learn about others' transactions:
 //   fcfs      — a private mempool: nobody outside the sequencer sees anything (Arbitrum-style).
 //   priority  — a public mempool: contents visible on arrival at the sequencer (gas auction).
+//   pbs       — a public mempool too; bundles go privately to builders, who see only those sent
+//               to them (pbs.ts), and the proposer sees only builders' bids.
 //   fair      — contents gossiped on arrival, but order is fixed by median receive time, so a
 //               transaction sent after seeing another is ordered after it: back-runs only.
 //   encrypted — an envelope (id, rollup, arrival) on arrival; contents only once the order is
@@ -27,7 +29,7 @@ export interface MempoolObserver {
 }
 
 export function showsContentsOnArrival(policy: Policy): boolean {
-  return policy === 'priority' || policy === 'fair';
+  return policy === 'priority' || policy === 'fair' || policy === 'pbs';
 }
 
 export class Mempool {
