@@ -112,12 +112,19 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
       rollups[i].pools.set(p.id, market);
     }
   });
-  // Users' traded volume per rollup (after warmup), read off the trades rows: MEV per unit of volume.
+  // Read off the trades rows (after warmup): users' volume per rollup (MEV per unit of volume) and
+  // each cross-rollup arbitrageur's profit at the reference price less gas per leg it sent.
   const userVolume = rollups.map(() => 0);
+  const crossArbGas = new Map(scenario.cross_arbitrageurs.map((c) => [c.name, c.gas_usd]));
+  const crossArbProfit = new Map(scenario.cross_arbitrageurs.map((c) => [c.name, 0]));
   const tradesSink: RowSink = {
     append: (row) => {
-      if (row.agent_kind === 'noise' && row.status === 'ok' && (row.executed_us as number) >= scenario.warmup)
-        userVolume[rollupIndex.get(row.rollup as string)!] += (row.side === 'buy' ? row.amount_in : row.amount_out) as number;
+      if ((row.executed_us as number) >= scenario.warmup) {
+        if (row.agent_kind === 'noise' && row.status === 'ok')
+          userVolume[rollupIndex.get(row.rollup as string)!] += (row.side === 'buy' ? row.amount_in : row.amount_out) as number;
+        const gas = crossArbGas.get(row.agent as string);
+        if (gas !== undefined) crossArbProfit.set(row.agent as string, crossArbProfit.get(row.agent as string)! + (row.profit_usd as number) - gas);
+      }
       sinks.trades.append(row);
     },
   };
@@ -202,7 +209,8 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     sequencers,
     builders,
     advance: (untilUs) => sim.runUntil(untilUs),
-    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...mev.finish((i) => userVolume[i]), ...(builders ? pbsMetrics(builders, rollupParams) : []), ...intents.finish(), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
+    finish: () => [...recorder.finish(sim.now), ...marketRecorder.finish(sim.now), ...mev.finish((i) => userVolume[i]), ...(builders ? pbsMetrics(builders, rollupParams) : []),
+      ...[...crossArbProfit].map(([name, value]) => ({ metric: 'crossrollup.arb_profit_usd', rollup: null, subject: name, value, unit: 'USD' })), ...intents.finish(), ...(shared ? sharedMetrics(shared, scenario.warmup, sim.now) : [])],
   };
 }
 

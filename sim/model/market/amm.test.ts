@@ -231,3 +231,40 @@ describe('optimalArbitrage', () => {
     }
   });
 });
+
+describe('productAtLeast (exact comparison of two products)', () => {
+  it('agrees with exact BigInt arithmetic on near-ties, ties and random inputs', async () => {
+    const fcm = (await import('fast-check')).default;
+    const { productAtLeast, nextUp } = await import('./amm.ts');
+    const exact = (a: number, b: number, c: number, d: number) => {
+      const big = (x: number) => {
+        const dv = new DataView(new ArrayBuffer(8));
+        dv.setFloat64(0, x);
+        const hi = dv.getUint32(0);
+        const lo = dv.getUint32(4);
+        const e = (hi >>> 20) & 0x7ff;
+        const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+        return e === 0 ? { m, e: -1074 } : { m: m | (1n << 52n), e: e - 1075 };
+      };
+      const [A, B, C, D] = [a, b, c, d].map(big);
+      let l = A.m * B.m;
+      let r = C.m * D.m;
+      const le = A.e + B.e;
+      const re = C.e + D.e;
+      if (le > re) l <<= BigInt(le - re);
+      else r <<= BigInt(re - le);
+      return l >= r;
+    };
+    const pos = fcm.double({ min: 1e-6, max: 1e12, noNaN: true });
+    fcm.assert(
+      fcm.property(pos, pos, pos, fcm.integer({ min: -3, max: 3 }), (a, b, c, k) => {
+        // d chosen so that c·d is within a few ulps of a·b: the hard case.
+        let d = (a * b) / c;
+        for (let i = 0; i < Math.abs(k); i++) d = k > 0 ? nextUp(d) : d - (nextUp(d) - d);
+        expect(productAtLeast(a, b, c, d)).toBe(exact(a, b, c, d));
+        expect(productAtLeast(a, b, a, b)).toBe(true);
+      }),
+      { numRuns: 20000, seed: 11 },
+    );
+  });
+});

@@ -293,6 +293,46 @@ export function productAtLeast(a: number, b: number, c: number, d: number): bool
   // |fl(ab) − ab| ≤ U·ab: a margin of 4U on each side leaves only true near-ties ambiguous.
   if (left > right * (1 + 4 * U) && left !== Infinity) return true;
   if (left < right * (1 - 4 * U) && right !== Infinity) return false;
+  // Near-ties (every swap's k check is one): exact error-free products first, BigInt only when
+  // even those cannot tell.
+  if (inSplitRange(a) && inSplitRange(b) && inSplitRange(c) && inSplitRange(d)) {
+    const e1 = productError(a, b, left);
+    const e2 = productError(c, d, right);
+    const s = left - right; // exact: within a factor 2 of each other (Sterbenz)
+    const t = e1 - e2;
+    const tErr = sumError(e1, -e2, t);
+    // ab − cd = s + t + tErr exactly; v = fl(s + t) has error w, so ab − cd = v + w + tErr.
+    const v = s + t;
+    const rest = sumError(s, t, v) + tErr;
+    if (v !== 0 && Math.abs(rest) * 2 < Math.abs(v)) return v > 0;
+    if (v === 0 && rest !== 0 && Math.abs(tErr) * 2 < Math.abs(rest)) return rest > 0;
+    if (v === 0 && rest === 0) return true;
+  }
+  return productAtLeastBig(a, b, c, d);
+}
+
+/** Veltkamp–Dekker: the exact error of fl(a·b) = p, i.e. a·b = p + error, with no FMA. */
+function productError(a: number, b: number, p: number): number {
+  const ca = SPLITTER * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = SPLITTER * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+
+/** Knuth's TwoSum: the exact error of fl(x + y) = sum. */
+function sumError(x: number, y: number, sum: number): number {
+  const yv = sum - x;
+  return (x - (sum - yv)) + (y - yv);
+}
+
+const SPLITTER = 134217729; // 2^27 + 1
+/** Magnitudes where splitting neither overflows nor loses bits to underflow. */
+const inSplitRange = (x: number) => x === 0 || (Math.abs(x) > 2 ** -450 && Math.abs(x) < 2 ** 450);
+
+function productAtLeastBig(a: number, b: number, c: number, d: number): boolean {
   const [ma, ea] = dyadic(a);
   const [mb, eb] = dyadic(b);
   const [mc, ec] = dyadic(c);
