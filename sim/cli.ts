@@ -9,6 +9,10 @@ import { runToDirectory } from './experiment/outputs.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { formatSummary, HEADLINE_METRICS, summarize, type MetricRowLike } from '../analysis/summary.ts';
 
 export const ExitCode = { ok: 0, checkFailed: 1, badInput: 2, invariantBroken: 3, internal: 70 } as const;
 
@@ -55,8 +59,10 @@ Files written to <dir>: runs.arrow, metrics.arrow, txs.arrow (see docs/tables.md
       const result = runToDirectory(loaded, opts.out, { onProgress: progress?.update });
       progress?.stop();
       const failed = result.runs.filter((r) => r.status === 'failed');
+      const metricRows = tableFromIPC(readFileSync(join(result.out, 'metrics.arrow'))).toArray().map((r) => r.toJSON() as unknown as MetricRowLike);
+      const headline = summarize(metricRows, HEADLINE_METRICS);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...result }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...result, headline }, null, 2) + '\n');
       } else {
         const s = loaded.scenario;
         process.stdout.write(
@@ -64,6 +70,7 @@ Files written to <dir>: runs.arrow, metrics.arrow, txs.arrow (see docs/tables.md
             `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
         );
         for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
+        if (headline.length) process.stdout.write(`\nmean over seeds (±95% interval):\n${formatSummary(headline)}\n`);
         for (const r of failed) process.stderr.write(`run ${r.runId} (${r.mode}, seed ${r.seed}) failed: ${r.error}\n`);
       }
       process.exitCode = failed.length > 0 ? ExitCode.invariantBroken : ExitCode.ok;

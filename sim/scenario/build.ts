@@ -265,6 +265,7 @@ function buildSequencers(sim: Simulation, scenario: Scenario, mode: Mode, rollup
           censors: s.censors && { nodes: new Set(s.censors.nodes), senders: new Set(s.censors.senders) },
           slashing: s.slashing && { detectionDelayUs: s.slashing.detection_delay, fraction: s.slashing.fraction },
           extractiveNodes: new Set(s.extractive_nodes),
+          equivocators: s.equivocators.map((e) => ({ node: e.node, fromUs: e.from })),
           extractor,
           builders,
         },
@@ -297,6 +298,7 @@ function sharedMetrics(shared: SharedSequencer, warmupUs: Micros, endUs: Micros)
   add('consensus.preconfs_broken', st.preconfsBroken, 'count');
   add('consensus.fallback_s', shared.fallbackTimeUs(endUs) / SECOND, 's');
   add('censorship.offences', after(st.offenceTimes).length, 'count');
+  add('consensus.equivocations', after(st.equivocationTimes).length, 'count');
   add('stake.slashed', st.slashedStake, 'stake');
   addDistribution(add, 'consensus.commit_interval_ms', intervals, 'ms');
   return rows;

@@ -79,6 +79,10 @@ const SharedFields = z.strictObject({
     })
     .optional()
     .describe('Censoring nodes; a censored transaction gets in when an honest leader\'s turn comes'),
+  equivocators: z
+    .array(z.strictObject({ node: z.number().int().min(0).describe('Node index'), from: duration('From when it equivocates whenever it leads') }))
+    .default([])
+    .describe('Nodes that, as leaders, sign two conflicting proposals: the slot fails, and the proof is slashable'),
   slashing: z
     .strictObject({
       detection_delay: duration('Time from a provable offence (censorship) to the slash').prefault('5m'),
@@ -101,6 +105,9 @@ export const SharedSchema = z
     const stakes = s.stakes ?? new Array(s.nodes).fill(1);
     if (stakes.reduce((a, b) => a + b, 0) === 0)
       ctx.addIssue({ code: 'custom', message: 'expected some stake: with zero total stake no quorum can ever be met', path: ['stakes'], input: s.stakes });
+    s.equivocators.forEach((e, i) => {
+      if (e.node >= s.nodes) ctx.addIssue({ code: 'custom', message: `expected a node index below ${s.nodes}`, path: ['equivocators', i, 'node'], input: e.node });
+    });
     s.extractive_nodes.forEach((n, i) => {
       if (n >= s.nodes) ctx.addIssue({ code: 'custom', message: `expected a node index below ${s.nodes}`, path: ['extractive_nodes', i], input: n });
     });

@@ -21,7 +21,7 @@ import type { Bundle } from '../crossrollup.ts';
 import type { Extractor } from '../agents/extractor.ts';
 import type { BuilderMarket } from './pbs.ts';
 import { invariant } from '../../engine/assert.ts';
-import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
+import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, tendermintRoundTimeout, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
 
 export interface SharedParams {
   protocol: 'hotstuff2' | 'tendermint';
@@ -46,6 +46,8 @@ export interface SharedParams {
   extractiveNodes: ReadonlySet<number>;
   extractor: { current?: Extractor };
   slashing?: { detectionDelayUs: Micros; fraction: number };
+  /** Nodes that, as leaders from a time on, sign two conflicting proposals (equivocate). */
+  equivocators: { node: number; fromUs: Micros }[];
   /** Under PBS: the builders whose best block the leader proposes, per rollup. */
   builders?: BuilderMarket;
 }
@@ -61,6 +63,8 @@ export class SharedStats {
   fallbackUs = 0;
   /** Slots in which a censoring leader left out at least one eligible transaction. */
   offenceTimes: number[] = [];
+  /** Slots whose leader equivocated: no proposal can gather a quorum, and the proof is public. */
+  equivocationTimes: number[] = [];
   slashedStake = 0;
   slashTimes: number[] = [];
 }
@@ -152,7 +156,8 @@ export class SharedSequencer implements Sequencer {
     this.sampleDelays(leader, next);
     if (this.online[leader]) {
       const slot = this.takeBatches(now, leader);
-      const { qc } = hotstuffView(now, leader, next, this.d, this.online, this.stakes, this.total, this.scratch);
+      // An equivocating leader sends different proposals to different nodes: none gathers a quorum.
+      const { qc } = this.equivocates(leader, now) ? { qc: Infinity } : hotstuffView(now, leader, next, this.d, this.online, this.stakes, this.total, this.scratch);
       if (qc !== Infinity) {
         this.proposals.set(v, { leader, startUs: now, ...slot });
         this.sim.at(qc, Priority.block, this.onQc, v);
@@ -195,6 +200,11 @@ export class SharedSequencer implements Sequencer {
     this.stats.slotStarts.push(now);
     this.sampleAllDelays();
     const res = tendermintRound(now, this.round, proposer, this.d, this.online, this.stakes, this.total, this.params.timeouts, this.scratch);
+    if (res.committed && this.equivocates(proposer, now)) {
+      // Conflicting proposals split the prevotes: no polka, the round times out.
+      res.committed = false;
+      res.roundEnd = now + tendermintRoundTimeout(this.params.timeouts, this.round);
+    }
     if (res.committed) {
       this.proposals.set(this.view, { leader: proposer, startUs: now, ...this.takeBatches(now, proposer) });
       this.sim.at(res.decided, Priority.block, this.onDecided, this.view);
@@ -310,9 +320,17 @@ export class SharedSequencer implements Sequencer {
     return decided;
   }
 
-  /** A provable offence (the leader's proposal omits transactions everyone saw): slashed after the detection delay. */
-  private offence(node: number, now: Micros): void {
-    this.stats.offenceTimes.push(now);
+  /** Does this leader equivocate now? If so the offence is on record (two signed proposals). */
+  private equivocates(node: number, now: Micros): boolean {
+    if (!this.params.equivocators.some((e) => e.node === node && now >= e.fromUs) || this.stakes[node] === 0) return false;
+    this.stats.equivocationTimes.push(now);
+    this.offence(node, now, false);
+    return true;
+  }
+
+  /** A provable offence (censorship: the leader's proposal omits transactions everyone saw; or equivocation): slashed after the detection delay. */
+  private offence(node: number, now: Micros, censorship = true): void {
+    if (censorship) this.stats.offenceTimes.push(now);
     const slashing = this.params.slashing;
     if (!slashing || this.slashScheduled.has(node)) return;
     this.slashScheduled.add(node);
