@@ -69,9 +69,14 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     blockTimeDist: r.block_time_dist,
     capacity: r.capacity,
   }));
-  const policy = id.mode === 'centralized' ? scenario.sequencing.centralized.policy : scenario.sequencing.shared.policy;
+  // The mode picks its sequencing section; everything below is built from that section's data.
+  const sequencing = {
+    centralized: { policy: scenario.sequencing.centralized.policy, censored: scenario.sequencing.centralized.censor?.senders ?? [], atomicBundles: false },
+    shared: { policy: scenario.sequencing.shared.policy, censored: scenario.sequencing.shared.censors?.senders ?? [], atomicBundles: true },
+  }[id.mode];
+  const policy = sequencing.policy;
   // The senders someone censors in this mode: their inclusion delay is reported separately.
-  const targeted = new Set(id.mode === 'centralized' ? (scenario.sequencing.centralized.censor?.senders ?? []) : (scenario.sequencing.shared.censors?.senders ?? []));
+  const targeted = new Set(sequencing.censored);
   const recorder = new RunRecorder(id.runId, id.mode, rollupParams, scenario.warmup, sinks.txs, policy, targeted);
   // Legs of cross-rollup intents are followed as they settle (a bridge forwards the next leg).
   const routers = new Map<string, CrossRollupRouter>(); // by intent population
@@ -79,7 +84,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     const router = routers.get(b.legs[0].sender);
     if (router instanceof LeggedRouter) router.settled(b, leg);
   };
-  const intents = new IntentRecorder(scenario.warmup, onLegSettled, id.mode === 'shared');
+  const intents = new IntentRecorder(scenario.warmup, onLegSettled, sequencing.atomicBundles);
   const observer: RollupObserver = {
     included: (tx) => {
       recorder.included(tx);
