@@ -195,3 +195,23 @@ describe('proposer-builder separation', () => {
     }
   });
 });
+
+describe('searchers with different capital and latency', () => {
+  it('capital caps the front-run; with less capital a searcher values victims less and loses the auctions to a richer rival', async () => {
+    const s = (name: string, over: object) => ({ name, latency: '5ms', gas_usd: 0.05, ...over });
+    const { mev, trades } = await run(world({ searchers: [s('poor', { capital_usd: 1000 }), s('rich', {})] }));
+    for (const t of trades.filter((t) => t.agent === 'poor' && t.side === 'buy')) expect(t.amount_in).toBeLessThanOrEqual(1000 * (1 + 1e-12));
+    const wins = (name: string) => mev.filter((m) => m.searcher === name && m.status === 'ok').length;
+    expect(wins('rich')).toBeGreaterThan(3 * wins('poor'));
+    // Latency: a slower rival of equal capital gets fewer rounds of the gas auction in before the
+    // block is cut, so the faster searcher wins and keeps more than against an equally fast rival.
+    const meanNet = (rows: Row[]) => {
+      const won = rows.filter((m) => m.status === 'ok');
+      return won.reduce((a, m) => a + m.net_profit_usd, 0) / won.length;
+    };
+    const vsSlow = await run(world({ searchers: [s('fast', {}), s('slow', { latency: '50ms' })] }));
+    const vsFast = await run(world({ searchers: [s('fast', {}), s('twin', {})] }));
+    expect(vsSlow.mev.filter((m) => m.status === 'ok').every((m) => m.searcher === 'fast')).toBe(true);
+    expect(meanNet(vsSlow.mev)).toBeGreaterThan(meanNet(vsFast.mev) + 1);
+  });
+});

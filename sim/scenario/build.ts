@@ -151,7 +151,7 @@ export function buildWorld(scenario: Scenario, id: RunIdentity, sinks: WorldSink
     }
     for (const se of r.searchers) {
       const latency = se.latency === undefined ? network : { baseUs: se.latency, jitterMeanUs: 0 };
-      const params = { name: se.name, gasUsd: se.gas_usd, minProfitUsd: se.min_profit_usd, bidFraction: se.bid_fraction, bidIncrementUsd: se.bid_increment_usd };
+      const params = { name: se.name, gasUsd: se.gas_usd, minProfitUsd: se.min_profit_usd, bidFraction: se.bid_fraction, bidIncrementUsd: se.bid_increment_usd, capitalUsd: se.capital_usd ?? Infinity };
       const link = submitter(i, `searchers/${se.name}`, latency);
       if (se.strategy === 'backrun') {
         const searcher = new BackrunSearcher(sim, { name: se.name, gasUsd: se.gas_usd, minProfitUsd: se.min_profit_usd }, link, marketRecorder, mev);

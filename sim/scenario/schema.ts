@@ -111,6 +111,7 @@ export const SearcherSchema = z
     min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit after gas, USD, worth an attempt'),
     bid_fraction: z.number().min(0).max(1).default(0.1).describe('Opening priority-fee bid as a fraction of the expected profit (first-price)'),
     bid_increment_usd: nonNegativeNumber('a bid increment in USD').default(0.01).describe('Raise over a rival\'s visible bid in a priority gas auction, USD'),
+    capital_usd: positiveNumber('an amount in USD').optional().describe('Most it can put into one front-run, USD (default: unconstrained)'),
   })
   .describe('An MEV searcher: acts only on what the ordering policy lets it see, when it sees it');
 

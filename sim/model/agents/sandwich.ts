@@ -9,7 +9,7 @@ import type { Simulation } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
 import { newTx, type Tx, type TxAction } from '../tx.ts';
 import { amountOut, swapExactIn, type Side } from '../market/amm.ts';
-import { optimalSandwich } from '../market/mev.ts';
+import { optimalSandwich, sandwichProfit } from '../market/mev.ts';
 import type { MarketPool } from '../market/marketPool.ts';
 import { seeState, SwapAction, type AgentKind, type TradeObserver } from '../market/swap.ts';
 import type { PendingView } from '../sequencer/visibility.ts';
@@ -122,6 +122,8 @@ export interface SandwichParams {
   bidFraction: number;
   /** Least raise over a competitor's visible bid (priority gas auction); raises are also at least 12.5%. */
   bidIncrementUsd: number;
+  /** Most it can put into one front-run, USD (Infinity: unconstrained). */
+  capitalUsd: number;
 }
 
 /**
@@ -164,7 +166,12 @@ export class SandwichSearcher {
     const gasIn = action.side === 'buy' ? 2 * this.params.gasUsd : (2 * this.params.gasUsd) / ref;
     const plan = optimalSandwich(market.pool, action.side, action.amount, action.limit, gasIn);
     if (!plan) return;
-    const value = toUsd(plan.maxFeasible.profit);
+    // Capital limits the front-run: a smaller one is still feasible (the victim's output only rises), and pays less.
+    const capitalIn = action.side === 'buy' ? this.params.capitalUsd : this.params.capitalUsd / ref;
+    const frontIn = Math.min(plan.maxFeasible.frontIn, capitalIn);
+    const legs = frontIn < plan.maxFeasible.frontIn ? sandwichProfit(market.pool, action.side, frontIn, action.amount) : plan.maxFeasible;
+    const frontOut = legs.frontOut;
+    const value = frontIn < plan.maxFeasible.frontIn ? toUsd(legs.grossProfit - gasIn) : toUsd(plan.maxFeasible.profit);
     if (!(value > this.params.minProfitUsd)) return;
     const p: Position = {
       id: this.sim.nextId('mev'),
@@ -175,12 +182,12 @@ export class SandwichSearcher {
       victim,
       side: action.side,
       openedUs: this.sim.now,
-      frontIn: plan.maxFeasible.frontIn,
+      frontIn,
       gasPerTxUsd: this.params.gasUsd,
       maxBidUsd: value,
     };
     // The front-run must not be worse than planned: it reverts if a rival's front-run got there first.
-    const minOut = plan.maxFeasible.frontOut * (1 - 1e-9);
+    const minOut = frontOut * (1 - 1e-9);
     if (this.builders) return this.sendBundle(p, value * this.params.bidFraction, minOut);
     this.placeFront(p, value * this.params.bidFraction, minOut);
     p.back = newTx(this.sim.nextId('tx'), victim.rollup, this.params.name, this.sim.now, new BackRunAction(p, 'searcher', this.observer, this.sink), 0);
