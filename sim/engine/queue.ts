@@ -7,7 +7,6 @@
 export type Handler = (data: any) => void;
 
 const SEQ_BITS = 2 ** 40; // ~1.1e12 events per run before the packed order would collide
-export const MAX_PRIORITY = 2 ** 12;
 
 export class EventQueue {
   /** keys[2i] = time, keys[2i+1] = packed (priority, sequence) of heap entry i. */
