@@ -20,6 +20,36 @@ describe('event queue', () => {
   });
 });
 
+describe('event queue, interleaved', () => {
+  it('any interleaving of pushes and pops pops in (time, priority, insertion) order among what is pending', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 2 })), fc.constant(null)), { maxLength: 400 }), (ops) => {
+        const q = new EventQueue(2);
+        const ref: { t: number; p: number; i: number }[] = [];
+        let clock = 0;
+        ops.forEach((op, i) => {
+          if (op === null) {
+            ref.sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i);
+            const want = ref.shift();
+            expect(q.pop()).toBe(want !== undefined);
+            if (want) {
+              expect(q.popped.data).toBe(want.i);
+              clock = want.t;
+            }
+          } else {
+            // Events are never scheduled in the past, as the simulation guarantees.
+            const t = clock + op[0];
+            q.push(t, op[1], () => {}, i);
+            ref.push({ t, p: op[1], i });
+          }
+          expect(q.size).toBe(ref.length);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('simulation', () => {
   it('refuses to schedule in the past', () => {
     const sim = new Simulation(1);
