@@ -2,12 +2,11 @@
 // plain leg that can fail with its rollup's leg-failure probability). How the legs travel is the
 // router's business: an atomic bundle, or independent legs (build.ts decides by mode).
 import type { Simulation } from '../../engine/simulation.ts';
-import { Priority } from '../../engine/simulation.ts';
-import { SECOND } from '../../engine/time.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { newTx } from '../tx.ts';
 import { LegAction, type CrossRollupRouter } from '../crossrollup.ts';
 import type { IntentRecorder } from '../../metrics/intents.ts';
+import { PoissonArrivals } from './poisson.ts';
 
 export interface LegSpec {
   rollup: number;
@@ -17,23 +16,16 @@ export interface LegSpec {
 }
 
 export class IntentUsers {
-  private readonly ratePerUs: number;
-
   constructor(
     private readonly sim: Simulation,
     readonly name: string,
     ratePerSecond: number,
     private readonly legs: readonly LegSpec[],
-    private readonly arrivals: Rng,
+    arrivals: Rng,
     private readonly router: CrossRollupRouter,
     private readonly recorder: IntentRecorder,
   ) {
-    this.ratePerUs = ratePerSecond / SECOND;
-    this.scheduleNext();
-  }
-
-  private scheduleNext(): void {
-    this.sim.after(this.arrivals.exponential(this.ratePerUs), Priority.agent, this.send);
+    new PoissonArrivals(sim, ratePerSecond, arrivals, this.send);
   }
 
   private send = (): void => {
@@ -46,6 +38,5 @@ export class IntentUsers {
     const bundle = { id, legs };
     this.recorder.submitted(bundle);
     this.router.send(bundle);
-    this.scheduleNext();
   };
 }

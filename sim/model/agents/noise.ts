@@ -3,14 +3,13 @@
 // from its slippage tolerance, and sends the swap to the sequencer. Arrivals, sizes and sides draw
 // from streams named by rollup and population only, so every mode sees the same order flow.
 import type { Simulation } from '../../engine/simulation.ts';
-import { Priority } from '../../engine/simulation.ts';
-import { SECOND } from '../../engine/time.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { newTx } from '../tx.ts';
 import { amountInFor, amountOut, type Side } from '../market/amm.ts';
 import type { MarketPool } from '../market/marketPool.ts';
 import { seeState, SwapAction, type TradeObserver } from '../market/swap.ts';
 import type { Submitter } from './submitter.ts';
+import { PoissonArrivals } from './poisson.ts';
 
 export interface NoiseParams {
   name: string;
@@ -23,23 +22,16 @@ export interface NoiseParams {
 }
 
 export class NoiseTraders {
-  private readonly ratePerUs: number;
-
   constructor(
     private readonly sim: Simulation,
     private readonly market: MarketPool,
     private readonly params: NoiseParams,
-    private readonly arrivals: Rng,
+    arrivals: Rng,
     private readonly orders: Rng,
     private readonly submitter: Submitter,
     private readonly observer: TradeObserver,
   ) {
-    this.ratePerUs = params.ratePerSecond / SECOND;
-    this.scheduleNext();
-  }
-
-  private scheduleNext(): void {
-    this.sim.after(this.arrivals.exponential(this.ratePerUs), Priority.agent, this.trade);
+    new PoissonArrivals(sim, params.ratePerSecond, arrivals, this.trade);
   }
 
   private trade = (): void => {
@@ -63,6 +55,5 @@ export class NoiseTraders {
       action = new SwapAction(this.market, this.params.name, side, 'out', wanted, maxIn, seen, this.observer);
     }
     this.submitter.submit(newTx(this.sim.nextId('tx'), this.market.rollup, this.params.name, this.sim.now, action));
-    this.scheduleNext();
   };
 }

@@ -2,33 +2,24 @@
 // to the sequencer over the network. Arrivals draw from a stream named by rollup and population
 // only (never the mode), so every mode sees the same user flow.
 import type { Simulation } from '../../engine/simulation.ts';
-import { Priority } from '../../engine/simulation.ts';
-import { SECOND } from '../../engine/time.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { newTx } from '../tx.ts';
+import { PoissonArrivals } from './poisson.ts';
 import type { Submitter } from './submitter.ts';
 
 export class UserPopulation {
-  private readonly ratePerUs: number;
-
   constructor(
     private readonly sim: Simulation,
     private readonly rollupIndex: number,
     readonly name: string,
     ratePerSecond: number,
-    private readonly arrivals: Rng,
+    arrivals: Rng,
     private readonly submitter: Submitter,
   ) {
-    this.ratePerUs = ratePerSecond / SECOND;
-    this.scheduleNext();
-  }
-
-  private scheduleNext(): void {
-    this.sim.after(this.arrivals.exponential(this.ratePerUs), Priority.agent, this.submit);
+    new PoissonArrivals(sim, ratePerSecond, arrivals, this.submit);
   }
 
   private submit = (): void => {
     this.submitter.submit(newTx(this.sim.nextId('tx'), this.rollupIndex, this.name, this.sim.now));
-    this.scheduleNext();
   };
 }
