@@ -9,22 +9,8 @@ import { runScenario } from '../sim/index.ts';
 import { inlineScenario } from './util/scenario.ts';
 import { mean, variance } from './util/stats.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
+import { plain, type TxRow } from './util/rows.ts';
 
-interface TxRow {
-  rollup: string;
-  mode: string;
-  tx_id: number;
-  sender: string;
-  submit_us: number;
-  arrive_us: number | null;
-  preconf_us: number | null;
-  include_us: number | null;
-  block: number | null;
-  position: number | null;
-  sequencer: string | null;
-  policy: string;
-  status: string;
-}
 interface MetricRow {
   mode: string;
   metric: string;
@@ -32,11 +18,6 @@ interface MetricRow {
   value: number;
 }
 
-const plain = (row: { toJSON(): Record<string, unknown> }) => {
-  const o = row.toJSON();
-  for (const k of Object.keys(o)) if (typeof o[k] === 'bigint') o[k] = Number(o[k]);
-  return o;
-};
 
 async function run(input: ScenarioInput): Promise<{ txs: TxRow[]; metrics: MetricRow[] }> {
   const { tables } = await runScenario(inlineScenario(input));
@@ -248,11 +229,8 @@ describe('quorum: strictly more than 2/3 of the stake must be online', () => {
   }
 });
 
-describe('a halt in the middle of the run (4 of 10 nodes offline from 60 s for 2 min)', () => {
-  const haltStart = 60 * S;
-  const haltEnd = 180 * S;
-  const viewTimeout = 2 * S;
-  const base: Shared = {
+/** 4 of 10 nodes (40% of stake) offline from 60 s for 2 min: no quorum in between. */
+const HALTING_SET: Shared = {
     protocol: 'hotstuff2',
     nodes: 10,
     node_latency: '20ms',
@@ -261,6 +239,12 @@ describe('a halt in the middle of the run (4 of 10 nodes offline from 60 s for 2
     view_timeout: '2s',
     offline: [0, 1, 2, 3].map((node) => ({ node, at: '60s', for: '2m' })),
   };
+
+describe('a halt in the middle of the run (4 of 10 nodes offline from 60 s for 2 min)', () => {
+  const haltStart = 60 * S;
+  const haltEnd = 180 * S;
+  const viewTimeout = 2 * S;
+  const base = HALTING_SET;
 
   it('inclusion stops during the window and resumes after it', async () => {
     const { txs } = await run(world(base, { horizon: '5m', rate: 5 }));
@@ -319,15 +303,7 @@ describe('forced inclusion through L1', () => {
     // The view that started just before the halt is certified but cannot commit (its successor
     // has no quorum), so its transactions wait in the proposal while the L1 inbox forces them in.
     // When the set resumes and commits that view, those transactions must not execute again.
-    const shared: Shared = {
-      protocol: 'hotstuff2',
-      nodes: 10,
-      node_latency: '20ms',
-      node_jitter: '5ms',
-      min_slot_time: '500ms',
-      view_timeout: '2s',
-      offline: [0, 1, 2, 3].map((node) => ({ node, at: '60s', for: '2m' })),
-    };
+    const shared = HALTING_SET;
     const { tables } = await runScenario(inlineScenario(world(shared, { horizon: '5m', rate: 5, force: '30s' })));
     const runs = tables.runs.toArray().map((r) => plain(r));
     expect(runs.map((r) => [r.status, r.error ?? null])).toEqual([['ok', null]]);

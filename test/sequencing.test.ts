@@ -8,30 +8,9 @@ import { inlineScenario } from './util/scenario.ts';
 import { seqsim, tempDir, ROOT } from './util/cli.ts';
 import { readArrowRows } from './util/polars.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
+import { plain, type TxRow } from './util/rows.ts';
 
-interface TxRow {
-  run_id: number;
-  mode: string;
-  rollup: string;
-  tx_id: number;
-  sender: string;
-  submit_us: number;
-  arrive_us: number | null;
-  preconf_us: number | null;
-  include_us: number | null;
-  block: number | null;
-  position: number | null;
-  sequencer: string | null;
-  policy: string;
-  fee_usd: number;
-  status: string;
-}
 
-const plain = (row: { toJSON(): Record<string, unknown> }) => {
-  const o = row.toJSON();
-  for (const k of Object.keys(o)) if (typeof o[k] === 'bigint') o[k] = Number(o[k]);
-  return o;
-};
 
 async function txRows(input: ScenarioInput): Promise<TxRow[]> {
   const { tables } = await runScenario(inlineScenario(input));
