@@ -1,8 +1,13 @@
-// Pure summaries of the `metrics` table: the mean of a metric over seeds, per mode and rollup, with
-// a normal-approximation 95% interval — what a reader wants first after `seqsim run`.
+// Pure summaries of the `metrics` table, what a reader wants first after `seqsim run`:
+//   - per mode, the mean of a metric over seeds with a Student-t 95% interval (n − 1 degrees of
+//     freedom: with 2 seeds t = 12.7, not 1.96);
+//   - the paired comparison: for each seed, the other mode minus the baseline on the same
+//     exogenous world (common random numbers), its mean with a Student-t 95% interval, and n.
 import { deviation, groups, mean } from 'd3-array';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 export interface MetricRowLike {
+  run_id?: number;
   mode: string;
   metric: string;
   rollup: string | null;
@@ -11,58 +16,115 @@ export interface MetricRowLike {
   unit: string;
 }
 
-export interface MetricSummary {
+/** Seeds are paired by run: rows need the run's seed. */
+export interface PairedRowLike extends MetricRowLike {
+  seed: number;
+}
+
+export interface Interval {
+  /** Runs (seeds) with a finite value. */
+  n: number;
+  mean: number;
+  /** Half-width of the 95% Student-t interval of the mean; NaN with one run. */
+  ci95: number;
+}
+
+export interface MetricSummary extends Interval {
   metric: string;
   rollup: string | null;
   subject: string | null;
   mode: string;
   unit: string;
-  /** Runs (seeds) with a finite value. */
-  n: number;
-  mean: number;
-  /** Half-width of the 95% interval of the mean (1.96 standard errors); NaN with one run. */
-  ci95: number;
 }
 
-/** Summaries of `metrics` per (metric, rollup, subject, mode), sorted in that order (metrics in the order asked). */
+export interface PairedSummary {
+  metric: string;
+  rollup: string | null;
+  subject: string | null;
+  unit: string;
+  baseline: string;
+  mode: string;
+  /** Mean and 95% t interval of (mode − baseline) over the seeds both have a finite value for. */
+  difference: Interval;
+}
+
+/** Mean and Student-t 95% half-width of a sample (t on n − 1 degrees of freedom). */
+export function tInterval(values: readonly number[]): Interval {
+  const n = values.length;
+  const m = n > 0 ? mean(values)! : NaN;
+  const sd = deviation(values);
+  const ci95 = sd === undefined ? NaN : (tQuantile(0.975, n - 1) * sd) / Math.sqrt(n);
+  return { n, mean: m, ci95 };
+}
+
+const whereKey = (r: { rollup: string | null; subject: string | null }) => `${r.rollup ?? ''}/${r.subject ?? ''}`;
+
+/** Per (metric, rollup, subject, mode), sorted in that order (metrics in the order asked). */
 export function summarize(rows: readonly MetricRowLike[], metrics: readonly string[]): MetricSummary[] {
   const wanted = new Set(metrics);
   const picked = rows.filter((r) => wanted.has(r.metric) && Number.isFinite(r.value));
   const out: MetricSummary[] = [];
-  for (const [metric, byWhere] of groups(picked, (r) => r.metric, (r) => `${r.rollup ?? ''}/${r.subject ?? ''}`)) {
+  for (const [metric, byWhere] of groups(picked, (r) => r.metric, whereKey)) {
     for (const [, byMode] of byWhere) {
       for (const [mode, rs] of groups(byMode, (r) => r.mode)) {
-        const values = rs.map((r) => r.value);
-        const sd = deviation(values);
         const { rollup, subject, unit } = rs[0];
-        out.push({ metric, rollup, subject, mode, unit, n: values.length, mean: mean(values)!, ci95: sd === undefined ? NaN : (1.96 * sd) / Math.sqrt(values.length) });
+        out.push({ metric, rollup, subject, mode, unit, ...tInterval(rs.map((r) => r.value)) });
       }
     }
   }
   const order = (m: string) => metrics.indexOf(m);
-  const where = (s: MetricSummary) => `${s.rollup ?? ''}/${s.subject ?? ''}`;
-  return out.sort((a, b) => order(a.metric) - order(b.metric) || where(a).localeCompare(where(b)) || a.mode.localeCompare(b.mode));
+  return out.sort((a, b) => order(a.metric) - order(b.metric) || whereKey(a).localeCompare(whereKey(b)) || a.mode.localeCompare(b.mode));
 }
 
-/** A plain-text table of summaries: one line per metric and rollup, one column per mode. */
-export function formatSummary(summaries: readonly MetricSummary[]): string {
-  const modes = [...new Set(summaries.map((s) => s.mode))].sort();
-  const lines = new Map<string, Map<string, MetricSummary>>();
-  for (const s of summaries) {
-    const where = [s.rollup, s.subject].filter((x) => x !== null).join('/');
-    const key = `${s.metric}${where ? ` [${where}]` : ''}`;
-    if (!lines.has(key)) lines.set(key, new Map());
-    lines.get(key)!.set(s.mode, s);
+/** Paired differences of every other mode against `baseline`, seed by seed. */
+export function pairedDifferences(rows: readonly PairedRowLike[], metrics: readonly string[], baseline: string): PairedSummary[] {
+  const wanted = new Set(metrics);
+  const picked = rows.filter((r) => wanted.has(r.metric) && Number.isFinite(r.value));
+  const out: PairedSummary[] = [];
+  for (const [metric, byWhere] of groups(picked, (r) => r.metric, whereKey)) {
+    for (const [, rs] of byWhere) {
+      const base = new Map(rs.filter((r) => r.mode === baseline).map((r) => [r.seed, r.value]));
+      if (base.size === 0) continue;
+      for (const [mode, others] of groups(rs.filter((r) => r.mode !== baseline), (r) => r.mode)) {
+        const diffs = others.filter((r) => base.has(r.seed)).map((r) => r.value - base.get(r.seed)!);
+        if (diffs.length === 0) continue;
+        const { rollup, subject, unit } = rs[0];
+        out.push({ metric, rollup, subject, unit, baseline, mode, difference: tInterval(diffs) });
+      }
+    }
   }
-  const fmt = (s: MetricSummary | undefined) => {
-    if (!s) return '—';
-    const v = Math.abs(s.mean) >= 100 ? s.mean.toFixed(0) : s.mean.toPrecision(3);
-    const ci = Number.isFinite(s.ci95) ? ` ±${Math.abs(s.ci95) >= 100 ? s.ci95.toFixed(0) : s.ci95.toPrecision(2)}` : '';
-    return `${v}${ci} ${s.unit}`;
+  const order = (m: string) => metrics.indexOf(m);
+  return out.sort((a, b) => order(a.metric) - order(b.metric) || whereKey(a).localeCompare(whereKey(b)) || a.mode.localeCompare(b.mode));
+}
+
+const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
+const ci = (x: number) => (Number.isFinite(x) ? ` ±${Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(2)}` : '');
+
+/**
+ * A plain-text table: one line per metric and rollup, one column per mode (mean ±95% t interval),
+ * then the paired difference against the baseline with its interval and n.
+ */
+export function formatSummary(summaries: readonly MetricSummary[], paired: readonly PairedSummary[] = []): string {
+  const modes = [...new Set(summaries.map((s) => s.mode))].sort();
+  const lines = new Map<string, { byMode: Map<string, MetricSummary>; diffs: Map<string, PairedSummary> }>();
+  const keyOf = (s: { metric: string; rollup: string | null; subject: string | null }) => {
+    const where = [s.rollup, s.subject].filter((x) => x !== null).join('/');
+    return `${s.metric}${where ? ` [${where}]` : ''}`;
   };
-  const rows = [['metric', ...modes], ...[...lines].map(([key, byMode]) => [key, ...modes.map((m) => fmt(byMode.get(m)))])];
+  const line = (key: string) => {
+    if (!lines.has(key)) lines.set(key, { byMode: new Map(), diffs: new Map() });
+    return lines.get(key)!;
+  };
+  for (const s of summaries) line(keyOf(s)).byMode.set(s.mode, s);
+  for (const p of paired) line(keyOf(p)).diffs.set(p.mode, p);
+  const diffModes = [...new Set(paired.map((p) => p.mode))].sort();
+  const baseline = paired[0]?.baseline;
+  const cell = (s: MetricSummary | undefined) => (s ? `${num(s.mean)}${ci(s.ci95)} ${s.unit}` : '—');
+  const diffCell = (p: PairedSummary | undefined) => (p ? `${p.difference.mean >= 0 ? '+' : ''}${num(p.difference.mean)}${ci(p.difference.ci95)} ${p.unit} (n=${p.difference.n})` : '—');
+  const header = ['metric', ...modes, ...diffModes.map((m) => `${m} − ${baseline} (paired)`)];
+  const rows = [header, ...[...lines].map(([key, l]) => [key, ...modes.map((m) => cell(l.byMode.get(m))), ...diffModes.map((m) => diffCell(l.diffs.get(m)))])];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ')).join('\n');
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
 /** The figures `seqsim run` prints first. */

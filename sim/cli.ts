@@ -9,10 +9,7 @@ import { runToDirectory } from './experiment/outputs.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
-import { formatSummary, HEADLINE_METRICS, summarize, type MetricRowLike } from '../analysis/summary.ts';
+import { formatSummary, HEADLINE_METRICS, pairedDifferences, summarize } from '../analysis/summary.ts';
 
 export const ExitCode = { ok: 0, checkFailed: 1, badInput: 2, invariantBroken: 3, internal: 70 } as const;
 
@@ -51,18 +48,20 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invar
 Examples:
   $ seqsim run scenarios/default.yaml -o out/
   $ seqsim run scenarios/default.yaml -o out/seeds --set runs=20 --json
-Files written to <dir>: runs.arrow, metrics.arrow, txs.arrow (see docs/tables.md).`,
+Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arrow; see docs/tables.md).`,
     )
     .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean }) => {
       const loaded = loadScenario(file, { set: opts.set });
       const progress = opts.quiet ? undefined : progressReporter(process.stderr);
-      const result = runToDirectory(loaded, opts.out, { onProgress: progress?.update });
+      const result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update });
       progress?.stop();
       const failed = result.runs.filter((r) => r.status === 'failed');
-      const metricRows = tableFromIPC(readFileSync(join(result.out, 'metrics.arrow'))).toArray().map((r) => r.toJSON() as unknown as MetricRowLike);
-      const headline = summarize(metricRows, HEADLINE_METRICS);
+      const headline = summarize(result.metrics, HEADLINE_METRICS);
+      const baseline = loaded.scenario.modes[0];
+      const paired = pairedDifferences(result.metrics, HEADLINE_METRICS, baseline);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...result, headline }, null, 2) + '\n');
+        const { metrics: _metrics, ...rest } = result;
+        process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...rest, headline, paired }, null, 2) + '\n');
       } else {
         const s = loaded.scenario;
         process.stdout.write(
@@ -70,7 +69,7 @@ Files written to <dir>: runs.arrow, metrics.arrow, txs.arrow (see docs/tables.md
             `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
         );
         for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
-        if (headline.length) process.stdout.write(`\nmean over seeds (±95% interval):\n${formatSummary(headline)}\n`);
+        if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired)}\n`);
         for (const r of failed) process.stderr.write(`run ${r.runId} (${r.mode}, seed ${r.seed}) failed: ${r.error}\n`);
       }
       process.exitCode = failed.length > 0 ? ExitCode.invariantBroken : ExitCode.ok;

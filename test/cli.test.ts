@@ -8,7 +8,7 @@ import { readArrowRows } from './util/polars.ts';
 
 const DEFAULT = join(ROOT, 'scenarios/default.yaml');
 const FAST = ['--set', 'horizon=2m', '--set', 'warmup=10s', '--quiet'];
-const TABLE_FILES = ['bids.arrow', 'metrics.arrow', 'mev.arrow', 'runs.arrow', 'trades.arrow', 'txs.arrow'];
+const TABLE_FILES = ['bids.arrow', 'metrics.arrow', 'mev.arrow', 'runs.arrow', 'sketches.arrow', 'trades.arrow', 'txs.arrow'];
 
 describe('seqsim run', () => {
   it('writes runs, metrics and txs that an independent reader (polars) reads', () => {

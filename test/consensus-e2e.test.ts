@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { runScenario } from '../sim/index.ts';
+import { SKETCH_ACCURACY } from '../sim/metrics/distribution.ts';
 import { inlineScenario } from './util/scenario.ts';
 import { mean, variance } from './util/stats.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
@@ -26,6 +27,9 @@ async function run(input: ScenarioInput): Promise<{ txs: TxRow[]; metrics: Metri
     metrics: tables.metrics.toArray().map((r) => plain(r) as unknown as MetricRow),
   };
 }
+
+/** A quantile metric is read from a DDSketch: within its stated relative accuracy of the exact value. */
+const expectWithinSketch = (value: number, exact: number) => expect(Math.abs(value / exact - 1)).toBeLessThanOrEqual(SKETCH_ACCURACY);
 
 const metric = (ms: MetricRow[], name: string): number => {
   const m = ms.filter((x) => x.metric === name && x.rollup === null);
@@ -68,7 +72,7 @@ describe('HotStuff-2 with uniform node delay δ (no jitter)', () => {
     expect(inc.length).toBeGreaterThan(3000);
     for (const t of inc) expect(t.include_us! - t.preconf_us!).toBe(4 * delta);
     expect(metric(metrics, 'consensus.commit_interval_ms.mean')).toBeCloseTo((2 * delta) / MS, 9);
-    expect(metric(metrics, 'consensus.commit_interval_ms.p99')).toBeCloseTo((2 * delta) / MS, 9);
+    expectWithinSketch(metric(metrics, 'consensus.commit_interval_ms.p99'), (2 * delta) / MS);
     const ct = commitTimes(txs);
     // Every commit falls on the 2δ grid offset by the first commit at 4δ (view 0 starts at 0).
     for (const c of ct) expect((c - 4 * delta) % (2 * delta)).toBe(0);
@@ -90,7 +94,7 @@ describe('HotStuff-2 with uniform node delay δ (no jitter)', () => {
     expect(inc.length).toBeGreaterThan(3000);
     for (const t of inc) expect(t.include_us! - t.preconf_us!).toBe(M + 2 * delta);
     expect(metric(metrics, 'consensus.commit_interval_ms.mean')).toBeCloseTo(M / MS, 9);
-    expect(metric(metrics, 'consensus.commit_interval_ms.p50')).toBeCloseTo(M / MS, 9);
+    expectWithinSketch(metric(metrics, 'consensus.commit_interval_ms.p50'), M / MS);
   });
 });
 
@@ -106,9 +110,9 @@ describe('Tendermint with uniform node delay δ (no jitter)', () => {
     for (const t of inc) expect(t.include_us! - t.preconf_us!).toBe(3 * delta);
     const slot = 3 * delta + commitTimeout;
     expect(metric(metrics, 'consensus.commit_interval_ms.mean')).toBeCloseTo(slot / MS, 9);
-    expect(metric(metrics, 'consensus.commit_interval_ms.p99')).toBeCloseTo(slot / MS, 9);
-    // Height h starts at h·slot and commits 3δ later.
-    for (const c of commitTimes(txs)) expect((c - 3 * delta) % slot).toBe(0);
+    expectWithinSketch(metric(metrics, 'consensus.commit_interval_ms.p99'), slot / MS);
+    // Height h starts at timeout_commit + h·slot (the first one interval in, as a rollup's first block) and commits 3δ later.
+    for (const c of commitTimes(txs)) expect((c - commitTimeout - 3 * delta) % slot).toBe(0);
   });
 });
 

@@ -51,7 +51,7 @@ describe('loading valid scenarios', () => {
     const { scenario } = loaded;
     expect(scenario.name).toBe('child');
     expect(scenario.horizon).toBe(60 * MINUTE); // inherited
-    expect(scenario.network).toEqual({ base_latency: 80 * MS, jitter: 20 * MS }); // merged
+    expect(scenario.network).toEqual({ base_latency: 80 * MS, jitter: 20 * MS, default_region: 'us-east' }); // merged
     expect(scenario.rollups.map((r) => r.id)).toEqual(['x', 'y']); // replaced, not merged by index
     expect(scenario.rollups[0]).toMatchObject({
       id: 'x',

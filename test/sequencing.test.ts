@@ -208,7 +208,7 @@ describe('bad sequencing input: exit 2, a message naming file and field path, no
       args: ['--set', 'sequencing.shared.stakes=[1,1,1]'],
       expect: [/espresso\.yaml/, /sequencing\.shared\.stakes/, /one stake per node \(100 nodes\)/],
     },
-    { name: 'a rollup missing from sequencing.shared.rollups', file: join(FIX, 'bad-missing-rollup.yaml'), expect: [/bad-missing-rollup\.yaml:\d+:\d+/, /sequencing\.shared\.rollups/, /"b"/] },
+    { name: 'a rollup in sequencing.shared.rollups that does not exist', file: join(FIX, 'bad-unknown-shared-rollup.yaml'), expect: [/bad-unknown-shared-rollup\.yaml:\d+:\d+/, /sequencing\.shared\.rollups\[1\]/, /"c"/] },
   ];
   for (const c of cases) {
     it(c.name, () => {

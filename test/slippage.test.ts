@@ -4,12 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, runScenario } from '../sim/index.ts';
 import { amountInFor, amountOut, createPool, swapExactIn, swapExactOut, type FeeMode, type Side } from '../sim/model/market/amm.ts';
-import type { MarketPool } from '../sim/model/market/marketPool.ts';
+import { MarketPool } from '../sim/model/market/marketPool.ts';
+import { ModelEvents } from '../sim/model/events.ts';
 import type { ReferenceFeed } from '../sim/model/market/feed.ts';
 import { seeState, type AgentKind, type SeenState } from '../sim/model/market/swap.ts';
 import { newTx } from '../sim/model/tx.ts';
 import { MarketRecorder } from '../sim/metrics/markets.ts';
-import type { MetricRow } from '../sim/metrics/recorder.ts';
+import { RunReport, type MetricRow } from '../sim/metrics/rows.ts';
 import { inlineScenario } from './util/scenario.ts';
 
 type TradeRow = Record<string, number | string | bigint | null>;
@@ -215,21 +216,22 @@ describe('execution drift split by counterfactual replay, through the simulator'
 
 // ─── The recorder driven by hand: every kind of swap ahead, and an evicted window ─────────────────
 
-function handMarket(feeMode: FeeMode): MarketPool {
+function handMarket(feeMode: FeeMode): { market: MarketPool; events: ModelEvents } {
   const pool = createPool({ reserveBase: 1000, reserveQuote: 3_000_000, feeBps: 30, feeMode });
   const feed = { price: 3000, priceAt: () => 3000 } as unknown as ReferenceFeed;
-  return { id: 'p', index: 0, rollup: 0, feed, pool, swapCount: 0, initialBase: 1000, initialQuote: 3_000_000 };
+  const events = new ModelEvents();
+  return { market: new MarketPool('p', 0, 0, feed, pool, events), events };
 }
 
-function handRecorder(market: MarketPool, logCapacity?: number) {
+function handRecorder({ market, events }: { market: MarketPool; events: ModelEvents }, logCapacity?: number) {
   const rows: TradeRow[] = [];
-  const recorder = new MarketRecorder(0, 'centralized', ['r'], [market], 0, { append: (r) => rows.push(r as TradeRow) }, logCapacity);
+  const recorder = new MarketRecorder(['r'], [market], 0, { append: (r) => rows.push(r as TradeRow) }, events, logCapacity);
   let txId = 0;
   const exec = (agentKind: AgentKind, side: Side, exact: 'in' | 'out', amount: number, seen: SeenState = seeState(market, 0)) => {
     const midBefore = market.pool.reserveQuote / market.pool.reserveBase;
     const result = exact === 'in' ? swapExactIn(market.pool, side, amount) : swapExactOut(market.pool, side, amount);
     expect(result.ok).toBe(true);
-    recorder.trade({ market, agentKind, agent: agentKind, tx: newTx(txId++, 0, agentKind, 0), executedUs: 1, seen, side, exact, result, midBefore, refExecuted: 3000, poolValueUsd: 6e6, gasUsd: 0 });
+    market.executed({ market, agentKind, agent: agentKind, tx: newTx(txId++, 0, agentKind, 0), executedUs: 1, seen, side, exact, result, midBefore, refExecuted: 3000, poolValueUsd: 6e6, gasUsd: 0 });
     return rows[rows.length - 1];
   };
   return { rows, recorder, exec };
@@ -238,8 +240,9 @@ function handRecorder(market: MarketPool, logCapacity?: number) {
 describe('the split with every kind of swap ahead (recorder driven by hand)', () => {
   for (const feeMode of ['external', 'in_pool'] as const) {
     it(`${feeMode} fees: user, arbitrageur, searcher and sequencer swaps ahead land in ordering, latency and mev`, () => {
-      const market = handMarket(feeMode);
-      const { exec } = handRecorder(market);
+      const hand = handMarket(feeMode);
+      const market = hand.market;
+      const { exec } = handRecorder(hand);
       exec('noise', 'sell', 'in', 3); // before the decision: not in the window
       const seen = seeState(market, 0);
       const ideal = 30_000 / (seen.reserveQuote / seen.reserveBase);
@@ -277,8 +280,9 @@ describe('the split with every kind of swap ahead (recorder driven by hand)', ()
   }
 
   it('an exact-out user swap and exact-out swaps ahead: the parts are the extra input, other is exactly 0', () => {
-    const market = handMarket('external');
-    const { exec } = handRecorder(market);
+    const hand = handMarket('external');
+    const market = hand.market;
+    const { exec } = handRecorder(hand);
     const seen = seeState(market, 0);
     exec('noise', 'buy', 'out', 5, seen);
     exec('arbitrageur', 'sell', 'in', 3);
@@ -297,12 +301,15 @@ describe('the split with every kind of swap ahead (recorder driven by hand)', ()
 
   it('a window no longer in the log: nothing is attributed, the whole drift is other, and it is counted', () => {
     const run = (capacity: number) => {
-      const market = handMarket('external');
-      const { exec, recorder } = handRecorder(market, capacity);
+      const hand = handMarket('external');
+      const market = hand.market;
+      const { exec, recorder } = handRecorder(hand, capacity);
       const seen = seeState(market, 0);
       for (const a of [1000, 2000, 3000]) exec('noise', 'buy', 'in', a);
       const row = exec('noise', 'buy', 'in', 5000, seen);
-      const metrics: MetricRow[] = recorder.finish(86_400_000_000);
+      const report = new RunReport();
+      recorder.finish(86_400_000_000, report);
+      const metrics: MetricRow[] = report.metrics;
       return { row, unreplayed: metrics.find((m) => m.metric === 'slippage.unreplayed')!.value };
     };
     const kept = run(4); // 3 swaps in the window: all still there

@@ -18,7 +18,7 @@ const METADATA = { 'seqsim.version': '0.1.0', 'seqsim.scenario_sha256': 'ab'.rep
 const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
   runs: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, scenario: 'default', scenario_sha256: 'ab'.repeat(32), mode: i % 2 ? 'shared' : 'centralized',
-    seed: 2 ** 33 + i, point: i >> 1, params_json: `{"n":${i},"name":"ü→✓"}`, events: BIG * 3 + i,
+    seed: 2 ** 33 + i, point: i >> 1, params_json: `{"n":${i},"name":"ü→✓"}`, resolved_json: `{"horizon_us":${i}}`, events: BIG * 3 + i,
     end_time_us: BIG + i, status: i === 3 ? 'failed' : 'ok', error: i === 3 ? 'invariant broken: reserves > 0' : null,
   })),
   metrics: [0, 1, 2, 3, 4].map((i) => ({
@@ -42,12 +42,16 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
   mev: [0, 1, 2, 3, 4].map((i) => ({
     run_id: 3, mode: 'centralized', kind: 'sandwich', searcher: i % 2 ? 's1' : 'central', captured_by: i % 2 ? 'searcher' : 'sequencer',
     victim_tx: BIG + i, front_tx: i === 3 ? null : BIG + 10 + i, back_tx: BIG + 20 + i, rollups: 'rollup-a', pool: 'eth-usd',
-    opened_us: BIG + i, closed_us: BIG + 2_000_000 + i, gross_profit_usd: i * 1.5, fees_paid_usd: i * 0.5, gas_usd: 0.1,
+    opened_us: BIG + i, closed_us: BIG + 2_000_000 + i, front_in: i === 3 ? null : 1000 + i, front_in_usd: i === 3 ? null : 1000.5 + i, gross_profit_usd: i * 1.5, fees_paid_usd: i * 0.5, gas_usd: 0.1,
     net_profit_usd: i - 0.1, victim_loss_usd: i === 3 ? null : i * 2.25, status: i === 3 ? 'failed' : 'ok', reason: i === 3 ? 'outbid' : null,
 })),
   bids: [0, 1, 2, 3, 4].map((i) => ({
-    run_id: 4, mode: 'shared', rollup: 'rollup-b', at_us: BIG + i, builder: i % 2, block_value_usd: 10 + i, bid_usd: 9 + i, won: i % 2 === 0,
+    run_id: 4, mode: 'shared', rollup: 'rollup-b', at_us: BIG + i, builder: i % 2, builder_name: `b-${i % 2}`, block_value_usd: 10 + i, bid_usd: 9 + i, won: i % 2 === 0,
 })),
+  sketches: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, mode: 'shared', metric: 'latency.inclusion_ms', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms',
+    count: BIG + i, sum: 1.5 * i, relative_accuracy: 0.01, ddsketch: Uint8Array.from({ length: 3 + i }, (_, k) => (k * 37 + i) & 0xff),
+  })),
 };
 
 /** What apache-arrow should read back: every column present, nulls as null, int64 as bigint. */
@@ -60,29 +64,29 @@ function expectedArrowRows(spec: TableSpec, rows: Record<string, unknown>[]): Re
 
 /** What polars should read back: every column present, nulls as null, int64 as number. */
 function expectedPolarsRows(spec: TableSpec, rows: Record<string, unknown>[]): Record<string, unknown>[] {
-  return rows.map((row) => Object.fromEntries(spec.columns.map((c) => [c.name, row[c.name] ?? null])));
+  return rows.map((row) => Object.fromEntries(spec.columns.filter((c) => c.type !== 'binary').map((c) => [c.name, row[c.name] ?? null])));
 }
 
 function arrowRows(table: Table): Record<string, unknown>[] {
   return table.toArray().map((r) => ({ ...r.toJSON() }));
 }
 
-const POLARS_DTYPE: Record<ColumnSpec['type'], string> = { utf8: 'String', int32: 'Int32', int64: 'Int64', float64: 'Float64', bool: 'Bool' };
+const POLARS_DTYPE: Record<ColumnSpec['type'], string> = { utf8: 'String', int32: 'Int32', int64: 'Int64', float64: 'Float64', bool: 'Bool', binary: 'Binary' };
 
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqsim-tables-')); });
 afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
-function writeFile(spec: TableSpec, rows: Record<string, unknown>[], file: string, batchRows = 2, metadata: Record<string, string> = METADATA): string {
+async function writeFile(spec: TableSpec, rows: Record<string, unknown>[], file: string, batchRows = 2, metadata: Record<string, string> = METADATA): Promise<string> {
   const target = path.join(dir, file);
   const sink = openArrowFile(spec, target, { batchRows, metadata });
   for (const row of rows) sink.append(row);
-  sink.close();
+  await sink.close();
   return target;
 }
 
 describe('table specs', () => {
-  it('have unique column names and a description for every table and column', () => {
+  it('have unique column names and a description for every table and column', async () => {
     for (const name of TABLE_NAMES) {
       const spec: TableSpec = TABLES[name];
       expect(spec.name).toBe(name);
@@ -93,7 +97,7 @@ describe('table specs', () => {
     }
   });
 
-  it('build an explicit schema: names, types, nullability, field units and sorted metadata', () => {
+  it('build an explicit schema: names, types, nullability, field units and sorted metadata', async () => {
     const schema = tableSchema(TABLES.txs, { 'z.last': '1', 'a.first': '2' });
     expect(schema.fields.map((f) => f.name)).toEqual(TABLES.txs.columns.map((c) => c.name));
     const arrive = schema.fields.find((f) => f.name === 'arrive_us')!;
@@ -108,10 +112,10 @@ describe('table specs', () => {
 
 describe('streaming Arrow file writer', () => {
   for (const name of TABLE_NAMES) {
-    it(`writes ${name} in several batches that apache-arrow and polars read back identically`, () => {
+    it(`writes ${name} in several batches that apache-arrow and polars read back identically`, async () => {
       const spec: TableSpec = TABLES[name];
       const rows = SAMPLE_ROWS[name];
-      const file = writeFile(spec, rows, `${name}.arrow`);
+      const file = await writeFile(spec, rows, `${name}.arrow`);
 
       const table = tableFromIPC(fs.readFileSync(file));
       expect(table.batches.length).toBe(3);
@@ -126,7 +130,7 @@ describe('streaming Arrow file writer', () => {
     });
   }
 
-  it('handles every column type, including bool and nulls in each, across batch boundaries', () => {
+  it('handles every column type, including bool and nulls in each, across batch boundaries', async () => {
     const spec: TableSpec = {
       name: 'every_type',
       description: 'test table',
@@ -142,32 +146,32 @@ describe('streaming Arrow file writer', () => {
       float64_req: i / 7, float64_opt: i % 5 ? -i * 1e-300 : null,
       bool_req: i % 3 === 0, bool_opt: i % 2 ? i % 4 === 1 : null,
     }));
-    const file = writeFile(spec, rows, 'every.arrow', 4);
+    const file = await writeFile(spec, rows, 'every.arrow', 4);
     expect(tableFromIPC(fs.readFileSync(file)).batches.length).toBe(3);
     expect(arrowRows(tableFromIPC(fs.readFileSync(file)))).toEqual(expectedArrowRows(spec, rows));
     expect(readArrowRows(file)).toEqual(expectedPolarsRows(spec, rows));
   });
 
-  it('accepts bigints for int64 beyond 2^53', () => {
+  it('accepts bigints for int64 beyond 2^53', async () => {
     const spec: TableSpec = { name: 't', description: 'test', columns: [{ name: 'v', type: 'int64', nullable: false, unit: '', description: 'value' }] };
     const values = [2n ** 63n - 1n, -(2n ** 63n), 123n];
-    const file = writeFile(spec, values.map((v) => ({ v })), 'big.arrow');
+    const file = await writeFile(spec, values.map((v) => ({ v })), 'big.arrow');
     expect(arrowRows(tableFromIPC(fs.readFileSync(file))).map((r) => r.v)).toEqual(values);
   });
 
-  it('writes byte-identical files for identical input, whatever the metadata key order', () => {
+  it('writes byte-identical files for identical input, whatever the metadata key order', async () => {
     const rows = SAMPLE_ROWS.txs;
     const reversed = Object.fromEntries(Object.entries(METADATA).reverse());
-    const a = fs.readFileSync(writeFile(TABLES.txs, rows, 'a.arrow'));
-    const b = fs.readFileSync(writeFile(TABLES.txs, rows, 'b.arrow', 2, reversed));
+    const a = fs.readFileSync(await writeFile(TABLES.txs, rows, 'a.arrow'));
+    const b = fs.readFileSync(await writeFile(TABLES.txs, rows, 'b.arrow', 2, reversed));
     expect(a.length).toBeGreaterThan(0);
     expect(a.equals(b)).toBe(true);
     // …and the bytes do depend on the data.
-    const c = fs.readFileSync(writeFile(TABLES.txs, [...rows.slice(0, 4), { ...rows[4], sender: 'other' }], 'c.arrow'));
+    const c = fs.readFileSync(await writeFile(TABLES.txs, [...rows.slice(0, 4), { ...rows[4], sender: 'other' }], 'c.arrow'));
     expect(a.equals(c)).toBe(false);
   });
 
-  it('streams batches to a temporary file and renames it into place on close', () => {
+  it('streams batches to a temporary file and renames it into place on close', async () => {
     const target = path.join(dir, 'txs.arrow');
     const sink = openArrowFile(TABLES.txs, target, { batchRows: 2, metadata: METADATA });
     const temp = sink.tempPath;
@@ -175,14 +179,15 @@ describe('streaming Arrow file writer', () => {
     const sizes: number[] = [];
     for (const row of SAMPLE_ROWS.txs) {
       sink.append(row);
+      await sink.drain();
       sizes.push(fs.statSync(temp).size);
     }
-    // A full batch reaches the disk as soon as it is made; the partial one waits for close.
+    // A full batch reaches the disk at the next drain; the partial one waits for close.
     expect(sizes[1]).toBeGreaterThan(sizes[0]);
     expect(sizes[3]).toBeGreaterThan(sizes[2]);
     expect(sizes[4]).toBe(sizes[3]);
     expect(fs.existsSync(target)).toBe(false);
-    sink.close();
+    await sink.close();
     expect(fs.existsSync(temp)).toBe(false);
     expect(fs.readdirSync(dir)).toEqual(['txs.arrow']);
     expect(tableFromIPC(fs.readFileSync(target)).numRows).toBe(5);
@@ -190,7 +195,7 @@ describe('streaming Arrow file writer', () => {
     expect(fs.existsSync(target)).toBe(true);
   });
 
-  it('abort leaves no file behind', () => {
+  it('abort leaves no file behind', async () => {
     const sink = openArrowFile(TABLES.txs, path.join(dir, 'txs.arrow'), { batchRows: 2 });
     for (const row of SAMPLE_ROWS.txs) sink.append(row);
     sink.abort();
@@ -199,8 +204,8 @@ describe('streaming Arrow file writer', () => {
     expect(() => sink.append(SAMPLE_ROWS.txs[0])).toThrow(/after aborted/);
   });
 
-  it('writes a readable file with the full schema for a table with zero rows', () => {
-    const file = writeFile(TABLES.runs, [], 'runs.arrow');
+  it('writes a readable file with the full schema for a table with zero rows', async () => {
+    const file = await writeFile(TABLES.runs, [], 'runs.arrow');
     const table = tableFromIPC(fs.readFileSync(file));
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((f) => f.name)).toEqual(TABLES.runs.columns.map((c) => c.name));
@@ -209,13 +214,13 @@ describe('streaming Arrow file writer', () => {
     expect(readArrowRows(file)).toEqual([]);
   });
 
-  it('does not create a missing output directory', () => {
+  it('does not create a missing output directory', async () => {
     const missing = path.join(dir, 'not-there');
     expect(() => openArrowFile(TABLES.runs, path.join(missing, 'runs.arrow'))).toThrow(/ENOENT/);
     expect(fs.existsSync(missing)).toBe(false);
   });
 
-  it('rejects unknown columns, nulls in required columns and values of the wrong type', () => {
+  it('rejects unknown columns, nulls in required columns and values of the wrong type', async () => {
     const sink = openArrowFile(TABLES.metrics, path.join(dir, 'metrics.arrow'));
     // @ts-expect-error: rows are typed from the spec, so a misspelt column is a compile error too
     expect(() => sink.append({ ...SAMPLE_ROWS.metrics[0], vlaue: 1 })).toThrow(/no column "vlaue"/);
@@ -236,18 +241,18 @@ describe('streaming Arrow file writer', () => {
 });
 
 describe('in-memory table writer', () => {
-  it('produces the same schema and rows as the file writer', () => {
+  it('produces the same schema and rows as the file writer', async () => {
     const sink = openArrowTable(TABLES.txs, { batchRows: 2, metadata: METADATA });
     for (const row of SAMPLE_ROWS.txs) sink.append(row);
     const table = sink.table();
-    const fromFile = tableFromIPC(fs.readFileSync(writeFile(TABLES.txs, SAMPLE_ROWS.txs, 'txs.arrow')));
+    const fromFile = tableFromIPC(fs.readFileSync(await writeFile(TABLES.txs, SAMPLE_ROWS.txs, 'txs.arrow')));
     expect(table.batches.length).toBe(3);
     expect(arrowRows(table)).toEqual(arrowRows(fromFile));
     expect(table.schema.fields.map(String)).toEqual(fromFile.schema.fields.map(String));
     expect([...table.schema.metadata]).toEqual([...fromFile.schema.metadata]);
   });
 
-  it('gives an empty table with the schema when no rows were appended', () => {
+  it('gives an empty table with the schema when no rows were appended', async () => {
     const table = openArrowTable(TABLES.metrics).table();
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((f) => f.name)).toEqual(TABLES.metrics.columns.map((c) => c.name));
@@ -255,7 +260,7 @@ describe('in-memory table writer', () => {
 });
 
 describe('provenance metadata', () => {
-  it('fills every documented key but the table name, with no wall clock', () => {
+  it('fills every documented key but the table name, with no wall clock', async () => {
     const metadata = provenanceMetadata({
       seqsimVersion: '0.1.0', scenarioSha256: 'cd'.repeat(32),
       files: { 'scenarios/z.yaml': '1', 'scenarios/a.yaml': '2' }, seeds: [1, 2n ** 60n], modes: ['centralized', 'shared'],
@@ -270,7 +275,7 @@ describe('provenance metadata', () => {
 });
 
 describe('docs', () => {
-  it('documents every table and column', () => {
+  it('documents every table and column', async () => {
     const doc = renderTablesDoc();
     for (const name of TABLE_NAMES) {
       expect(doc).toContain(`## \`${name}\``);
@@ -279,7 +284,7 @@ describe('docs', () => {
     expect(doc).toContain('<area>.<quantity>[.<statistic>]');
   });
 
-  it('docs/tables.md is up to date', () => {
+  it('docs/tables.md is up to date', async () => {
     const committed = fs.readFileSync(path.join(ROOT, 'docs', 'tables.md'), 'utf8');
     expect(committed === renderTablesDoc(), 'docs/tables.md is stale: run npm run docs').toBe(true);
   });

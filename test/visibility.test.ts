@@ -1,7 +1,7 @@
 // What a probe agent is shown of pending transactions, and when, under every policy — checked
 // against each policy's definition (sim/model/sequencer/visibility.ts).
 import { describe, expect, it } from 'vitest';
-import { buildWorld } from '../sim/scenario/build.ts';
+import { buildWorld } from '../sim/world/build.ts';
 import { inlineScenario } from './util/scenario.ts';
 
 interface Seen {
@@ -22,11 +22,10 @@ function probe(mode: 'centralized' | 'shared', policy: string) {
     ],
     sequencing: mode === 'centralized' ? { centralized: { policy: policy as 'fcfs' } } : { shared: { policy: policy as 'fcfs', nodes: 4, min_slot_time: '500ms' } },
   });
-  const sink = { append: () => {} };
-  const world = buildWorld(loaded.scenario, { runId: 0, mode, seed: 1 }, { txs: sink, trades: sink, mev: sink, bids: sink });
+  const world = buildWorld(loaded, mode, 1);
   const shown: Seen[] = [];
   const revealed: Seen[] = [];
-  for (const seq of new Set(world.sequencers)) {
+  for (const seq of new Set(world.sequencing.sequencers)) {
     seq.mempool.subscribe({
       pending: (view, now) => shown.push({ txId: view.txId, at: now, contents: view.tx !== undefined }),
       // `contents` here records whether the reveal came exactly when the leader fixed the order.
@@ -92,12 +91,12 @@ describe('visibility under PBS', () => {
       ],
       sequencing: { centralized: { policy: 'pbs' }, pbs: { builders: 2 } },
     });
-    const sink = { append: () => {} };
-    const world = buildWorld(loaded.scenario, { runId: 0, mode: 'centralized', seed: 1 }, { txs: sink, trades: sink, mev: sink, bids: sink });
+    const world = buildWorld(loaded, 'centralized', 1);
     const mempool: number[] = [];
     const seenBy: { builder: number; at: number; legs: number[]; sentAt: number }[] = [];
-    world.sequencers[0].mempool.subscribe({ pending: (v) => (v.tx ? mempool.push(v.txId) : undefined) });
-    world.builders!.watch((builder, bundle, now) => seenBy.push({ builder, at: now, legs: bundle.txs.filter((tx) => tx !== bundle.victim).map((tx) => tx.id), sentAt: bundle.txs[0].submitUs }));
+    const sequencer = world.sequencing.sequencers[0];
+    sequencer.mempool.subscribe({ pending: (v) => (v.tx ? mempool.push(v.txId) : undefined) });
+    sequencer.capabilities.builders!.watch((builder, bundle, now) => seenBy.push({ builder, at: now, legs: bundle.txs.filter((tx) => tx !== bundle.victim).map((tx) => tx.id), sentAt: bundle.txs[0].submitUs }));
     world.advance(loaded.scenario.horizon);
     expect(mempool.length).toBeGreaterThan(30);
     expect(seenBy.length).toBeGreaterThan(20);

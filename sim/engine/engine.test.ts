@@ -89,3 +89,85 @@ describe('rng streams', () => {
     expect(new RngStreams(8).stream('x').next()).not.toBe(xs[0]);
   });
 });
+
+describe('cancellable timers', () => {
+  it('a cancelled event never runs, size counts live events only, and a stale handle cancels nothing', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean()), { minLength: 1, maxLength: 200 }), (items) => {
+        const sim = new Simulation(1);
+        const ran: number[] = [];
+        const timers = items.map(([t], i) => sim.timer(t, Priority.agent, () => ran.push(i)));
+        let live = items.length;
+        items.forEach(([, cancel], i) => {
+          if (cancel) {
+            expect(timers[i].cancel()).toBe(true);
+            expect(timers[i].cancel()).toBe(false);
+            live--;
+          }
+          expect(sim.queue.size).toBe(live);
+        });
+        sim.runUntilEmpty();
+        const expected = items.map(([t, c], i) => ({ t, c, i })).filter((e) => !e.c).sort((a, b) => a.t - b.t || a.i - b.i).map((e) => e.i);
+        expect(ran).toEqual(expected);
+        expect(sim.queue.size).toBe(0);
+        // Every slot has been reused or freed: old handles see nothing pending and cancel nothing.
+        const later = sim.timer(sim.now + 1, Priority.agent, () => ran.push(-1));
+        for (const t of timers) {
+          expect(t.pending).toBe(false);
+          expect(t.cancel()).toBe(false);
+        }
+        expect(later.pending).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a handler can cancel a later event at the same time', () => {
+    const sim = new Simulation(1);
+    const ran: string[] = [];
+    let second: ReturnType<Simulation['timer']> | undefined;
+    sim.at(5, Priority.world, () => {
+      ran.push('first');
+      second!.cancel();
+    });
+    second = sim.timer(5, Priority.agent, () => ran.push('second'));
+    sim.at(6, Priority.agent, () => ran.push('third'));
+    sim.runUntilEmpty();
+    expect(ran).toEqual(['first', 'third']);
+  });
+});
+
+describe('id spaces and keyed draws', () => {
+  it('ids of one source do not depend on other sources', () => {
+    const a = new Simulation(1);
+    const b = new Simulation(1);
+    const ua = a.ids('users/x');
+    b.ids('users/x');
+    const extra = b.ids('extractor');
+    extra.next();
+    const ub = b.ids('users/x');
+    expect([ua.next(), ua.next()]).toEqual([ub.next(), ub.next()]);
+  });
+
+  it('a keyed draw depends only on (seed, label, key) and is uniform', () => {
+    const k = new RngStreams(3).keyed('legs');
+    const k2 = new RngStreams(3).keyed('legs');
+    expect(k.uniform(12345, 1)).toBe(k2.uniform(12345, 1));
+    expect(new RngStreams(4).keyed('legs').uniform(12345, 1)).not.toBe(k.uniform(12345, 1));
+    // Mean and lag-1 correlation over consecutive keys: 4 standard errors.
+    const n = 200_000;
+    let sum = 0;
+    let cross = 0;
+    let prev = k.uniform(0, 0);
+    for (let i = 1; i <= n; i++) {
+      const u = k.uniform(2 ** 32 + i, i & 1);
+      expect(u >= 0 && u < 1).toBe(true);
+      sum += u;
+      cross += (u - 0.5) * (prev - 0.5);
+      prev = u;
+    }
+    const se = Math.sqrt(1 / 12 / n);
+    expect(Math.abs(sum / n - 0.5)).toBeLessThan(4 * se);
+    expect(Math.abs(cross / n)).toBeLessThan(4 * (1 / 12) / Math.sqrt(n));
+  });
+});

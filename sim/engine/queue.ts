@@ -8,8 +8,16 @@
 // Pop is lazy: the root's event is handed out but its entry stays until the next operation. The
 // usual next operation is its handler scheduling a new event, which then takes the root's place
 // with one sift-down instead of a sift-down (pop) and a sift-up (push).
+//
+// Cancellation is lazy deletion: a cancelled event keeps its heap entry, its slot's handler is
+// replaced by a sentinel, and it is discarded when it reaches the root. `size` counts live events
+// only. A cancel names the slot and the event's packed order, so a slot reused by a later event
+// can never be cancelled by a stale handle.
 
 export type Handler = (data: any) => void;
+
+/** Marks the slot of a cancelled event. */
+const CANCELLED: Handler = () => {};
 
 const SEQ_BITS = 2 ** 40; // ~1.1e12 events per run before the packed order would collide
 
@@ -30,6 +38,8 @@ export class EventQueue {
   private seq = 0;
   /** The root's event was popped; its entry is removed (or replaced) lazily. */
   private rootPopped = false;
+  /** Cancelled events still in the heap. */
+  private cancelled = 0;
 
   constructor(initialCapacity = 1024) {
     this.times = new Float64Array(initialCapacity);
@@ -42,23 +52,31 @@ export class EventQueue {
     this.nFree = initialCapacity;
   }
 
+  /** Live (not cancelled, not yet popped) events. */
   get size(): number {
-    return this.rootPopped ? this.n - 1 : this.n;
+    return (this.rootPopped ? this.n - 1 : this.n) - this.cancelled;
   }
 
-  /** Time of the next event; Infinity when empty. */
+  /** Time of the next live event; Infinity when empty. */
   peekTime(): number {
     if (this.rootPopped) this.removeRoot();
+    if (this.cancelled > 0) this.dropCancelledRoots();
     return this.n > 0 ? this.times[0] : Infinity;
   }
 
-  push(time: number, priority: number, handler: Handler, data: unknown): void {
+  /** The packed order of the event most recently pushed (with its slot, what a timer handle keeps). */
+  lastOrder = 0;
+
+  /** Schedules an event; returns its payload slot (for `cancel`). */
+  push(time: number, priority: number, handler: Handler, data: unknown): number {
     const order = priority * SEQ_BITS + this.seq++;
+    this.lastOrder = order;
     if (this.rootPopped) {
       // Take the popped root's place: one sift-down does the work of a pop and a push.
       this.rootPopped = false;
-      this.siftDown(time, this.store(order, handler, data), order, this.n);
-      return;
+      const s = this.store(order, handler, data);
+      this.siftDown(time, s, order, this.n);
+      return s;
     }
     if (this.n === this.slots.length) this.grow();
     const slot = this.store(order, handler, data);
@@ -77,6 +95,22 @@ export class EventQueue {
     }
     times[i] = time;
     slots[i] = slot;
+    return slot;
+  }
+
+  /** Is the event pushed into `slot` with `order` still waiting? */
+  isLive(slot: number, order: number): boolean {
+    const h = this.handlers[slot];
+    return h !== undefined && h !== CANCELLED && this.orders[slot] === order;
+  }
+
+  /** Cancels the waiting event (slot, order); false when it already ran or was cancelled. O(1). */
+  cancel(slot: number, order: number): boolean {
+    if (!this.isLive(slot, order)) return false;
+    this.handlers[slot] = CANCELLED;
+    this.datas[slot] = undefined;
+    this.cancelled++;
+    return true;
   }
 
   /** The last popped event (one reused object: read it before the next pop). */
@@ -85,6 +119,7 @@ export class EventQueue {
   /** Pops the next event into `this.popped`. Returns false when empty. */
   pop(): boolean {
     if (this.rootPopped) this.removeRoot();
+    if (this.cancelled > 0) this.dropCancelledRoots();
     if (this.n === 0) return false;
     const out = this.popped;
     const slot = this.slots[0];
@@ -105,6 +140,18 @@ export class EventQueue {
     this.handlers[slot] = handler;
     this.datas[slot] = data;
     return slot;
+  }
+
+  /** Discards cancelled events sitting at the root, releasing their slots. */
+  private dropCancelledRoots(): void {
+    while (this.n > 0) {
+      const slot = this.slots[0];
+      if (this.handlers[slot] !== CANCELLED) return;
+      this.handlers[slot] = undefined;
+      this.free[this.nFree++] = slot;
+      this.cancelled--;
+      this.removeRoot();
+    }
   }
 
   /** Removes the popped root: the last entry moves to the root and sifts down. */

@@ -58,9 +58,60 @@ class AleaRng implements Rng {
   }
 }
 
+/**
+ * Draws keyed to what they decide: `uniform(a, b)` is a fixed function of (root seed, label, a, b),
+ * so the draw for one thing (leg k of bundle a) is the same in every mode and never shifts when
+ * other things draw. A counter-based generator: the key words are folded through a 32-bit
+ * avalanche mixer (the "lowbias32" finalizer) twice with different seeds for 53 uniform bits.
+ */
+export class KeyedRng {
+  private readonly k0: number;
+  private readonly k1: number;
+
+  constructor(readonly label: string, seedHex: string) {
+    this.k0 = parseInt(seedHex.slice(0, 8), 16) >>> 0;
+    this.k1 = parseInt(seedHex.slice(8, 16), 16) >>> 0;
+  }
+
+  /** Uniform on [0, 1) for the key (a, b): non-negative integers below 2^53. */
+  uniform(a: number, b = 0): number {
+    const aLo = a >>> 0;
+    const aHi = Math.floor(a / 4294967296) >>> 0;
+    const bLo = b >>> 0;
+    const bHi = Math.floor(b / 4294967296) >>> 0;
+    const x = fold(fold(fold(fold(this.k0, aLo), aHi), bLo), bHi);
+    const y = fold(fold(fold(fold(this.k1, aLo), aHi), bLo), bHi);
+    return ((x >>> 5) * 67108864 + (y >>> 6)) / 9007199254740992;
+  }
+}
+
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function fold(h: number, word: number): number {
+  return mix32((h ^ mix32(word + 0x9e3779b9)) >>> 0);
+}
+
 export class RngStreams {
   private readonly streams = new Map<string, Rng>();
+  private readonly keyedStreams = new Map<string, KeyedRng>();
   constructor(readonly rootSeed: number | string) {}
+
+  /** Keyed draws for `label` (see KeyedRng). */
+  keyed(label: string): KeyedRng {
+    let k = this.keyedStreams.get(label);
+    if (!k) {
+      k = new KeyedRng(label, streamSeed(this.rootSeed, `keyed:${label}`));
+      this.keyedStreams.set(label, k);
+    }
+    return k;
+  }
 
   /** The stream for `label`; the same label always returns the same stream object in a run. */
   stream(label: string): Rng {

@@ -7,16 +7,20 @@ import { TABLES } from '../metrics/tables.ts';
 import { openArrowFile, openArrowTable, type ArrowFileSink, type ArrowTableSink } from '../output/arrow.ts';
 import { provenanceMetadata } from '../output/provenance.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
+import type { MetricRow } from '../metrics/rows.ts';
 import { SEQSIM_VERSION } from '../version.ts';
 import { executeRuns, planRuns, type ExecuteOptions, type RunSinks, type RunSummary } from './run.ts';
 
-const OUTPUT_TABLES = ['runs', 'metrics', 'txs', 'trades', 'mev', 'bids'] as const;
-type OutputTable = (typeof OUTPUT_TABLES)[number];
+/** The tables every run writes, in the order they are listed. */
+export const OUTPUT_TABLES = ['runs', 'metrics', 'sketches', 'txs', 'trades', 'mev', 'bids'] as const satisfies readonly (keyof typeof TABLES)[];
+export type OutputTable = (typeof OUTPUT_TABLES)[number];
 
 export interface DirectoryResult {
   out: string;
   files: { table: OutputTable; path: string; rows: number }[];
   runs: RunSummary[];
+  /** The rows written to metrics.arrow, with each run's seed (for the summary printed after a run). */
+  metrics: (MetricRow & { run_id: number; mode: string; seed: number })[];
 }
 
 export interface MemoryResult {
@@ -40,16 +44,25 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
   });
 }
 
-/** Runs the scenario and writes `<out>/{runs,metrics,txs}.arrow`, each renamed into place only when complete. */
-export function runToDirectory(loaded: LoadedScenario, out: string, options: ExecuteOptions = {}): DirectoryResult {
+/** Runs the scenario and writes `<out>/<table>.arrow` for every table, each renamed into place only when complete. */
+export async function runToDirectory(loaded: LoadedScenario, out: string, options: ExecuteOptions = {}): Promise<DirectoryResult> {
   mkdirSync(out, { recursive: true });
   const sinkOptions = { batchRows: loaded.scenario.output.batch_rows, metadata: metadataFor(loaded) };
   const sinks = {} as Record<OutputTable, ArrowFileSink>;
   try {
     for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(TABLES[t], join(out, `${t}.arrow`), sinkOptions);
-    const runs = executeRuns(loaded, sinks as RunSinks, options);
-    for (const t of OUTPUT_TABLES) sinks[t].close();
-    return { out, runs, files: OUTPUT_TABLES.map((t) => ({ table: t, path: join(out, `${t}.arrow`), rows: sinks[t].rows })) };
+    // The metric rows are small: kept in memory too, so the summary need not read the file back.
+    const metricRows: Record<string, unknown>[] = [];
+    const metrics = { append: (row: Record<string, unknown>) => (metricRows.push(row), sinks.metrics.append(row)), drain: () => sinks.metrics.drain() };
+    const runs = await executeRuns(loaded, { ...(sinks as RunSinks), metrics }, options);
+    for (const t of OUTPUT_TABLES) await sinks[t].close();
+    const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
+    return {
+      out,
+      runs,
+      files: OUTPUT_TABLES.map((t) => ({ table: t, path: join(out, `${t}.arrow`), rows: sinks[t].rows })),
+      metrics: metricRows.map((r) => ({ ...(r as unknown as MetricRow & { run_id: number; mode: string }), seed: seedOf.get(r.run_id as number)! })),
+    };
   } catch (e) {
     for (const t of OUTPUT_TABLES) sinks[t]?.abort();
     throw e;
@@ -57,11 +70,11 @@ export function runToDirectory(loaded: LoadedScenario, out: string, options: Exe
 }
 
 /** Runs the scenario and returns the same tables in memory. */
-export function runToMemory(loaded: LoadedScenario, options: ExecuteOptions = {}): MemoryResult {
+export async function runToMemory(loaded: LoadedScenario, options: ExecuteOptions = {}): Promise<MemoryResult> {
   const sinkOptions = { batchRows: loaded.scenario.output.batch_rows, metadata: metadataFor(loaded) };
   const sinks = {} as Record<OutputTable, ArrowTableSink>;
   for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(TABLES[t], sinkOptions);
-  const runs = executeRuns(loaded, sinks as RunSinks, options);
+  const runs = await executeRuns(loaded, sinks as RunSinks, options);
   const tables = {} as Record<OutputTable, Table>;
   for (const t of OUTPUT_TABLES) tables[t] = sinks[t].table();
   return { tables, runs };

@@ -1,11 +1,16 @@
 // Runs every (seed, mode) pair of a scenario and streams their rows into table sinks.
 // Seeds are the outer loop and modes the inner one, so the runs of one seed sit side by side
-// and run_id order is the same whatever the sinks are (files, memory).
+// and run_id order is the same whatever the sinks are (files, memory). Rows get their run id and
+// mode here, from the run plan: the model and the recorders never know which run they are in.
 import { InvariantError } from '../engine/assert.ts';
-import { buildWorld, type Mode } from '../scenario/build.ts';
+import { buildWorld, type Mode } from '../world/build.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
-import type { RowSink } from '../metrics/recorder.ts';
+import { attachRecorders } from '../metrics/attach.ts';
+import type { RowSink } from '../metrics/rows.ts';
+import { SKETCH_ACCURACY } from '../metrics/distribution.ts';
 import { canonicalJson } from '../scenario/data.ts';
+import { scenarioJsonSchemaShared } from '../scenario/schema.ts';
+import { withDurationUnits } from '../scenario/schemaWalk.ts';
 
 export interface RunPlan {
   runId: number;
@@ -22,22 +27,31 @@ export interface RunSummary extends RunPlan {
   endTimeUs: number;
 }
 
+/** A table sink the runner can wait on (files drain to disk between chunks; memory does nothing). */
+export interface RunSink extends RowSink {
+  drain(): Promise<void>;
+}
+
 export interface RunSinks {
-  runs: RowSink;
-  metrics: RowSink;
-  txs: RowSink;
-  trades: RowSink;
-  mev: RowSink;
-  bids: RowSink;
+  runs: RunSink;
+  metrics: RunSink;
+  sketches: RunSink;
+  txs: RunSink;
+  trades: RunSink;
+  mev: RunSink;
+  bids: RunSink;
 }
 
 export interface ExecuteOptions {
-  /** Called between chunks of simulated time with the fraction of all work done. */
+  /** Called between chunks of a run with the fraction of all work done. */
   onProgress?: (fraction: number) => void;
 }
 
-/** Chunks per run for progress reporting; chunking never changes the event order. */
-const PROGRESS_CHUNKS = 50;
+/**
+ * Events per chunk of a run: between chunks the sinks drain to disk and progress is reported, so
+ * memory holds at most a chunk's rows. Chunking never changes the event order.
+ */
+const CHUNK_EVENTS = 200_000;
 
 export function planRuns(loaded: LoadedScenario): RunPlan[] {
   const { seed, runs, modes } = loaded.scenario;
@@ -46,34 +60,52 @@ export function planRuns(loaded: LoadedScenario): RunPlan[] {
   return plans;
 }
 
-export function executeRuns(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions = {}): RunSummary[] {
+export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions = {}): Promise<RunSummary[]> {
   const plans = planRuns(loaded);
   const summaries: RunSummary[] = [];
-  plans.forEach((plan, i) => {
-    const summary = executeRun(loaded, plan, sinks, (f) => options.onProgress?.((i + f) / plans.length));
-    summaries.push(summary);
-  });
+  for (let i = 0; i < plans.length; i++) {
+    summaries.push(await executeRun(loaded, plans[i], sinks, (f) => options.onProgress?.((i + f) / plans.length)));
+  }
   options.onProgress?.(1);
   return summaries;
 }
 
-function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void): RunSummary {
+/** Adds the run's identity to every row a recorder writes. */
+function tagged(sink: RowSink, plan: RunPlan): RowSink {
+  return {
+    append(row) {
+      row.run_id = plan.runId;
+      row.mode = plan.mode;
+      sink.append(row);
+    },
+  };
+}
+
+async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void): Promise<RunSummary> {
   const { scenario } = loaded;
-  const world = buildWorld(scenario, plan, sinks);
+  const world = buildWorld({ scenario, priceSeries: loaded.priceSeries }, plan.mode, plan.seed, { runId: plan.runId });
+  const recorders = attachRecorders(world, { txs: tagged(sinks.txs, plan), trades: tagged(sinks.trades, plan), mev: tagged(sinks.mev, plan), bids: tagged(sinks.bids, plan) });
+  const drainAll = () => Promise.all(Object.values(sinks).map((s) => s.drain()));
   let status: RunSummary['status'] = 'ok';
   let error: string | null = null;
   try {
-    for (let c = 1; c <= PROGRESS_CHUNKS; c++) {
-      world.advance(Math.round((scenario.horizon * c) / PROGRESS_CHUNKS));
-      onProgress(c / PROGRESS_CHUNKS);
+    while (!world.advance(scenario.horizon, CHUNK_EVENTS)) {
+      await drainAll();
+      onProgress(world.sim.now / scenario.horizon);
     }
-    for (const m of world.finish()) sinks.metrics.append({ run_id: plan.runId, mode: plan.mode, ...m });
+    const report = recorders.finish();
+    const metrics = tagged(sinks.metrics, plan);
+    for (const m of report.metrics) metrics.append({ ...m });
+    const sketches = tagged(sinks.sketches, plan);
+    for (const d of report.sketches)
+      sketches.append({ metric: d.base, rollup: d.rollup, subject: d.subject, unit: d.unit, count: d.dist.count, sum: d.dist.sum, relative_accuracy: SKETCH_ACCURACY, ddsketch: d.dist.sketch.toProto() });
   } catch (e) {
     // A broken invariant fails this run only; anything else is a bug and propagates.
     if (!(e instanceof InvariantError)) throw e;
     status = 'failed';
     error = e.message;
   }
+  onProgress(1);
   const summary: RunSummary = { ...plan, status, error, events: world.sim.eventsProcessed, endTimeUs: world.sim.now };
   sinks.runs.append({
     run_id: plan.runId,
@@ -83,17 +115,19 @@ function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onPr
     seed: plan.seed,
     point: plan.point,
     params_json: canonicalJson(runParameters(loaded.resolved, plan)),
+    resolved_json: canonicalJson(withDurationUnits(scenarioJsonSchemaShared(), runParameters(scenario, plan))),
     events: summary.events,
     end_time_us: summary.endTimeUs,
     status,
     error,
   });
+  await drainAll();
   return summary;
 }
 
-/** The resolved scenario as this one run saw it: its own seed and mode. */
-function runParameters(resolved: unknown, plan: RunPlan): unknown {
-  const base = (resolved ?? {}) as Record<string, unknown>;
+/** A scenario as this one run saw it: its own seed and mode instead of the lists of them. */
+function runParameters(scenario: unknown, plan: RunPlan): unknown {
+  const base = (scenario ?? {}) as Record<string, unknown>;
   const { runs: _runs, modes: _modes, ...rest } = base;
   return { ...rest, seed: plan.seed, mode: plan.mode };
 }

@@ -1,93 +1,100 @@
-// Follows cross-rollup intents leg by leg: whether each was filled completely, partially (some
-// legs executed, others not: the exposure atomic bundles remove), or not at all, and how far
-// apart in time its legs executed.
+// Follows cross-rollup intents: whether each was filled completely, partially (some legs executed,
+// others not: the exposure atomic bundles remove), or not at all, how far apart in time its legs
+// executed, and what cross-rollup arbitrageurs earned. It reads the bundles' state as the model
+// left it; it never changes it.
 import type { Micros } from '../engine/time.ts';
 import { MS } from '../engine/time.ts';
-import { invariant } from '../engine/assert.ts';
 import type { Bundle } from '../model/crossrollup.ts';
 import type { Tx } from '../model/tx.ts';
-import { addDistribution, type MetricRow } from './recorder.ts';
+import type { TradeRecord } from '../model/market/swap.ts';
+import type { ModelEvents } from '../model/events.ts';
+import { Distribution } from './distribution.ts';
+import { tradeValues } from './markets.ts';
+import type { RunReport } from './rows.ts';
 
-interface Tracked {
-  bundle: Bundle;
-  sender: string;
-  settled: number;
-  ok: number;
-  firstUs: number;
-  lastUs: number;
+class SenderStats {
+  intents = 0;
+  resolved = 0;
+  filled = 0;
+  partial = 0;
+  failed = 0;
+  bridgeFeesUsd = 0;
+  legGapMs = new Distribution();
 }
 
 export class IntentRecorder {
-  private readonly live = new Map<number, Tracked>();
-  private readonly done: Tracked[] = [];
+  /** Per sender, in order of first intent. */
+  private readonly bySender = new Map<string, SenderStats>();
+  /** Opened at or after the warmup and not yet closed: at most the intents in flight. */
+  private readonly open = new Set<Bundle>();
+  /** Cross-rollup arbitrageurs' profit at the reference price, less gas on every leg a block executed and bridge fees. */
+  private readonly arbProfit = new Map<string, number>();
 
   constructor(
     private readonly warmupUs: Micros,
-    /** Told when a leg settles (a bridge forwards the next leg). */
-    private readonly onLegSettled: (bundle: Bundle, leg: Tx) => void,
-    /** True when a bundle's legs must share one fate (atomic execution). */
-    private readonly atomic: boolean,
-  ) {}
-
-  /** Not every leg executed, reverted or was abandoned yet. */
-  isOpen(bundleId: number): boolean {
-    return this.live.has(bundleId);
-  }
-
-  submitted(bundle: Bundle): void {
-    this.live.set(bundle.id, { bundle, sender: bundle.legs[0].sender, settled: 0, ok: 0, firstUs: Infinity, lastUs: -Infinity });
-  }
-
-  legSettled(tx: Tx): void {
-    const t = this.live.get(tx.bundleId!);
-    if (!t) return;
-    t.settled++;
-    if (tx.status === 'included') {
-      t.ok++;
-      t.firstUs = Math.min(t.firstUs, tx.includeUs!);
-      t.lastUs = Math.max(t.lastUs, tx.includeUs!);
-    }
-    this.onLegSettled(t.bundle, tx);
-    this.close(t);
-  }
-
-  /** Legs that will never be sent (the previous leg failed, or the bridge lost the message). */
-  abandoned(bundle: Bundle, legsLeft: number): void {
-    const t = this.live.get(bundle.id);
-    if (!t) return;
-    t.settled += legsLeft;
-    this.close(t);
-  }
-
-  private close(t: Tracked): void {
-    // Once only: abandoning legs from inside legSettled (a failed first leg) closes it early.
-    if (t.settled === t.bundle.legs.length && this.live.has(t.bundle.id)) {
-      invariant(!this.atomic || t.ok === 0 || t.ok === t.settled, 'bundles are all-or-nothing', () => `bundle ${t.bundle.id}: ${t.ok} of ${t.settled} legs executed`);
-      this.live.delete(t.bundle.id);
-      this.done.push(t);
+    crossArbitrageurs: readonly string[],
+    events: ModelEvents,
+  ) {
+    for (const name of crossArbitrageurs) this.arbProfit.set(name, 0);
+    events.bundleOpened.on(this.opened);
+    events.bundleClosed.on(this.closed);
+    if (crossArbitrageurs.length > 0) {
+      events.swap.on(this.swap);
+      events.txExecuted.on(this.leg);
     }
   }
 
-  finish(): MetricRow[] {
-    const bySender = new Map<string, Tracked[]>();
-    const all = [...this.done, ...this.live.values()].filter((t) => t.bundle.legs[0].submitUs >= this.warmupUs);
-    for (const t of all) {
-      if (!bySender.has(t.sender)) bySender.set(t.sender, []);
-      bySender.get(t.sender)!.push(t);
+  private stats(sender: string): SenderStats {
+    let s = this.bySender.get(sender);
+    if (!s) this.bySender.set(sender, (s = new SenderStats()));
+    return s;
+  }
+
+  private opened = (b: Bundle): void => {
+    if (b.openedUs < this.warmupUs) return;
+    this.stats(b.sender).intents++;
+    this.open.add(b);
+  };
+
+  private closed = (b: Bundle): void => {
+    if (this.arbProfit.has(b.sender) && b.openedUs >= this.warmupUs) this.arbProfit.set(b.sender, this.arbProfit.get(b.sender)! - b.bridgeFeesUsd);
+    if (!this.open.delete(b)) return;
+    const s = this.stats(b.sender);
+    s.resolved++;
+    s.bridgeFeesUsd += b.bridgeFeesUsd;
+    if (b.ok === b.legs.length) {
+      s.filled++;
+      s.legGapMs.add((b.lastUs - b.firstUs) / MS);
+    } else if (b.ok > 0) s.partial++;
+    else s.failed++;
+  };
+
+  private swap = (r: TradeRecord): void => {
+    const profit = this.arbProfit.get(r.agent);
+    if (profit === undefined || r.agentKind !== 'searcher' || r.executedUs < this.warmupUs) return;
+    this.arbProfit.set(r.agent, profit + tradeValues(r).profit);
+  };
+
+  /** Every leg a block executed pays its gas, filled or not. */
+  private leg = (tx: Tx): void => {
+    const profit = tx.bundle ? this.arbProfit.get(tx.sender) : undefined;
+    if (profit === undefined || tx.includeUs! < this.warmupUs) return;
+    this.arbProfit.set(tx.sender, profit - (tx.gasUsd ?? 0));
+  };
+
+  finish(report: RunReport): void {
+    for (const [sender, s] of this.bySender) {
+      const r = report.scope(null, sender);
+      const frac = (n: number) => (s.resolved ? n / s.resolved : NaN);
+      r.add('crossrollup.intents', s.intents, 'count');
+      r.add('crossrollup.filled_fraction', frac(s.filled), 'fraction');
+      r.add('crossrollup.partial_fraction', frac(s.partial), 'fraction');
+      r.add('crossrollup.failed_fraction', frac(s.failed), 'fraction');
+      // Still in flight at the horizon.
+      r.add('crossrollup.unresolved', s.intents - s.resolved, 'count');
+      r.add('bridge.fees_usd', s.bridgeFeesUsd, 'USD');
+      r.distribution('crossrollup.leg_gap_ms', s.legGapMs, 'ms');
     }
-    const rows: MetricRow[] = [];
-    for (const [sender, ts] of bySender) {
-      const add = (metric: string, value: number, unit: string) => rows.push({ metric, rollup: null, subject: sender, value, unit });
-      // Resolved: every leg executed, reverted, or abandoned; still in flight at the horizon: unresolved.
-      const resolved = ts.filter((t) => t.settled === t.bundle.legs.length);
-      const frac = (n: number) => (resolved.length ? n / resolved.length : NaN);
-      add('crossrollup.intents', ts.length, 'count');
-      add('crossrollup.filled_fraction', frac(resolved.filter((t) => t.ok === t.bundle.legs.length).length), 'fraction');
-      add('crossrollup.partial_fraction', frac(resolved.filter((t) => t.ok > 0 && t.ok < t.bundle.legs.length).length), 'fraction');
-      add('crossrollup.failed_fraction', frac(resolved.filter((t) => t.ok === 0).length), 'fraction');
-      add('crossrollup.unresolved', ts.length - resolved.length, 'count');
-      addDistribution(add, 'crossrollup.leg_gap_ms', resolved.filter((t) => t.ok === t.bundle.legs.length).map((t) => (t.lastUs - t.firstUs) / MS), 'ms');
-    }
-    return rows;
+    for (const [name, value] of this.arbProfit) report.scope(null, name).add('crossrollup.arb_profit_usd', value, 'USD');
   }
 }

@@ -9,8 +9,10 @@ import { invariant } from '../engine/assert.ts';
 import { DAY, type Micros } from '../engine/time.ts';
 import { amountInFor, amountOut, feeFraction, midPrice } from '../model/market/amm.ts';
 import type { MarketPool } from '../model/market/marketPool.ts';
-import type { TradeObserver, TradeRecord } from '../model/market/swap.ts';
-import { addDistribution, type MetricRow, type RowSink } from './recorder.ts';
+import type { TradeRecord } from '../model/market/swap.ts';
+import type { ModelEvents } from '../model/events.ts';
+import { Distribution } from './distribution.ts';
+import type { RowSink, RunReport } from './rows.ts';
 import { ALL, ARBITRAGEUR, DEFAULT_LOG_CAPACITY, MEV, SwapLog, USER } from './swapLog.ts';
 
 class PoolStats {
@@ -24,13 +26,13 @@ class PoolStats {
   arbProfitUsd = 0;
   arbProfitFraction = 0;
   arbTrades = 0;
-  noiseSlippageBps: number[] = [];
-  noiseImpactBps: number[] = [];
-  noiseDriftBps: number[] = [];
-  noiseOrderingBps: number[] = [];
-  noiseLatencyBps: number[] = [];
-  noiseMevBps: number[] = [];
-  noiseOtherBps: number[] = [];
+  noiseSlippageBps = new Distribution();
+  noiseImpactBps = new Distribution();
+  noiseDriftBps = new Distribution();
+  noiseOrderingBps = new Distribution();
+  noiseLatencyBps = new Distribution();
+  noiseMevBps = new Distribution();
+  noiseOtherBps = new Distribution();
   noiseFeeBpsSum = 0;
   /** User swaps whose window was no longer in the swap log: their whole drift went to `other`. */
   noiseUnreplayed = 0;
@@ -91,24 +93,39 @@ export interface DriftSplit {
   unreplayed: boolean;
 }
 
-export class MarketRecorder implements TradeObserver {
+/** A trade's value at the reference price at execution: the pool's loss versus rebalancing, the fee in USD, the trader's profit after fee and gas. */
+export function tradeValues(r: TradeRecord): { lvr: number; feeUsd: number; profit: number } {
+  const p = r.refExecuted;
+  const ok = r.result.ok;
+  const amountIn = ok ? r.result.amountIn : 0;
+  const out = ok ? r.result.amountOut : 0;
+  const fee = ok ? r.result.fee : 0;
+  const net = amountIn - fee;
+  // The pool's view: on a buy it takes `net` USD and gives `out` of the asset; on a sell the reverse.
+  const lvr = r.side === 'buy' ? p * out - net : out - p * net;
+  const feeUsd = r.side === 'buy' ? fee : fee * p;
+  const profit = (r.side === 'buy' ? p * out - amountIn : out - p * amountIn) - r.gasUsd;
+  return { lvr, feeUsd, profit };
+}
+
+export class MarketRecorder {
   private readonly stats: PoolStats[];
   private readonly logs: SwapLog[];
   /** Reused for every row: the split of the current swap. */
   private readonly split: DriftSplit = { ordering: NaN, latency: NaN, mev: NaN, other: NaN, unreplayed: false };
 
   constructor(
-    private readonly runId: number,
-    private readonly mode: string,
     private readonly rollupIds: readonly string[],
     private readonly markets: readonly MarketPool[],
     private readonly warmupUs: Micros,
     private readonly trades: RowSink,
+    events: ModelEvents,
     /** Swaps kept per pool for the replays (a power of two). */
     logCapacity = DEFAULT_LOG_CAPACITY,
   ) {
     this.stats = markets.map(() => new PoolStats());
     this.logs = markets.map((m) => new SwapLog(m.pool.feeBps, m.pool.feeMode, logCapacity));
+    events.swap.on(this.trade);
   }
 
   /**
@@ -162,25 +179,20 @@ export class MarketRecorder implements TradeObserver {
     return out;
   }
 
-  trade(r: TradeRecord): void {
+  private trade = (r: TradeRecord): void => {
     const p = r.refExecuted;
     const ok = r.result.ok;
     const amountIn = ok ? r.result.amountIn : 0;
     const out = ok ? r.result.amountOut : 0;
     const fee = ok ? r.result.fee : 0;
     const net = amountIn - fee;
-    // The pool's view: on a buy it takes `net` USD and gives `out` of the asset; on a sell the reverse.
-    const lvr = r.side === 'buy' ? p * out - net : out - p * net;
-    const feeUsd = r.side === 'buy' ? fee : fee * p;
-    const profit = (r.side === 'buy' ? p * out - amountIn : out - p * amountIn) - r.gasUsd;
+    const { lvr, feeUsd, profit } = tradeValues(r);
     const slip = slippageComponents(r);
     const split = this.splitDrift(r, slip);
     const user = ok && r.agentKind === 'noise';
     const refDrift = ((r.side === 'buy' ? r.refExecuted / r.seen.refPrice - 1 : 1 - r.refExecuted / r.seen.refPrice) * 1e4);
     const status = ok ? 'ok' : r.result.reason === 'slippage-limit' ? 'slippage-limit' : 'failed';
     this.trades.append({
-      run_id: this.runId,
-      mode: this.mode,
       rollup: this.rollupIds[r.market.rollup],
       pool: r.market.id,
       agent_kind: r.agentKind,
@@ -217,7 +229,6 @@ export class MarketRecorder implements TradeObserver {
     if (ok) {
       const log = this.logs[r.market.index];
       log.append(r.agentKind, r.side, r.exact, amountIn, out);
-      r.market.swapCount++;
       invariant(log.count === r.market.swapCount, 'every swap is logged', () => `pool ${r.market.id}: ${log.count} logged, ${r.market.swapCount} counted`);
       const inPool = r.market.pool.feeMode === 'in_pool' ? amountIn : net;
       if (r.side === 'buy') { s.quoteIn += inPool; s.baseIn -= out; } else { s.baseIn += inPool; s.quoteIn -= out; }
@@ -238,29 +249,29 @@ export class MarketRecorder implements TradeObserver {
       s.arbProfitUsd += profit;
       s.arbProfitFraction += profit / r.poolValueUsd;
     } else if (r.agentKind === 'noise') {
-      s.noiseSlippageBps.push(slip.total);
-      s.noiseImpactBps.push(slip.impact);
-      s.noiseDriftBps.push(slip.drift);
+      s.noiseSlippageBps.add(slip.total);
+      s.noiseImpactBps.add(slip.impact);
+      s.noiseDriftBps.add(slip.drift);
       s.noiseFeeBpsSum += slip.fee;
-      s.noiseOrderingBps.push(split.ordering);
-      s.noiseLatencyBps.push(split.latency);
-      s.noiseMevBps.push(split.mev);
-      s.noiseOtherBps.push(split.other);
+      s.noiseOrderingBps.add(split.ordering);
+      s.noiseLatencyBps.add(split.latency);
+      s.noiseMevBps.add(split.mev);
+      s.noiseOtherBps.add(split.other);
       if (split.unreplayed) s.noiseUnreplayed++;
     }
-  }
+  };
 
-  /** Checks conservation and returns the per-pool metric rows. */
-  finish(endUs: Micros): MetricRow[] {
+  /** Checks conservation and reports the per-pool figures. */
+  finish(endUs: Micros, report: RunReport): void {
     const days = Math.max(endUs - this.warmupUs, 0) / DAY;
-    const rows: MetricRow[] = [];
     this.markets.forEach((m, i) => {
       const s = this.stats[i];
       // Tokens are conserved: the reserves moved by exactly the swaps' net flows, nothing else.
       const tol = 1e-9;
       invariant(Math.abs(m.initialBase + s.baseIn - m.pool.reserveBase) <= tol * m.initialBase * (1 + Math.abs(s.baseIn) / m.initialBase), 'tokens conserved', () => `pool ${m.id} base reserve ${m.pool.reserveBase} != ${m.initialBase} + ${s.baseIn}`);
       invariant(Math.abs(m.initialQuote + s.quoteIn - m.pool.reserveQuote) <= tol * m.initialQuote * (1 + Math.abs(s.quoteIn) / m.initialQuote), 'tokens conserved', () => `pool ${m.id} quote reserve ${m.pool.reserveQuote} != ${m.initialQuote} + ${s.quoteIn}`);
-      const add = (metric: string, value: number, unit: string) => rows.push({ metric, rollup: this.rollupIds[m.rollup], subject: m.id, value, unit });
+      const scope = report.scope(this.rollupIds[m.rollup], m.id);
+      const add = scope.add;
       add('swap.count', s.swaps, 'count');
       add('swap.failed', s.failed, 'count');
       add('volume.usd', s.volumeUsd, 'USD');
@@ -270,16 +281,15 @@ export class MarketRecorder implements TradeObserver {
       add('arb.profit_usd', s.arbProfitUsd, 'USD');
       add('arb.profit_bps_per_day', days > 0 ? (s.arbProfitFraction * 1e4) / days : NaN, 'bps/day');
       add('arb.trades', s.arbTrades, 'count');
-      addDistribution(add, 'slippage.total_bps', s.noiseSlippageBps, 'bps');
-      addDistribution(add, 'slippage.impact_bps', s.noiseImpactBps, 'bps');
-      add('slippage.fee_bps.mean', s.noiseSlippageBps.length ? s.noiseFeeBpsSum / s.noiseSlippageBps.length : NaN, 'bps');
-      addDistribution(add, 'slippage.execution_drift_bps', s.noiseDriftBps, 'bps');
-      addDistribution(add, 'slippage.ordering_bps', s.noiseOrderingBps, 'bps');
-      addDistribution(add, 'slippage.latency_bps', s.noiseLatencyBps, 'bps');
-      addDistribution(add, 'slippage.mev_bps', s.noiseMevBps, 'bps');
-      addDistribution(add, 'slippage.other_bps', s.noiseOtherBps, 'bps');
+      scope.distribution('slippage.total_bps', s.noiseSlippageBps, 'bps');
+      scope.distribution('slippage.impact_bps', s.noiseImpactBps, 'bps');
+      add('slippage.fee_bps.mean', s.noiseSlippageBps.count ? s.noiseFeeBpsSum / s.noiseSlippageBps.count : NaN, 'bps');
+      scope.distribution('slippage.execution_drift_bps', s.noiseDriftBps, 'bps');
+      scope.distribution('slippage.ordering_bps', s.noiseOrderingBps, 'bps');
+      scope.distribution('slippage.latency_bps', s.noiseLatencyBps, 'bps');
+      scope.distribution('slippage.mev_bps', s.noiseMevBps, 'bps');
+      scope.distribution('slippage.other_bps', s.noiseOtherBps, 'bps');
       add('slippage.unreplayed', s.noiseUnreplayed, 'count');
     });
-    return rows;
   }
 }

@@ -2,10 +2,11 @@
 // how the extracted value split between searchers, the sequencer (priority fees, or the whole
 // opportunity when it extracts itself) and the victims who paid for it.
 import type { Micros } from '../engine/time.ts';
-import type { Position, PositionSink } from '../model/agents/sandwich.ts';
+import type { Position } from '../model/agents/position.ts';
 import type { Tx } from '../model/tx.ts';
-import { SwapAction } from '../model/market/swap.ts';
-import type { MetricRow, RowSink } from './recorder.ts';
+import { SwapAction, type TradeRecord } from '../model/market/swap.ts';
+import type { ModelEvents } from '../model/events.ts';
+import type { RowSink, RunReport } from './rows.ts';
 
 class RollupMev {
   attempts = 0;
@@ -15,24 +16,32 @@ class RollupMev {
   searcherNetUsd = 0;
   sequencerUsd = 0;
   victimLossUsd = 0;
+  /** Users' successful swap volume, USD (the denominator of MEV per volume). */
+  userVolumeUsd = 0;
 }
 
 const executed = (tx: Tx | undefined): boolean => tx !== undefined && (tx.status === 'included' || tx.status === 'reverted');
 
-export class MevRecorder implements PositionSink {
+export class MevRecorder {
   private readonly stats: RollupMev[];
 
   constructor(
-    private readonly runId: number,
-    private readonly mode: string,
     private readonly rollupIds: readonly string[],
     private readonly warmupUs: Micros,
     private readonly rows: RowSink,
+    events: ModelEvents,
   ) {
     this.stats = rollupIds.map(() => new RollupMev());
+    events.mevClosed.on(this.closed);
+    events.swap.on(this.swap);
   }
 
-  closed(p: Position, nowUs: Micros): void {
+  private swap = (r: TradeRecord): void => {
+    if (r.agentKind !== 'noise' || !r.result.ok || r.executedUs < this.warmupUs) return;
+    this.stats[r.market.rollup].userVolumeUsd += r.side === 'buy' ? r.result.amountIn : r.result.amountOut;
+  };
+
+  private closed = (p: Position): void => {
     const ref = p.market.feed.price;
     // The sandwich's profit is counted in its input token; its victim's loss in the victim's output token.
     const inUsd = (x: number) => (p.side === 'buy' ? x : x * ref);
@@ -48,13 +57,8 @@ export class MevRecorder implements PositionSink {
     const net = gross - fees - gas;
     const victim = p.victim.action instanceof SwapAction ? p.victim.action.result : undefined;
     const victimLoss = !backrun && frontDone && victim?.ok && p.victimOutWithout !== undefined ? outUsd(p.victimOutWithout - victim.amountOut) : null;
-    // A sandwich is only a sandwich if its victim executed between the legs (a censored victim never does).
-    const victimRan = victim !== undefined;
-    const ok = backrun ? p.failure === undefined : frontDone && p.backOut !== undefined && victimRan;
-    if (!backrun && frontDone && !victimRan) p.failure ??= 'victim-missing';
+    const ok = p.ok === true;
     this.rows.append({
-      run_id: this.runId,
-      mode: this.mode,
       kind: p.kind,
       searcher: p.searcher,
       captured_by: p.capturedBy,
@@ -64,7 +68,9 @@ export class MevRecorder implements PositionSink {
       rollups: this.rollupIds[p.market.rollup],
       pool: p.market.id,
       opened_us: p.openedUs,
-      closed_us: nowUs,
+      closed_us: p.closedUs!,
+      front_in: backrun || !frontDone ? null : p.frontIn,
+      front_in_usd: backrun || !frontDone ? null : inUsd(p.frontIn),
       gross_profit_usd: gross,
       fees_paid_usd: fees,
       gas_usd: gas,
@@ -88,23 +94,20 @@ export class MevRecorder implements PositionSink {
       s.sequencerUsd += fees;
     }
     if (victimLoss !== null) s.victimLossUsd += victimLoss;
-  }
+  };
 
-  finish(userVolumeUsd: (rollup: number) => number): MetricRow[] {
-    const rows: MetricRow[] = [];
+  finish(report: RunReport): void {
     this.rollupIds.forEach((id, i) => {
       const s = this.stats[i];
-      const add = (metric: string, value: number, unit: string) => rows.push({ metric, rollup: id, subject: null, value, unit });
-      const volume = userVolumeUsd(i);
+      const { add } = report.scope(id);
       add('mev.sandwich_attempts', s.attempts, 'count');
       add('mev.sandwiches', s.succeeded, 'count');
       add('mev.backruns', s.backruns, 'count');
       add('mev.extracted_usd', s.grossUsd, 'USD');
-      add('mev.extracted_bps_of_volume', volume > 0 ? (s.grossUsd / volume) * 1e4 : NaN, 'bps');
+      add('mev.extracted_bps_of_volume', s.userVolumeUsd > 0 ? (s.grossUsd / s.userVolumeUsd) * 1e4 : NaN, 'bps');
       add('mev.searcher_net_usd', s.searcherNetUsd, 'USD');
       add('mev.sequencer_revenue_usd', s.sequencerUsd, 'USD');
       add('mev.victim_loss_usd', s.victimLossUsd, 'USD');
     });
-    return rows;
   }
 }

@@ -9,15 +9,15 @@
 // execution. Replaying them, in order, from the reserves it saw, reproduces the reserves it met;
 // replaying only some of them gives the counterfactual states.
 //
-// The replay mirrors `swapExactIn` / `swapExactOut` of amm.ts operation by operation, rounding
-// guard included, so replaying every logged swap reproduces the executed reserves bit for bit. A
+// The replay plans each swap with the AMM's own functions (amm.ts `planExactIn`/`planExactOut`),
+// rounding guard included, so replaying every logged swap reproduces the executed reserves bit for bit. A
 // logged swap is replayed as what it was: exact-in with its input, exact-out with its output (the
 // fixed amount of its transaction; slippage limits are not checked in counterfactual states). When
 // a counterfactual state cannot deliver an exact-out swap's output, it is replayed exact-in with the
 // gross input it paid; when a state cannot take a swap at all, the swap is skipped, as the AMM would
 // revert it.
 import { invariant } from '../engine/assert.ts';
-import { nextUp, productAtLeast, type FeeMode, type Side } from '../model/market/amm.ts';
+import { planExactIn, planExactOut, type FeeMode, type Side } from '../model/market/amm.ts';
 import type { AgentKind } from '../model/market/swap.ts';
 
 /** Who made a logged swap, as a bit: the replays filter on these. */
@@ -52,7 +52,6 @@ export class SwapLog {
   /** Scratch reserves of the replays. */
   private base = 0;
   private quote = 0;
-  private readonly keep: number;
   private readonly inPool: boolean;
 
   constructor(
@@ -66,8 +65,6 @@ export class SwapLog {
     this.flags = new Uint8Array(capacity);
     this.amountIn = new Float64Array(capacity);
     this.amountOut = new Float64Array(capacity);
-    // Same expression as amm.ts (`1 - feeFraction(feeBps)`), so the replays round identically.
-    this.keep = 1 - feeBps / 10_000;
     this.inPool = feeMode === 'in_pool';
   }
 
@@ -112,46 +109,20 @@ export class SwapLog {
     return exact === 'in' ? this.exactIn(side, amount, false) : this.exactOut(side, amount, false);
   }
 
-  /** Mirror of `swapExactIn` on the scratch reserves: the output, NaN (and no change) on failure. */
+  /** `swapExactIn` on the scratch reserves (amm.ts plans it): the output, NaN (and no change) on failure. */
   private exactIn(side: Side, amountIn: number, apply: boolean): number {
-    const rIn = side === 'buy' ? this.quote : this.base;
-    const rOut = side === 'buy' ? this.base : this.quote;
-    const net = amountIn * this.keep;
-    const newIn = rIn + (this.inPool ? amountIn : net);
-    if (!Number.isFinite(newIn)) return NaN;
-    const newOut = roundUpUntilKHolds(newIn, (rOut * rIn) / (rIn + net), rIn, rOut);
-    if (!(newOut > 0)) return NaN;
-    const out = rOut - newOut;
-    if (!(out > 0)) return NaN;
-    if (apply) this.set(side, newIn, newOut);
-    return out;
+    const plan = planExactIn(side === 'buy' ? this.quote : this.base, side === 'buy' ? this.base : this.quote, amountIn, this.feeBps, this.inPool);
+    if (!plan.ok) return NaN;
+    if (apply) this.set(side, plan.newIn, plan.newOut);
+    return plan.amountOut;
   }
 
-  /** Mirror of `swapExactOut` on the scratch reserves: the gross input, NaN (and no change) on failure. */
+  /** `swapExactOut` on the scratch reserves: the gross input, NaN (and no change) on failure. */
   private exactOut(side: Side, wanted: number, apply: boolean): number {
-    const rIn = side === 'buy' ? this.quote : this.base;
-    const rOut = side === 'buy' ? this.base : this.quote;
-    const newOut = rOut - wanted;
-    if (!(newOut > 0)) return NaN;
-    const netGuess = (rIn * wanted) / newOut;
-    if (!Number.isFinite(netGuess)) return NaN;
-    const keep = this.keep;
-    let amountIn: number;
-    let newIn: number;
-    if (!this.inPool) {
-      newIn = roundUpUntilKHolds(newOut, rIn + netGuess, rOut, rIn);
-      const net = newIn - rIn;
-      amountIn = net / keep;
-      if (amountIn * keep < net) amountIn = nextUp(amountIn);
-    } else {
-      amountIn = netGuess / keep;
-      if (amountIn * keep < netGuess) amountIn = nextUp(amountIn);
-      newIn = roundUpUntilKHolds(newOut, rIn + amountIn, rOut, rIn);
-      amountIn = newIn - rIn;
-    }
-    if (!Number.isFinite(amountIn)) return NaN;
-    if (apply) this.set(side, newIn, newOut);
-    return amountIn;
+    const plan = planExactOut(side === 'buy' ? this.quote : this.base, side === 'buy' ? this.base : this.quote, wanted, this.feeBps, this.inPool);
+    if (!plan.ok) return NaN;
+    if (apply) this.set(side, plan.newIn, plan.newOut);
+    return plan.amountIn;
   }
 
   private set(side: Side, newIn: number, newOut: number): void {
@@ -163,12 +134,4 @@ export class SwapLog {
       this.quote = newOut;
     }
   }
-}
-
-/** Same as amm.ts: smallest double v ≥ start with fixed·v ≥ k0a·k0b exactly. */
-function roundUpUntilKHolds(fixed: number, start: number, k0a: number, k0b: number): number {
-  let v = start;
-  if (!(v > 0) || !Number.isFinite(v)) return v;
-  for (let i = 0; i < 64 && !productAtLeast(fixed, v, k0a, k0b); i++) v = nextUp(v);
-  return v;
 }

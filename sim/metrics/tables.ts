@@ -2,9 +2,9 @@
 // Writers build their Arrow schema from here (never inferred from data), docs/tables.md is
 // rendered from here, and adding a table or a column is a matter of adding an entry below.
 
-import { Bool, Field, Float64, Int32, Int64, Schema, Utf8, type DataType } from 'apache-arrow';
+import { Binary, Bool, Field, Float64, Int32, Int64, Schema, Utf8, type DataType } from 'apache-arrow';
 
-export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float64' | 'bool';
+export type ColumnType = 'utf8' | 'int32' | 'int64' | 'float64' | 'bool' | 'binary';
 
 export interface ColumnSpec {
   readonly name: string;
@@ -44,11 +44,12 @@ export const TABLES = {
     columns: [
       col('run_id', 'int32', '', '0-based index of the run within this invocation.'),
       col('scenario', 'utf8', '', 'Name of the scenario.'),
-      col('scenario_sha256', 'utf8', '', 'SHA-256 (hex) of the scenario file as read, including the files it extends.'),
+      col('scenario_sha256', 'utf8', '', 'SHA-256 (hex) of the resolved scenario: the canonical JSON of the files merged through `extends`, with `--set` overrides applied, before defaults.'),
       MODE,
       col('seed', 'int64', '', 'Root seed of the run; every random stream derives from it.'),
       col('point', 'int32', '', 'Sweep point index; 0 when not sweeping.'),
-      col('params_json', 'utf8', '', 'The resolved parameters of this run as canonical JSON (sorted keys).'),
+      col('params_json', 'utf8', '', 'The parameters of this run as written (after extends and --set, durations as strings), with its own seed and mode, as canonical JSON (sorted keys).'),
+      col('resolved_json', 'utf8', '', 'The same parameters as the simulator used them: defaults filled and every duration in integer microseconds under its key with `_us` appended (`horizon_us`), as canonical JSON.'),
       col('events', 'int64', '', 'Number of events processed.'),
       col('end_time_us', 'int64', 'µs', 'Simulated time at which the run ended.'),
       col('status', 'utf8', '', "'ok', or 'failed' when an invariant broke."),
@@ -85,7 +86,7 @@ export const TABLES = {
       nullableCol('block', 'int64', '', 'Number of the including block on its rollup; null if not included.'),
       nullableCol('position', 'int32', '', 'Index of the transaction within its block; null if not included.'),
       nullableCol('sequencer', 'utf8', '', "Who ordered it: 'central' (the rollup's own sequencer), 'node-<i>' (the shared slot's leader), 'fallback' (the rollup's sequencer while the shared set was halted) or 'l1' (forced inclusion); null if not included."),
-      col('policy', 'utf8', '', "Ordering policy of the sequencer it was sent to: 'fcfs', 'priority', 'encrypted' or 'fair'."),
+      col('policy', 'utf8', '', "Ordering policy of the sequencer it was sent to: 'fcfs', 'priority', 'pbs', 'encrypted' or 'fair'."),
       col('fee_usd', 'float64', 'USD', 'Priority fee offered.'),
       nullableCol('bundle_id', 'int64', '', 'The cross-rollup intent this transaction is a leg of (an atomic bundle under shared sequencing, independent legs under centralized); null otherwise.'),
       col('status', 'utf8', '', "'included' (executed), 'reverted' (included in a block but its action failed: see reason), 'dropped' (left without executing: replaced by a higher bid, or a bundle that lost the builder auction), or 'pending' (still waiting at the horizon)."),
@@ -154,6 +155,8 @@ export const TABLES = {
       col('pool', 'utf8', '', 'Pool id.'),
       col('opened_us', 'int64', 'µs', 'When the opportunity was seen and the first transaction sent (or the block built).'),
       col('closed_us', 'int64', 'µs', 'When its last transaction executed.'),
+      nullableCol('front_in', 'float64', 'token', "Front-run size: the front-run's input, in its input token (USD for a buy, asset units for a sell); null for back-runs and front-runs that did not execute."),
+      nullableCol('front_in_usd', 'float64', 'USD', 'Front-run size valued at the reference price at close; null when front_in is.'),
       col('gross_profit_usd', 'float64', 'USD', 'Back-run output minus front-run input, valued at the reference price at close (0 if the front-run failed).'),
       col('fees_paid_usd', 'float64', 'USD', 'Priority fees paid (revenue of the sequencer): the bids of its transactions that executed successfully; a reverted one pays gas only.'),
       col('gas_usd', 'float64', 'USD', 'Gas of its executed transactions, reverted ones included.'),
@@ -171,10 +174,29 @@ export const TABLES = {
       MODE,
       col('rollup', 'utf8', '', 'The rollup whose block was auctioned.'),
       col('at_us', 'int64', 'µs', 'When the block was built (block cut, or slot proposal).'),
-      col('builder', 'int32', '', 'Builder index.'),
+      col('builder', 'int32', '', 'Builder index (scenario order).'),
+      col('builder_name', 'utf8', '', "Builder name (sequencing.pbs.builders[].name, or 'builder-<i>')."),
       col('block_value_usd', 'float64', 'USD', 'What the block pays its builder: bundle payments + priority fees.'),
       col('bid_usd', 'float64', 'USD', 'Bid to the proposer: the value less the builder margin.'),
       col('won', 'bool', '', 'Whether the proposer took this builder\'s block.'),
+    ],
+  },
+  sketches: {
+    name: 'sketches',
+    description:
+      'One row per distribution a run measured (each `<metric>.mean/.p50/.p99` family of `metrics`): its exact count and sum and its DDSketch, ' +
+      'which merges across seeds, workers and shards into quantiles of the pooled samples with the same relative accuracy.',
+    columns: [
+      RUN_ID,
+      MODE,
+      col('metric', 'utf8', '', 'Base metric name, e.g. `latency.inclusion_ms` (its statistics are in `metrics` as `.mean`, `.p50`, `.p99`).'),
+      nullableCol('rollup', 'utf8', '', 'As in metrics.'),
+      nullableCol('subject', 'utf8', '', 'As in metrics.'),
+      col('unit', 'utf8', '', 'Unit of the samples.'),
+      col('count', 'int64', '', 'Number of samples.'),
+      col('sum', 'float64', '', 'Sum of the samples, in unit (sum / count is the exact mean).'),
+      col('relative_accuracy', 'float64', '', "DDSketch's α: every quantile read from the sketch is within a factor (1 ± α) of a sample at that rank."),
+      col('ddsketch', 'binary', '', 'The sketch, serialized as DDSketch protobuf (the format of the DDSketch libraries: @datadog/sketches-js `DDSketch.fromProto`, Python `ddsketch`, Java, Go).'),
     ],
   },
 } as const satisfies Record<string, TableSpec>;
@@ -200,6 +222,7 @@ type ColumnValue<C extends ColumnSpec> =
   C['type'] extends 'utf8' ? string
   : C['type'] extends 'bool' ? boolean
   : C['type'] extends 'int64' ? number | bigint
+  : C['type'] extends 'binary' ? Uint8Array
   : number;
 
 /**
@@ -220,6 +243,7 @@ export function arrowType(type: ColumnType): DataType {
     case 'int64': return new Int64();
     case 'float64': return new Float64();
     case 'bool': return new Bool();
+    case 'binary': return new Binary();
   }
 }
 

@@ -2,8 +2,10 @@
 // blocks of bounded capacity. It never sees a transaction that was not ordered.
 import type { Tx } from './tx.ts';
 import type { Micros } from '../engine/time.ts';
+import { Priority, type Simulation } from '../engine/simulation.ts';
 import { invariant } from '../engine/assert.ts';
 import type { MarketPool } from './market/marketPool.ts';
+import type { ModelEvents } from './events.ts';
 
 export interface RollupParams {
   readonly id: string;
@@ -14,23 +16,30 @@ export interface RollupParams {
   readonly capacity: number;
 }
 
-/** Receives what happens on rollups, for tables and metrics. */
-export interface RollupObserver {
-  included(tx: Tx): void;
-  block(rollup: Rollup, number: number, txCount: number, nowUs: Micros): void;
-}
+export type BlockListener = (rollup: Rollup, nowUs: Micros) => void;
 
 export class Rollup {
   /** Number the next block will get. */
   nextBlock = 0;
   /** The rollup's markets, by pool id (insertion order = scenario order). */
   readonly pools = new Map<string, MarketPool>();
-  /** Agents that react to new state (arbitrageurs) subscribe here; called after each block. */
-  private readonly blockListeners: ((rollup: Rollup, nowUs: Micros) => void)[] = [];
+  /** Agents that react to new state (arbitrageurs) subscribe here. */
+  private readonly blockListeners: BlockListener[] = [];
+  /** A reaction event is already scheduled for the current µs. */
+  private reactionAtUs = -1;
 
-  constructor(readonly params: RollupParams, private readonly observer: RollupObserver) {}
+  constructor(
+    readonly params: RollupParams,
+    private readonly sim: Simulation,
+    private readonly events: ModelEvents,
+  ) {}
 
-  onBlock(listener: (rollup: Rollup, nowUs: Micros) => void): void {
+  /**
+   * Agents' reactions to this rollup's blocks run as their own event in the reaction phase, after
+   * every block of the same µs on every rollup has executed (a shared slot's blocks included), so
+   * no agent sees one rollup of a slot before the others.
+   */
+  onBlock(listener: BlockListener): void {
     this.blockListeners.push(listener);
   }
 
@@ -46,6 +55,7 @@ export class Rollup {
   executeBlock(txs: readonly Tx[], nowUs: Micros, finalUs: Micros, sequencer: string, decided?: ReadonlyMap<Tx, string | null>): void {
     invariant(txs.length <= this.params.capacity, 'block capacity', () => `${this.id} block of ${txs.length} > capacity ${this.params.capacity}`);
     const number = this.nextBlock++;
+    const executed = this.events.txExecuted;
     for (let i = 0; i < txs.length; i++) {
       const tx = txs[i];
       invariant(tx.rollup === this.params.index, 'tx executes on its own rollup', () => `tx ${tx.id} for rollup ${tx.rollup} in ${this.id}`);
@@ -59,9 +69,18 @@ export class Rollup {
       const failure = decided?.has(tx) ? decided.get(tx)! : tx.action ? tx.action.execute(tx, nowUs) : null;
       tx.status = failure === null ? 'included' : 'reverted';
       if (failure !== null) tx.reason = failure;
-      this.observer.included(tx);
+      tx.bundle?.legExecuted(tx);
+      executed.emit(tx);
     }
-    this.observer.block(this, number, txs.length, nowUs);
-    for (const listener of this.blockListeners) listener(this, nowUs);
+    if (this.events.blockExecuted.heard) this.events.blockExecuted.emit({ rollup: this.params.index, number, txCount: txs.length, capacity: this.params.capacity, atUs: nowUs, sequencer });
+    if (this.blockListeners.length > 0 && this.reactionAtUs !== nowUs) {
+      this.reactionAtUs = nowUs;
+      this.sim.at(nowUs, Priority.reaction, this.react);
+    }
   }
+
+  private react = (): void => {
+    const now = this.sim.now;
+    for (const listener of this.blockListeners) listener(this, now);
+  };
 }

@@ -2,6 +2,7 @@
 // undefined until the transaction reaches that stage. Rows for the `txs` table are written
 // once a transaction is terminal (or still pending at the horizon).
 import type { Micros } from '../engine/time.ts';
+import type { Bundle } from './crossrollup.ts';
 
 export type TxStatus = 'pending' | 'included' | 'dropped' | 'censored' | 'reverted' | 'expired';
 
@@ -17,6 +18,7 @@ export interface TxAction {
 }
 
 export interface Tx {
+  /** Unique in the run; `source × 2^32 + n` for the n-th transaction of its source (engine IdSpace). */
   readonly id: number;
   /** Index of the rollup the transaction targets. */
   readonly rollup: number;
@@ -36,7 +38,9 @@ export interface Tx {
   /** Which sequencer ordered it: "central", "node-<i>" (the slot leader), "fallback" or "l1" (forced inclusion). */
   sequencer?: string;
   /** The cross-rollup intent (bundle) this transaction is a leg of. */
-  bundleId?: number;
+  bundle?: Bundle;
+  /** Gas the sender pays when a block executes it (included or reverted), USD. */
+  gasUsd?: number;
   block?: number;
   position?: number;
   status: TxStatus;

@@ -1,6 +1,7 @@
 // Table writers. Rows go into column builders and leave as Arrow record batches, either streamed
 // to an Arrow IPC file (flat memory whatever the horizon, atomic rename on close) or kept as an
-// in-memory apache-arrow Table (the library API). Both use the explicit schema from tables.ts.
+// in-memory apache-arrow Table (the library API). Both use the explicit schema from tables.ts and
+// only apache-arrow's public API.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,8 @@ import { RowBatcher } from './batches.ts';
 /** Where a table's rows go. Rows are keyed by column name; null or undefined is a null. */
 export interface TableSink<R extends object = Record<string, unknown>> {
   append(row: R): void;
+  /** Lets buffered bytes reach their destination (a no-op in memory). */
+  drain(): Promise<void>;
   close(): Promise<void> | void;
   /** Gives up: nothing is left behind. Safe to call more than once, and after close (then a no-op). */
   abort(): void;
@@ -45,70 +48,21 @@ export const APACHE_ARROW_VERSION: string = (() => {
 })();
 
 /**
- * A RecordBatchFileWriter whose bytes go synchronously to a file descriptor instead of into its
- * internal async queue. `_write` is the single (protected) point every byte of the writer passes
- * through, and overriding it is what lets a synchronous simulation loop stream batches to disk.
- */
-class FdRecordBatchFileWriter extends RecordBatchFileWriter {
-  private chunks: Uint8Array[] = [];
-
-  constructor(private readonly fd: number) {
-    super();
-  }
-
-  protected override _write(chunk: unknown): this {
-    if (!this._started) return this;
-    if (!ArrayBuffer.isView(chunk)) throw new TypeError('arrow writer produced a non-view chunk');
-    if (chunk.byteLength === 0) return this;
-    // Copy-free view; flushed before the caller can touch the underlying buffers again.
-    this.chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    this._position += chunk.byteLength;
-    return this;
-  }
-
-  /** Writes what the last call produced to the file, in one writev where the OS allows. */
-  flush(): void {
-    let chunks = this.chunks;
-    this.chunks = [];
-    while (chunks.length > 0) {
-      let written = fs.writevSync(this.fd, chunks);
-      // Partial writes are legal (signals, IOV_MAX): drop what went out and retry the rest.
-      let i = 0;
-      while (i < chunks.length && written >= chunks[i].byteLength) written -= chunks[i++].byteLength;
-      chunks = chunks.slice(i);
-      if (written > 0) chunks[0] = chunks[0].subarray(written);
-    }
-  }
-
-  start(schema: Schema): void {
-    // Writes the file header now, so that a table with no rows is still a valid file.
-    this.reset(undefined, schema);
-    this.flush();
-  }
-
-  writeBatch(batch: RecordBatch): void {
-    this.write(batch);
-    this.flush();
-  }
-
-  finishFile(): void {
-    // close() writes the footer (schema + block index) through _write, then ends the queue.
-    this.close();
-    this.flush();
-  }
-}
-
-/**
- * Streams a table to an Arrow IPC file. Bytes go to a hidden temporary file beside `finalPath`
- * and are renamed into place by `close()`, so a reader never sees a half-written file; `abort()`
- * deletes the temporary file. The directory must exist: creating it is the caller's decision.
- * Everything is synchronous; `close()` returns once the file is in place.
+ * Streams a table to an Arrow IPC file through apache-arrow's public writer: batches go into a
+ * RecordBatchFileWriter, whose bytes a pump (an async iteration of the writer) copies to the file
+ * as they come. `drain()` lets the pump catch up — it resolves once every byte queued so far is in
+ * the file — so a run that drains between chunks holds at most a chunk's batches in memory.
+ * Bytes go to a hidden temporary file beside `finalPath` and are renamed into place by `close()`,
+ * so a reader never sees a half-written file; `abort()` deletes the temporary file. The directory
+ * must exist: creating it is the caller's decision.
  */
 export class ArrowFileSink<R extends object = Record<string, unknown>> implements TableSink<R> {
   readonly schema: Schema;
   readonly tempPath: string;
   private readonly batcher: RowBatcher;
-  private readonly writer: FdRecordBatchFileWriter;
+  private readonly writer = new RecordBatchFileWriter();
+  private readonly pump: Promise<void>;
+  private pumpError: unknown;
   private fd: number | undefined;
   private state: 'open' | 'closed' | 'aborted' = 'open';
 
@@ -119,12 +73,19 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     // the `.seqsim-tmp-` prefix is git-ignored and easy to sweep after a crash.
     this.tempPath = path.join(path.dirname(finalPath), `.seqsim-tmp-${process.pid}-${threadId}-${path.basename(finalPath)}`);
     this.fd = fs.openSync(this.tempPath, 'w');
-    this.writer = new FdRecordBatchFileWriter(this.fd);
+    // The schema now, so that a table with no rows is still a valid file.
+    this.writer.reset(undefined, this.schema);
+    this.pump = this.copyToFile();
+  }
+
+  private async copyToFile(): Promise<void> {
     try {
-      this.writer.start(this.schema);
+      for await (const chunk of this.writer) {
+        if (this.fd === undefined) return;
+        writeFully(this.fd, chunk);
+      }
     } catch (error) {
-      this.abort();
-      throw error;
+      this.pumpError = error;
     }
   }
 
@@ -136,13 +97,26 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
   append(row: R): void {
     if (this.state !== 'open') throw new Error(`table ${this.spec.name}: append after ${this.state}`);
     this.batcher.append(row as Record<string, unknown>);
-    if (this.batcher.full) this.writer.writeBatch(this.batcher.take(false));
+    // A copy: the writer queues views of the batch's buffers until the pump writes them.
+    if (this.batcher.full) this.writer.write(this.batcher.take(true));
   }
 
-  close(): void {
+  /** Resolves when every byte queued so far is in the file (the pump runs in microtasks, all before the next macrotask). */
+  async drain(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.pumpError !== undefined) throw this.pumpError;
+  }
+
+  async close(): Promise<void> {
     if (this.state !== 'open') throw new Error(`table ${this.spec.name}: close after ${this.state}`);
-    if (this.batcher.length > 0) this.writer.writeBatch(this.batcher.take(false));
-    this.writer.finishFile();
+    if (this.batcher.length > 0) this.writer.write(this.batcher.take(true));
+    // close() queues the footer (schema + block index) and ends the writer's stream, which ends the pump.
+    this.writer.close();
+    await this.pump;
+    if (this.pumpError !== undefined) {
+      this.abort();
+      throw this.pumpError;
+    }
     const fd = this.fd!;
     this.fd = undefined;
     // fsync before rename: after a crash the final name holds either nothing or the whole file.
@@ -161,6 +135,12 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     }
     fs.rmSync(this.tempPath, { force: true });
   }
+}
+
+/** Writes all of `chunk`: partial writes are legal (signals), so retry the rest. */
+function writeFully(fd: number, chunk: Uint8Array): void {
+  let offset = 0;
+  while (offset < chunk.byteLength) offset += fs.writeSync(fd, chunk, offset, chunk.byteLength - offset);
 }
 
 /** Opens a streaming Arrow IPC file for one table; see ArrowFileSink. */
@@ -205,6 +185,8 @@ export class ArrowTableSink<R extends object = Record<string, unknown>> implemen
     this.aborted = true;
     this.batches = [];
   }
+
+  async drain(): Promise<void> {}
 
   /** The table; closes the sink if it is still open. */
   table(): Table {

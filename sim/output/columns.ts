@@ -3,7 +3,7 @@
 // typed array (int64 numbers are split into two 32-bit words instead of allocating a BigInt) and
 // nulls are a bit in a validity bitmap.
 
-import { Bool, Float64, Int32, Int64, Utf8, makeData, type Data } from 'apache-arrow';
+import { Binary, Bool, Float64, Int32, Int64, Utf8, makeData, type Data } from 'apache-arrow';
 import type { ColumnSpec } from '../metrics/tables.ts';
 
 const TWO_POW_32 = 4294967296;
@@ -172,6 +172,32 @@ class Utf8Builder extends ColumnBuilder {
   }
 }
 
+/** Variable-length bytes (serialized sketches). Rare and small: grows by doubling. */
+class BinaryBuilder extends ColumnBuilder {
+  private readonly offsets = new Int32Array(this.capacity + 1);
+  private bytes = new Uint8Array(256);
+  private end = 0;
+
+  protected setValue(index: number, value: unknown): void {
+    if (!(value instanceof Uint8Array)) this.fail('a Uint8Array', value);
+    if (this.end + value.length > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.end + value.length, this.bytes.length * 2));
+      next.set(this.bytes.subarray(0, this.end));
+      this.bytes = next;
+    }
+    this.bytes.set(value, this.end);
+    this.end += value.length;
+    this.offsets[index + 1] = this.end;
+  }
+  protected setNull(index: number): void { this.offsets[index + 1] = this.end; }
+  protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
+    const valueOffsets = take(this.offsets, length + 1, copy);
+    const data = take(this.bytes, this.end, copy);
+    return makeData({ type: new Binary(), length, nullCount, nullBitmap, valueOffsets, data });
+  }
+  protected override resetValues(): void { this.end = 0; }
+}
+
 /** Copies an ASCII string byte for byte (a native call costs more for short strings); -1 if it is not ASCII. */
 function writeShortAscii(bytes: Uint8Array, start: number, value: string): number {
   for (let k = 0; k < value.length; k++) {
@@ -189,5 +215,6 @@ export function columnBuilder(spec: ColumnSpec, capacity: number): ColumnBuilder
     case 'float64': return new Float64Builder(spec, capacity);
     case 'bool': return new BoolBuilder(spec, capacity);
     case 'utf8': return new Utf8Builder(spec, capacity);
+    case 'binary': return new BinaryBuilder(spec, capacity);
   }
 }

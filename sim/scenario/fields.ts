@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { formatDuration, parseDuration, type Micros } from '../engine/time.ts';
 
 /** The same grammar as `parseDuration`, kept as a pattern so the JSON Schema can check it too. */
-const DURATION_PATTERN = /^\s*\d+(?:\.\d+)?\s*(?:us|µs|ms|s|min|m|h|d)\s*$/;
+export const DURATION_PATTERN = /^\s*\d+(?:\.\d+)?\s*(?:us|µs|ms|s|min|m|h|d)\s*$/;
 const DURATION_EXAMPLES = 'a duration like "250ms", "2s" or "6h"';
 
 /** Lowercase identifiers: safe in file names, metric subjects and stream labels. */

@@ -2,6 +2,7 @@
 // expected, what was found, a did-you-mean for typos, and where the value was written — which
 // file of the `extends` chain (and which line), or which `--set` argument.
 import type { z } from 'zod';
+import { keysAt } from './schemaWalk.ts';
 import { closestMatch, formatPath, showValue, type PathSegment, type ScenarioIssue } from './errors.ts';
 import { getPath, hasPath, isPlainObject, startsWith } from './data.ts';
 import type { Override } from './overrides.ts';
@@ -42,44 +43,6 @@ export function originOf(path: readonly PathSegment[], provenance: Provenance): 
     candidates = next;
   }
   return candidates.length > 0 ? { source: candidates[0] } : undefined;
-}
-
-/** The keys a strict object schema accepts at `path`, for did-you-mean suggestions. */
-export function keysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
-  let node: unknown = unwrap(schema);
-  for (const segment of path) {
-    const def = defOf(node);
-    if (def?.type === 'object' && typeof segment === 'string') node = unwrap(def.shape?.[segment]);
-    else if (def?.type === 'array' && typeof segment === 'number') node = unwrap(def.element);
-    else return [];
-  }
-  const def = defOf(node);
-  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
-}
-
-interface LooseDef {
-  type?: string;
-  shape?: Record<string, unknown>;
-  element?: unknown;
-  innerType?: unknown;
-  in?: unknown;
-}
-
-function defOf(schema: unknown): LooseDef | undefined {
-  return (schema as { _zod?: { def?: LooseDef } } | undefined)?._zod?.def;
-}
-
-/** Sees through defaults, optionals and transforms to the schema that describes the data's shape. */
-function unwrap(schema: unknown): unknown {
-  let node = schema;
-  for (let guard = 0; guard < 32; guard++) {
-    const def = defOf(node);
-    if (!def) return node;
-    if (def.innerType !== undefined) node = def.innerType;
-    else if (def.type === 'pipe') node = def.in;
-    else return node;
-  }
-  return node;
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -129,7 +92,8 @@ function withOrigin(issue: ScenarioIssue, path: readonly PathSegment[], provenan
 export function toScenarioIssues(
   issues: readonly z.core.$ZodIssue[],
   data: unknown,
-  schema: z.ZodType,
+  /** The scenario's JSON Schema (input side), for the keys a mapping accepts. */
+  schema: Record<string, unknown>,
   provenance: Provenance,
 ): ScenarioIssue[] {
   const out: ScenarioIssue[] = [];

@@ -6,8 +6,8 @@ import { ScenarioError, type PathSegment, type ScenarioIssue } from './errors.ts
 import { canonicalJson, deepMerge, type PlainObject } from './data.ts';
 import { applyOverride, parseOverride, type Override } from './overrides.ts';
 import { toScenarioIssues } from './issues.ts';
-import { ScenarioSchema, type Scenario } from './schema.ts';
-import { PriceFileError, ReplayPath } from '../model/market/price.ts';
+import { ScenarioSchema, scenarioJsonSchemaShared, type Scenario } from './schema.ts';
+import { PriceFileError, ReplayPath, type PriceSeries } from '../model/market/price.ts';
 import { describeReadError, formatOf, parseSource, readFileBytes, sha256Hex, type ScenarioSource } from './source.ts';
 
 export interface LoadOptions {
@@ -30,6 +30,8 @@ export interface LoadedScenario {
   sha256: string;
   /** Every file read: the scenario first, then each `extends` ancestor in the order first read. */
   files: LoadedFile[];
+  /** Replayed price paths by asset id, read and validated once here for every run. */
+  priceSeries: Map<string, PriceSeries>;
 }
 
 /** Reads, resolves and validates a scenario file. Throws ScenarioError on any bad input. */
@@ -55,7 +57,7 @@ export function parseScenarioText(text: string, file: string, opts: LoadOptions 
 export function validateScenario(data: unknown, name = '<scenario>'): Scenario {
   const result = ScenarioSchema.safeParse(data);
   if (result.success) return result.data;
-  throw new ScenarioError(name, toScenarioIssues(result.error.issues, data, ScenarioSchema, { sources: [], overrides: [] }));
+  throw new ScenarioError(name, toScenarioIssues(result.error.issues, data, scenarioJsonSchemaShared(), { sources: [], overrides: [] }));
 }
 
 function loadFromText(text: string, sha256: string, file: string, opts: LoadOptions): LoadedScenario {
@@ -70,25 +72,27 @@ function loadFromText(text: string, sha256: string, file: string, opts: LoadOpti
   for (const override of overrides) applyOverride(resolved, override, file);
 
   const result = ScenarioSchema.safeParse(resolved);
-  if (!result.success) throw new ScenarioError(file, toScenarioIssues(result.error.issues, resolved, ScenarioSchema, { sources, overrides }));
+  if (!result.success) throw new ScenarioError(file, toScenarioIssues(result.error.issues, resolved, scenarioJsonSchemaShared(), { sources, overrides }));
 
   const scenario = result.data;
-  attachPriceFiles(scenario, file, files, sources);
+  const priceSeries = readPriceFiles(scenario, file, files, sources);
   return {
     scenario,
     resolved,
     file,
     sha256: sha256Hex(canonicalJson(resolved)),
     files: [...files.values()],
+    priceSeries,
   };
 }
 
 /**
- * Replayed price files: resolved relative to the scenario file, read and checked now (so a bad
- * file is bad input, exit 2, before anything runs), hashed for provenance, and handed to the
- * world as absolute paths.
+ * Replayed price files: resolved relative to the scenario file, read, parsed and checked now (so a
+ * bad file is bad input, exit 2, before anything runs), hashed for provenance, and handed to every
+ * run as parsed series.
  */
-function attachPriceFiles(scenario: Scenario, file: string, files: Map<string, LoadedFile>, sources: ScenarioSource[]): void {
+function readPriceFiles(scenario: Scenario, file: string, files: Map<string, LoadedFile>, sources: ScenarioSource[]): Map<string, PriceSeries> {
+  const series = new Map<string, PriceSeries>();
   scenario.assets.forEach((asset, i) => {
     if (asset.file === undefined) return;
     const at: PathSegment[] = ['assets', i, 'file'];
@@ -103,8 +107,7 @@ function attachPriceFiles(scenario: Scenario, file: string, files: Map<string, L
       throw fail(`cannot read the price file ${JSON.stringify(asset.file)} (${display}): ${describeReadError(e)}`);
     }
     try {
-      if (abs.toLowerCase().endsWith('.csv')) ReplayPath.fromCsvText(bytes.toString('utf8'), display);
-      else ReplayPath.fromArrowBytes(bytes, display);
+      series.set(asset.id, ReplayPath.fromFileBytes(display, bytes).series);
     } catch (e) {
       if (e instanceof PriceFileError) throw fail(`bad price file: ${e.message}`);
       throw e;
@@ -112,6 +115,7 @@ function attachPriceFiles(scenario: Scenario, file: string, files: Map<string, L
     if (!files.has(abs)) files.set(abs, { path: display, sha256: sha256Hex(bytes) });
     asset.file = abs;
   });
+  return series;
 }
 
 /**

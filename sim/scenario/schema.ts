@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DAY, formatDuration, type Micros } from '../engine/time.ts';
 import { duration, name, nonNegativeNumber, onlyTypeError, positiveNumber, uniqueBy } from './fields.ts';
 import { SequencingSchema } from './sequencing.ts';
+import { REGION_PRESETS, REGION_PRESET_NAMES } from '../model/regions.ts';
 
 export { duration, name } from './fields.ts';
 
@@ -19,16 +20,27 @@ export const MAX_RUNS = 100_000;
 export const SEQUENCING_MODES = ['centralized', 'shared'] as const;
 export type SequencingMode = (typeof SEQUENCING_MODES)[number];
 
+const region = (description: string) => name(`${description} (a region of network.regions)`);
+
 export const NetworkSchema = z
   .strictObject({
-    base_latency: duration('One-way network delay between any two parties').prefault('50ms'),
+    base_latency: duration('One-way network delay between any two parties when network.regions is not set').prefault('50ms'),
     jitter: duration('Mean of the exponential extra delay added to each message; 0s for none').prefault('0s'),
+    regions: z
+      .union([
+        z.enum(REGION_PRESET_NAMES),
+        z.record(name('A region name'), z.record(name('Another region name'), duration('One-way delay between the two regions'))),
+      ])
+      .optional()
+      .describe('Geography: "aws" (one-way delays between us-east, us-west, eu-frankfurt, tokyo and singapore from public inter-region pings, docs/calibration.md §10), or a matrix {region: {region: one-way delay}} (symmetric: each pair once is enough; a region to itself defaults to 0s). Parties name their region; the delay between two parties is their regions\' delay plus jitter'),
+    default_region: region('Region of every party that does not name one').default('us-east'),
   })
-  .describe('Message latency between agents, sequencers and rollups');
+  .describe('Message latency between agents, sequencers and nodes');
 
 export const UserSchema = z
   .strictObject({
     name: name('User (flow) name, unique within its rollup'),
+    region: region('Where these users are').optional(),
     rate: z.number({ error: onlyTypeError('expected a number of transactions per second') })
       .positive({ error: 'expected a rate greater than 0 transactions per second' })
       .describe('Mean arrival rate in transactions per second (Poisson arrivals)'),
@@ -68,7 +80,13 @@ export const PoolSchema = z
   .strictObject({
     id: name('Pool id, unique within its rollup (metrics name it as subject)'),
     asset: name('The asset traded against USD in this pool (an assets[].id)'),
-    liquidity_usd: positiveNumber('a pool value in USD').describe('Initial pool value in USD (half in the asset, half in USD, at the initial reference price)'),
+    liquidity_usd: positiveNumber('a pool value in USD').describe('Initial pool value in USD (half in the asset, half in USD, at the initial pool price)'),
+    price_offset_bps: z
+      .number()
+      .gt(-10_000, { error: 'expected an offset above -10000 bps (the pool price must stay positive)' })
+      .max(100_000)
+      .default(0)
+      .describe('Initial pool price relative to the initial reference price, basis points (+100: the pool starts 1% dear), to study arbitrage from a dislocated start'),
     fee_bps: nonNegativeNumber('a fee in basis points').max(4999).default(30).describe('Swap fee on the input, basis points'),
     fee_mode: z
       .enum(['external', 'in_pool'])
@@ -80,6 +98,7 @@ export const PoolSchema = z
 export const TraderSchema = z
   .strictObject({
     name: name('Trader population name, unique within its rollup'),
+    region: region('Where these traders are').optional(),
     pool: name('The pool it trades in (a pools[].id on the same rollup)'),
     rate: positiveNumber('a number of swaps per second').describe('Mean swap arrival rate, swaps per second (Poisson)'),
     size_usd: positiveNumber('a trade size in USD').default(1000).describe('Median trade size in USD (lognormal)'),
@@ -95,6 +114,7 @@ export const TraderSchema = z
 export const ArbitrageurSchema = z
   .strictObject({
     name: name('Arbitrageur name, unique within its rollup'),
+    region: region('Where it runs').optional(),
     pools: z.array(name('A pool id on this rollup')).optional().describe('Pools it watches (default: every pool on the rollup)'),
     latency: duration('One-way delay from the arbitrageur to the sequencer, replacing the network base latency').optional(),
     min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit, USD, for which it trades'),
@@ -105,6 +125,7 @@ export const ArbitrageurSchema = z
 export const SearcherSchema = z
   .strictObject({
     name: name('Searcher name, unique within its rollup'),
+    region: region('Where it runs').optional(),
     strategy: z.enum(['sandwich', 'backrun']).default('sandwich').describe('"sandwich": front-run and back-run visible user swaps (needs a public mempool); "backrun": an arbitrage right after a visible swap (also once an encrypted mempool reveals it)'),
     latency: duration('One-way delay from the searcher to the sequencer, replacing the network base latency').optional(),
     gas_usd: nonNegativeNumber('a cost in USD').default(0.05).describe('Gas per transaction, USD, paid whether it succeeds or reverts'),
@@ -118,6 +139,7 @@ export const SearcherSchema = z
 export const RollupSchema = z
   .strictObject({
     id: name('Rollup id, unique across rollups'),
+    region: region('Where its own sequencer runs').optional(),
     block_time: duration('Mean time between blocks', { positive: true }),
     block_time_dist: z
       .enum(['fixed', 'exponential'])
@@ -160,6 +182,7 @@ export const RollupSchema = z
 export const IntentSchema = z
   .strictObject({
     name: name('Intent population name, unique'),
+    region: region('Where these users are').optional(),
     rate: positiveNumber('a number of intents per second').describe('Mean arrival rate of intents, per second (Poisson)'),
     rollups: z.array(name('A rollup id')).min(2).describe('The rollups the intent has a leg on, in order (at least two, distinct)'),
     route: z
@@ -172,6 +195,7 @@ export const IntentSchema = z
 export const CrossArbitrageurSchema = z
   .strictObject({
     name: name('Cross-rollup arbitrageur name, unique (also among intent flows)'),
+    region: region('Where it runs').optional(),
     asset: name('The asset whose pools it arbitrages (the first pool of that asset on each rollup)'),
     rollups: z.tuple([name('A rollup id'), name('Another rollup id')]).describe('The two rollups it trades between'),
     route: z.enum(['inventory', 'bridge']).default('inventory').describe('Under centralized sequencing: both legs at once from inventory held on both rollups, or the second leg after the bridge; under shared sequencing: one atomic bundle'),
@@ -272,12 +296,10 @@ export const ScenarioSchema = z
         else if (k === 1 && rid === c.rollups[0]) ctx.addIssue({ code: 'custom', message: 'expected two different rollups', path: ['cross_arbitrageurs', i, 'rollups', k], input: rid });
       }),
     );
-    const listed = s.sequencing.shared.rollups;
-    if (listed !== undefined)
-      s.rollups.forEach((r, i) => {
-        if (!listed.includes(r.id))
-          ctx.addIssue({ code: 'custom', message: `expected every rollup in the shared sequencer set: rollup "${r.id}" (rollups[${i}]) is missing`, path: ['sequencing', 'shared', 'rollups'], input: listed });
-      });
+    s.sequencing.shared.rollups?.forEach((rid, k) => {
+      if (!ids.includes(rid)) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`, path: ['sequencing', 'shared', 'rollups', k], input: rid });
+    });
+    checkRegions(s, ctx);
     // Cross-field: a warmup that eats the whole horizon would leave no measured time at all.
     if (s.warmup >= s.horizon)
       ctx.addIssue({
@@ -287,6 +309,41 @@ export const ScenarioSchema = z
       });
   })
   .describe('A seqsim scenario: the world to simulate under each sequencing mode');
+
+/** Every region a party names exists in network.regions (and naming one needs a geography). */
+function checkRegions(s: Scenario, ctx: z.RefinementCtx): void {
+  const regions = s.network.regions;
+  const known = regions === undefined ? [] : typeof regions === 'string' ? [...REGION_PRESETS[regions].regions] : regionNames(regions);
+  const check = (value: string | undefined, path: (string | number)[]) => {
+    if (value === undefined) return;
+    if (regions === undefined) ctx.addIssue({ code: 'custom', message: 'expected no region: set network.regions first (a preset like "aws" or a delay matrix)', path, input: value });
+    else if (!known.includes(value)) ctx.addIssue({ code: 'custom', message: `expected a region of network.regions (one of ${known.map((k) => `"${k}"`).join(', ')})`, path, input: value });
+  };
+  if (regions !== undefined) check(s.network.default_region, ['network', 'default_region']);
+  if (regions !== undefined && typeof regions !== 'string') {
+    for (const a of known)
+      for (const b of known)
+        if (a !== b && regions[a]?.[b] === undefined && regions[b]?.[a] === undefined)
+          ctx.addIssue({ code: 'custom', message: `expected a delay between "${a}" and "${b}" (either way round)`, path: ['network', 'regions', a], input: regions[a] });
+  }
+  s.rollups.forEach((r, i) => {
+    check(r.region, ['rollups', i, 'region']);
+    r.users.forEach((u, j) => check(u.region, ['rollups', i, 'users', j, 'region']));
+    r.traders.forEach((u, j) => check(u.region, ['rollups', i, 'traders', j, 'region']));
+    r.arbitrageurs.forEach((u, j) => check(u.region, ['rollups', i, 'arbitrageurs', j, 'region']));
+    r.searchers.forEach((u, j) => check(u.region, ['rollups', i, 'searchers', j, 'region']));
+  });
+  s.intents.forEach((u, j) => check(u.region, ['intents', j, 'region']));
+  s.cross_arbitrageurs.forEach((u, j) => check(u.region, ['cross_arbitrageurs', j, 'region']));
+  s.sequencing.shared.node_regions?.forEach((r, j) => check(r, ['sequencing', 'shared', 'node_regions', j]));
+}
+
+/** Regions named anywhere in a delay matrix, in order of first mention. */
+export function regionNames(matrix: Record<string, Record<string, number>>): string[] {
+  const names: string[] = [];
+  for (const [a, row] of Object.entries(matrix)) for (const b of [a, ...Object.keys(row)]) if (!names.includes(b)) names.push(b);
+  return names;
+}
 
 /** Pools name existing assets; traders and arbitrageurs name pools on their own rollup. */
 function checkMarketReferences(
@@ -337,8 +394,21 @@ export type ArbitrageurConfig = RollupConfig['arbitrageurs'][number];
 
 export const SCENARIO_SCHEMA_ID = 'https://seqsim.dev/schema/scenario.json';
 
+let cachedJsonSchema: Record<string, unknown> | undefined;
+
 /** JSON Schema of scenario files (the input side: durations are strings), for editors and docs. */
 export function scenarioJsonSchema(): Record<string, unknown> {
+  cachedJsonSchema ??= buildJsonSchema();
+  return structuredClone(cachedJsonSchema);
+}
+
+/** The same, shared and not to be modified (for walking). */
+export function scenarioJsonSchemaShared(): Record<string, unknown> {
+  cachedJsonSchema ??= buildJsonSchema();
+  return cachedJsonSchema;
+}
+
+function buildJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   // `extends` is resolved by the loader before validation, so it is not in the zod schema;
   // editors still need to accept it in files.

@@ -3,7 +3,7 @@
 // BFT protocol whose timing comes from message delays between nodes. A preset fills the shared
 // section's defaults; the scenario's own keys win.
 import { z } from 'zod';
-import { duration, nonNegativeNumber } from './fields.ts';
+import { duration, name, nonNegativeNumber, uniqueBy } from './fields.ts';
 import { PRESET_NAMES, SHARED_PRESETS } from '../model/sequencer/presets.ts';
 import { deepMerge, isPlainObject } from './data.ts';
 
@@ -25,6 +25,15 @@ const BridgeSchema = z
     halts: z.array(z.strictObject({ at: duration('When the bridge halts'), for: duration('For how long', { positive: true }) })).default([]).describe('Windows during which the bridge holds messages'),
   })
   .describe('Cross-rollup messaging between independent sequencers');
+
+const BuilderSchema = z
+  .strictObject({
+    name: name('Builder name, unique'),
+    order_flow: z.number().min(0).max(1).default(1).describe("Share of searchers' bundles that reach this builder (its order-flow access)"),
+    margin: z.number().min(0).max(1).optional().describe("Share of its block's value it keeps (bid shading); default pbs.builder_margin"),
+    latency: duration('Extra delay before a bundle reaches this builder').prefault('0s'),
+  })
+  .describe('One block builder under proposer-builder separation');
 
 const CensorSchema = z
   .strictObject({
@@ -59,7 +68,8 @@ const SharedFields = z.strictObject({
   protocol: z.enum(['hotstuff2', 'tendermint']).default('hotstuff2').describe('"hotstuff2": pipelined, linear, two-chain commit (HotShot); "tendermint": propose/prevote/precommit rounds (CometBFT)'),
   nodes: z.number().int().min(1).max(1000).default(10).describe('Number of sequencer nodes (count)'),
   stakes: z.array(z.number().int().min(0)).optional().describe('Stake of each node (integers); default: equal stakes'),
-  rollups: z.array(z.string()).optional().describe('Rollups ordered by the set (default: all); every rollup of the scenario must be listed'),
+  rollups: z.array(z.string()).min(1).optional().describe('Rollups that join the set (default: all); the others keep their own (centralized) sequencer in the shared mode'),
+  node_regions: z.array(z.string()).min(1).optional().describe('Region of each node, cycled over the nodes (["us-east", "eu-frankfurt"]: even nodes in us-east, odd in eu-frankfurt); with network.regions set, node-to-node delays come from the region matrix instead of node_latency'),
   leader_rotation: z.enum(['round_robin', 'stake_weighted', 'fixed']).default('round_robin').describe('Leader of each slot: in turn, drawn by stake, or one leader replaced only after a timeout'),
   node_latency: duration('One-way base delay between two sequencer nodes').prefault('50ms'),
   node_jitter: duration('Mean exponential extra delay per message between nodes').prefault('10ms'),
@@ -126,8 +136,14 @@ export const SequencingSchema = z
     shared: SharedSchema.prefault({}),
     pbs: z
       .strictObject({
-        builders: z.number().int().min(1).max(100).default(2).describe('Number of block builders (count)'),
-        builder_margin: z.number().min(0).max(1).default(0.1).describe("Share of a block's value (bundle payments + priority fees) a builder keeps; it bids the rest to the proposer"),
+        builders: z
+          .union([
+            z.number().int().min(1).max(100),
+            z.array(BuilderSchema).min(1).max(100).superRefine(uniqueBy<{ name: string }>('builder name', (b) => b.name, 'name')),
+          ])
+          .default(2)
+          .describe('Block builders: a count of identical builders (each with builder_margin, all order flow, no extra latency), or a list of differing ones'),
+        builder_margin: z.number().min(0).max(1).default(0.1).describe("Share of a block's value (bundle payments + priority fees) a builder keeps; it bids the rest to the proposer (default for builders that do not set their own)"),
       })
       .prefault({})
       .describe('Proposer-builder separation, for the "pbs" policy'),

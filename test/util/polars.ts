@@ -8,13 +8,28 @@ export function readArrowFrame(path: string): pl.DataFrame {
   return pl.readIPC(fs.readFileSync(path));
 }
 
-/** The file's rows as plain objects keyed by column name (int64 arrives as number, null as null). */
+/** A column's polars dtype; nodejs-polars throws on reading a Binary dtype into JS, which names it. */
+function dtypeOf(df: pl.DataFrame, name: string): string {
+  try {
+    return df.select(name).dtypes[0].variant;
+  } catch (e) {
+    if (/DataType Binary/.test(String(e))) return 'Binary';
+    throw e;
+  }
+}
+
+/**
+ * The file's rows as plain objects keyed by column name (int64 arrives as number, null as null).
+ * Binary columns are left out: nodejs-polars cannot hand bytes to JS (their dtype is still checked).
+ */
 export function readArrowRows(path: string): Record<string, unknown>[] {
-  return readArrowFrame(path).toRecords() as Record<string, unknown>[];
+  const df = readArrowFrame(path);
+  const binary = df.columns.filter((name) => dtypeOf(df, name) === 'Binary');
+  return (binary.length ? df.drop(binary) : df).toRecords() as Record<string, unknown>[];
 }
 
 /** Column names and polars dtypes, in file order, e.g. [['run_id', 'Int32'], …]. */
 export function readArrowDtypes(path: string): [string, string][] {
   const df = readArrowFrame(path);
-  return df.columns.map((name) => [name, df.getColumn(name).dtype.variant]);
+  return df.columns.map((name) => [name, dtypeOf(df, name)]);
 }

@@ -2,11 +2,11 @@
 // off the reference by more than fee and gas, sends an arbitrage (see ArbitrageAction for how it
 // is sized at execution). It keeps at most one transaction in flight per pool — it knows its own
 // pending orders — and looks again on every price tick and after every block of its rollup.
-import type { Simulation } from '../../engine/simulation.ts';
+import type { IdSpace, Simulation } from '../../engine/simulation.ts';
 import { newTx } from '../tx.ts';
 import { optimalArbitrage } from '../market/amm.ts';
 import type { MarketPool } from '../market/marketPool.ts';
-import { ArbitrageAction, seeState, type TradeObserver } from '../market/swap.ts';
+import { ArbitrageAction, seeState } from '../market/swap.ts';
 import type { Rollup } from '../rollup.ts';
 import type { Submitter } from './submitter.ts';
 import type { Tx } from '../tx.ts';
@@ -20,6 +20,7 @@ export interface ArbitrageurParams {
 export class Arbitrageur {
   /** In-flight transaction per watched pool (index into `markets`), or null. */
   private readonly inFlight: (Tx | null)[];
+  private readonly ids: IdSpace;
 
   constructor(
     private readonly sim: Simulation,
@@ -27,8 +28,9 @@ export class Arbitrageur {
     private readonly markets: readonly MarketPool[],
     private readonly params: ArbitrageurParams,
     private readonly submitter: Submitter,
-    private readonly observer: TradeObserver,
+    idLabel: string,
   ) {
+    this.ids = sim.ids(idLabel);
     this.inFlight = markets.map(() => null);
     markets.forEach((m, i) => m.feed.subscribe(() => this.look(i)));
     rollup.onBlock(() => markets.forEach((_, i) => this.look(i)));
@@ -43,8 +45,9 @@ export class Arbitrageur {
     const market = this.markets[i];
     const trade = optimalArbitrage(market.pool, market.feed.price);
     if (trade === null || trade.profit - this.params.gasUsd < this.params.minProfitUsd) return;
-    const action = new ArbitrageAction(market, this.params.name, trade.side, this.params.minProfitUsd, this.params.gasUsd, seeState(market, this.sim.now), this.observer);
-    const tx = newTx(this.sim.nextId('tx'), this.rollup.params.index, this.params.name, this.sim.now, action);
+    const action = new ArbitrageAction(market, this.params.name, trade.side, this.params.minProfitUsd, this.params.gasUsd, seeState(market, this.sim.now));
+    const tx = newTx(this.ids.next(), this.rollup.params.index, this.params.name, this.sim.now, action);
+    tx.gasUsd = this.params.gasUsd;
     this.inFlight[i] = tx;
     this.submitter.submit(tx);
   }

@@ -2,12 +2,12 @@
 // what it can see at that moment (the pool after the last executed block), sets its minimum output
 // from its slippage tolerance, and sends the swap to the sequencer. Arrivals, sizes and sides draw
 // from streams named by rollup and population only, so every mode sees the same order flow.
-import type { Simulation } from '../../engine/simulation.ts';
+import type { IdSpace, Simulation } from '../../engine/simulation.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { newTx } from '../tx.ts';
 import { amountInFor, amountOut, type Side } from '../market/amm.ts';
 import type { MarketPool } from '../market/marketPool.ts';
-import { seeState, SwapAction, type TradeObserver } from '../market/swap.ts';
+import { seeState, SwapAction } from '../market/swap.ts';
 import type { Submitter } from './submitter.ts';
 import { PoissonArrivals } from './poisson.ts';
 
@@ -22,6 +22,8 @@ export interface NoiseParams {
 }
 
 export class NoiseTraders {
+  private readonly ids: IdSpace;
+
   constructor(
     private readonly sim: Simulation,
     private readonly market: MarketPool,
@@ -29,8 +31,9 @@ export class NoiseTraders {
     arrivals: Rng,
     private readonly orders: Rng,
     private readonly submitter: Submitter,
-    private readonly observer: TradeObserver,
+    idLabel: string,
   ) {
+    this.ids = sim.ids(idLabel);
     new PoissonArrivals(sim, params.ratePerSecond, arrivals, this.trade);
   }
 
@@ -48,12 +51,12 @@ export class NoiseTraders {
     if (exact === 'in') {
       const amountIn = side === 'buy' ? sizeUsd : sizeUsd / mid;
       const minOut = amountOut(amountIn, rIn, rOut, pool.feeBps) * (1 - tolerance);
-      action = new SwapAction(this.market, this.params.name, side, 'in', amountIn, minOut, seen, this.observer);
+      action = new SwapAction(this.market, this.params.name, side, 'in', amountIn, minOut, seen);
     } else {
       const wanted = side === 'buy' ? sizeUsd / mid : sizeUsd;
       const maxIn = amountInFor(wanted, rIn, rOut, pool.feeBps) * (1 + tolerance);
-      action = new SwapAction(this.market, this.params.name, side, 'out', wanted, maxIn, seen, this.observer);
+      action = new SwapAction(this.market, this.params.name, side, 'out', wanted, maxIn, seen);
     }
-    this.submitter.submit(newTx(this.sim.nextId('tx'), this.market.rollup, this.params.name, this.sim.now, action));
+    this.submitter.submit(newTx(this.ids.next(), this.market.rollup, this.params.name, this.sim.now, action));
   };
 }

@@ -5,48 +5,21 @@
 // back-run (selling what the front-run bought) ordered after it. Who places it decides only how
 // the legs get their places: a searcher bids for them through the priority fee where the policy
 // shows it the victim; an extractive sequencer simply puts them there (extractor.ts).
-import type { Simulation } from '../../engine/simulation.ts';
+import type { IdSpace, Simulation } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
 import { newTx, type Tx, type TxAction } from '../tx.ts';
 import { amountOut, swapExactIn, type Side } from '../market/amm.ts';
 import { optimalSandwich, sandwichProfit } from '../market/mev.ts';
-import type { MarketPool } from '../market/marketPool.ts';
-import { seeState, SwapAction, type AgentKind, type TradeObserver } from '../market/swap.ts';
+import { beforeSwap, reportSwap, seeState, SwapAction, type AgentKind } from '../market/swap.ts';
 import type { PendingView } from '../sequencer/visibility.ts';
+import type { Capabilities } from '../sequencer/sequencer.ts';
 import type { Submitter } from './submitter.ts';
 import { Priority } from '../../engine/simulation.ts';
-import type { BuilderBundle, BuilderMarket } from '../sequencer/pbs.ts';
+import type { BuilderBundle } from '../sequencer/pbs.ts';
+import type { ModelEvents } from '../events.ts';
+import { closePosition, type Position } from './position.ts';
 
-/** One sandwich (or other MEV opportunity) from opening to close; the MEV recorder writes it. */
-export interface Position {
-  readonly id: number;
-  readonly kind: 'sandwich' | 'backrun';
-  readonly searcher: string;
-  readonly capturedBy: 'searcher' | 'sequencer';
-  readonly market: MarketPool;
-  readonly victim: Tx;
-  readonly side: Side;
-  readonly openedUs: Micros;
-  front?: Tx;
-  back?: Tx;
-  /** Front-run size (input token); fixed when placed, or at execution for a sequencer. */
-  frontIn: number;
-  frontOut?: number;
-  backOut?: number;
-  /** What the victim would have received with no front-run ahead of it (output token). */
-  victimOutWithout?: number;
-  /** Gas per transaction of the position, USD (paid whether it succeeds or reverts). */
-  gasPerTxUsd: number;
-  /** The most the searcher will bid: the opportunity's expected value, USD. */
-  maxBidUsd: number;
-  failure?: string;
-  /** A back-run's profit at the reference price (USD, before gas): set when it executed. */
-  grossUsd?: number;
-}
-
-export interface PositionSink {
-  closed(p: Position, nowUs: Micros): void;
-}
+export type { Position } from './position.ts';
 
 /** The front-run: exact-in with a minimum output, so it reverts if the pool moved against it. */
 export class FrontRunAction implements TxAction {
@@ -56,7 +29,6 @@ export class FrontRunAction implements TxAction {
     /** Sequencer-placed fronts size themselves at execution against the victim's limit. */
     private readonly sizeAtExecution: { victimIn: number; victimMinOut: number } | null,
     readonly minOut: number,
-    private readonly observer: TradeObserver,
   ) {}
 
   execute(tx: Tx, nowUs: Micros): string | null {
@@ -71,10 +43,9 @@ export class FrontRunAction implements TxAction {
     const victim = this.p.victim.action;
     if (victim instanceof SwapAction) p.victimOutWithout = amountOut(victim.amount, rIn, rOut, pool.feeBps);
     const seen = seeState(p.market, nowUs);
-    const midBefore = seen.reserveQuote / seen.reserveBase;
-    const ref = p.market.feed.price;
+    const before = beforeSwap(p.market);
     const result = swapExactIn(pool, p.side, p.frontIn, this.minOut);
-    this.observer.trade({ market: p.market, agentKind: this.agentKind, agent: p.searcher, tx, executedUs: nowUs, seen, side: p.side, exact: 'in', result, midBefore, refExecuted: ref, poolValueUsd: seen.reserveBase * ref + seen.reserveQuote, gasUsd: 0 });
+    reportSwap(p.market, before, { agentKind: this.agentKind, agent: p.searcher, gasUsd: 0 }, tx, nowUs, seen, p.side, 'in', result);
     if (!result.ok) return this.fail(result.reason);
     p.frontOut = result.amountOut;
     return null;
@@ -92,24 +63,23 @@ export class BackRunAction implements TxAction {
   constructor(
     private readonly p: Position,
     private readonly agentKind: AgentKind,
-    private readonly observer: TradeObserver,
-    private readonly sink: PositionSink,
+    private readonly events: ModelEvents,
   ) {}
 
   execute(tx: Tx, nowUs: Micros): string | null {
     const { p } = this;
     if (p.frontOut === undefined) {
-      this.sink.closed(p, nowUs);
+      closePosition(p, nowUs, this.events);
       return 'no-position';
     }
     const back: Side = p.side === 'buy' ? 'sell' : 'buy';
     const seen = seeState(p.market, nowUs);
-    const ref = p.market.feed.price;
+    const before = beforeSwap(p.market);
     const result = swapExactIn(p.market.pool, back, p.frontOut, 0);
-    this.observer.trade({ market: p.market, agentKind: this.agentKind, agent: p.searcher, tx, executedUs: nowUs, seen, side: back, exact: 'in', result, midBefore: seen.reserveQuote / seen.reserveBase, refExecuted: ref, poolValueUsd: seen.reserveBase * ref + seen.reserveQuote, gasUsd: 0 });
+    reportSwap(p.market, before, { agentKind: this.agentKind, agent: p.searcher, gasUsd: 0 }, tx, nowUs, seen, back, 'in', result);
     if (result.ok) p.backOut = result.amountOut;
     else p.failure ??= `back-${result.reason}`;
-    this.sink.closed(p, nowUs);
+    closePosition(p, nowUs, this.events);
     return result.ok ? null : result.reason;
   }
 }
@@ -127,32 +97,37 @@ export interface SandwichParams {
 }
 
 /**
- * A sandwich searcher on one rollup. It sees only what the sequencer's policy shows (a public
- * mempool: priority; nothing under private FCFS; envelopes under encryption; under fair ordering
- * contents, but its front-run would be ordered after the victim, so it does not try). On a
- * visible exact-in victim it sizes the largest front-run the victim's limit allows, and bids.
+ * A sandwich searcher on one rollup. It sees only what the sequencer shows, and front-runs only
+ * where the sequencer's capabilities make it possible: contents visible before ordering and an
+ * order set by bids (a public priority mempool), or sealed bundles to block builders (PBS). Under
+ * private FCFS it sees nothing; under encryption only envelopes; under fair ordering contents,
+ * but its front-run would be ordered after the victim, so it does not try. On a visible exact-in
+ * victim it sizes the largest front-run the victim's limit allows, and bids.
  * Seeing a rival's front-run for the same victim bid at least as high, it raises by one
  * increment while that still pays: a priority gas auction, first price, the sequencer keeps fees.
  */
 export class SandwichSearcher {
   private readonly open = new Map<number, Position>(); // by victim tx id
+  private readonly ids: IdSpace;
+  private positions = 0;
+  /** Front-running pays: visible contents and bid-ordered blocks, or builders to bribe. */
+  private readonly canFrontRun: boolean;
 
   constructor(
     private readonly sim: Simulation,
-    private readonly markets: ReadonlyMap<string, MarketPool>,
     private readonly params: SandwichParams,
-    private readonly policy: string,
+    private readonly capabilities: Capabilities,
     private readonly submitter: Submitter,
-    private readonly observer: TradeObserver,
-    private readonly sink: PositionSink,
-    private readonly dropped: (tx: Tx) => void,
-    /** Under PBS bundles go to the builders instead of the public mempool. */
-    private readonly builders?: BuilderMarket,
-  ) {}
+    private readonly events: ModelEvents,
+    idLabel: string,
+  ) {
+    this.ids = sim.ids(idLabel);
+    this.canFrontRun = capabilities.builders !== undefined || (capabilities.contentsBeforeOrdering && capabilities.ordersByFee);
+  }
 
   pending = (view: PendingView): void => {
     const tx = view.tx;
-    if (!tx || (this.policy !== 'priority' && this.policy !== 'pbs')) return;
+    if (!tx || !this.canFrontRun) return;
     const action = tx.action;
     if (action instanceof FrontRunAction) return this.rivalBid(tx);
     if (!(action instanceof SwapAction) || action.exact !== 'in') return;
@@ -174,7 +149,7 @@ export class SandwichSearcher {
     const value = frontIn < plan.maxFeasible.frontIn ? toUsd(legs.grossProfit - gasIn) : toUsd(plan.maxFeasible.profit);
     if (!(value > this.params.minProfitUsd)) return;
     const p: Position = {
-      id: this.sim.nextId('mev'),
+      id: this.positions++,
       kind: 'sandwich',
       searcher: this.params.name,
       capturedBy: 'searcher',
@@ -188,9 +163,9 @@ export class SandwichSearcher {
     };
     // The front-run must not be worse than planned: it reverts if a rival's front-run got there first.
     const minOut = frontOut * (1 - 1e-9);
-    if (this.builders) return this.sendBundle(p, value * this.params.bidFraction, minOut);
+    if (this.capabilities.builders) return this.sendBundle(p, value * this.params.bidFraction, minOut);
     this.placeFront(p, value * this.params.bidFraction, minOut);
-    p.back = newTx(this.sim.nextId('tx'), victim.rollup, this.params.name, this.sim.now, new BackRunAction(p, 'searcher', this.observer, this.sink), 0);
+    p.back = this.tx(new BackRunAction(p, 'searcher', this.events), 0);
     this.submitter.submit(p.back);
     this.open.set(victim.id, p);
   }
@@ -202,8 +177,8 @@ export class SandwichSearcher {
    */
   private sendBundle(p: Position, paymentUsd: number, minOut: number): void {
     const now = this.sim.now;
-    p.front = newTx(this.sim.nextId('tx'), p.victim.rollup, this.params.name, now, new FrontRunAction(p, 'searcher', null, minOut, this.observer), paymentUsd);
-    p.back = newTx(this.sim.nextId('tx'), p.victim.rollup, this.params.name, now, new BackRunAction(p, 'searcher', this.observer, this.sink), 0);
+    p.front = this.tx(new FrontRunAction(p, 'searcher', null, minOut), paymentUsd);
+    p.back = this.tx(new BackRunAction(p, 'searcher', this.events), 0);
     this.submitter.record(p.front);
     this.submitter.record(p.back);
     const settled = (included: boolean) => {
@@ -211,23 +186,28 @@ export class SandwichSearcher {
       for (const tx of [p.front!, p.back!]) {
         tx.status = 'dropped';
         tx.reason = 'lost-auction';
-        this.dropped(tx);
+        this.events.txDropped.emit(tx);
       }
       p.failure = 'lost-auction';
       p.gasPerTxUsd = 0;
-      this.sink.closed(p, this.sim.now);
+      closePosition(p, this.sim.now, this.events);
     };
     const bundle = { victim: p.victim, txs: [p.front, p.victim, p.back], paymentUsd, searcher: this.params.name, settled };
     this.sim.after(this.submitter.delay(), Priority.arrival, (b: BuilderBundle) => {
       for (const tx of [p.front!, p.back!]) tx.arriveUs = this.sim.now;
-      this.builders!.receive(b);
+      this.capabilities.builders!.receive(b);
     }, bundle);
   }
 
   private placeFront(p: Position, bidUsd: number, minOut: number): void {
-    const action = new FrontRunAction(p, 'searcher', null, minOut, this.observer);
-    p.front = newTx(this.sim.nextId('tx'), p.victim.rollup, this.params.name, this.sim.now, action, bidUsd);
+    p.front = this.tx(new FrontRunAction(p, 'searcher', null, minOut), bidUsd);
     this.submitter.submit(p.front);
+  }
+
+  private tx(action: TxAction, feeUsd: number): Tx {
+    const tx = newTx(this.ids.next(), this.submitter.rollup, this.params.name, this.sim.now, action, feeUsd);
+    tx.gasUsd = this.params.gasUsd;
+    return tx;
   }
 
   private rivalBid(rival: Tx): void {
@@ -244,7 +224,7 @@ export class SandwichSearcher {
     const old = mine.front;
     old.status = 'dropped';
     old.reason = 'replaced';
-    this.dropped(old);
+    this.events.txDropped.emit(old);
     this.placeFront(mine, next, (old.action as FrontRunAction).minOut);
   }
 }

@@ -1,30 +1,32 @@
-// How any agent sends a transaction: it is recorded as submitted now, then travels over the
-// agent's own network link and arrives at the sequencer after that delay.
+// How any agent sends a transaction: it is reported as submitted now, then travels over the
+// agent's own network link and arrives at its rollup's sequencer after that delay.
 import type { Simulation } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Link } from '../network.ts';
 import type { Tx } from '../tx.ts';
-
-export interface TxSink {
-  submitted(tx: Tx): void;
-}
+import type { ModelEvents } from '../events.ts';
 
 export class Submitter {
   constructor(
     private readonly sim: Simulation,
+    /** The rollup this submitter's transactions target. */
+    readonly rollup: number,
     private readonly link: Link,
     private readonly deliver: (tx: Tx) => void,
-    private readonly sink: TxSink,
+    private readonly events: ModelEvents,
+    /** Told of every transaction sent: the escape hatches watch for stuck ones. */
+    private readonly watch?: (tx: Tx) => void,
   ) {}
 
   submit(tx: Tx): void {
-    this.sink.submitted(tx);
+    this.record(tx);
     this.sim.after(this.link.delay(), Priority.arrival, this.deliver, tx);
   }
 
-  /** Records a transaction as submitted that travels some other way (inside a bundle). */
+  /** Reports a transaction as sent that travels some other way (inside a bundle). */
   record(tx: Tx): void {
-    this.sink.submitted(tx);
+    this.events.txSubmitted.emit(tx);
+    this.watch?.(tx);
   }
 
   /** One delay of this sender's link. */

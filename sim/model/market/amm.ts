@@ -142,50 +142,63 @@ export type SwapResult =
 const fail = (reason: SwapFailure): SwapResult => ({ ok: false, reason });
 
 /**
- * Sells exactly `amountIn` of the input token; fails with 'slippage-limit' if the output would be
- * below `minOut`. Rounding: the output side is rounded against the trader (see the file header).
+ * What a swap would do to reserves (rIn, rOut), computed exactly as the state changes below do —
+ * rounding guard included — without changing anything. The swap log's counterfactual replays and
+ * the legs of atomic bundles (which must know before executing) use these, so a quote and its
+ * execution can never disagree. Results go into `SwapPlan.scratch`, valid until the next plan.
  */
-export function swapExactIn(pool: Pool, side: Side, amountIn: number, minOut = 0): SwapResult {
-  if (!(Number.isFinite(amountIn) && amountIn > 0)) return fail('invalid-amount');
-  if (!(minOut >= 0 && minOut !== Infinity)) return fail('invalid-amount');
-  const rIn = side === 'buy' ? pool.reserveQuote : pool.reserveBase;
-  const rOut = side === 'buy' ? pool.reserveBase : pool.reserveQuote;
+export class SwapPlan {
+  /** False when the swap cannot execute; `failure` says why. */
+  ok = false;
+  failure: SwapFailure = 'invalid-amount';
+  /** The reserve paid into, after the swap. */
+  newIn = 0;
+  /** The reserve paid out of, after the swap. */
+  newOut = 0;
+  /** Gross input, fee included. */
+  amountIn = 0;
+  amountOut = 0;
+  fee = 0;
+  static readonly scratch = new SwapPlan();
+}
+
+/** Plans selling exactly `amountIn`. */
+export function planExactIn(rIn: number, rOut: number, amountIn: number, feeBps: number, inPool: boolean): SwapPlan {
+  if (!(Number.isFinite(amountIn) && amountIn > 0)) return planFail('invalid-amount');
   // net first, then fee = amountIn − net: exact because net ≥ amountIn/2 (Sterbenz), so
   // net + fee = amountIn holds exactly in real numbers.
-  const net = amountIn * (1 - feeFraction(pool.feeBps));
-  const fee = amountIn - net;
-  const newIn = rIn + (pool.feeMode === 'in_pool' ? amountIn : net);
-  if (!Number.isFinite(newIn)) return fail('invalid-amount');
+  const net = amountIn * (1 - feeFraction(feeBps));
+  const newIn = rIn + (inPool ? amountIn : net);
+  if (!Number.isFinite(newIn)) return planFail('invalid-amount');
   // rOut·rIn/(rIn + net) directly: rOut − rOut·net/(rIn + net) cancels badly when a swap takes most of the reserve.
   const newOut = roundUpUntilKHolds(newIn, (rOut * rIn) / (rIn + net), rIn, rOut);
   // An input so large that the output side rounds to nothing: the pool would be emptied.
-  if (!(newOut > 0)) return fail('insufficient-liquidity');
+  if (!(newOut > 0)) return planFail('insufficient-liquidity');
   const out = rOut - newOut;
-  if (!(out > 0)) return fail('invalid-amount'); // too small to move the reserves at all
-  if (out < minOut) return fail('slippage-limit');
-  return commit(pool, side, newIn, newOut, amountIn, out, fee);
+  if (!(out > 0)) return planFail('invalid-amount'); // too small to move the reserves at all
+  const plan = SwapPlan.scratch;
+  plan.ok = true;
+  plan.newIn = newIn;
+  plan.newOut = newOut;
+  plan.amountIn = amountIn;
+  plan.amountOut = out;
+  plan.fee = amountIn - net;
+  return plan;
 }
 
-/**
- * Buys exactly `amountOutWanted` of the output token; fails with 'slippage-limit' if the gross
- * input would exceed `maxIn`, 'insufficient-liquidity' if the reserve cannot supply it. Rounding:
- * the input side is rounded against the trader.
- */
-export function swapExactOut(pool: Pool, side: Side, amountOutWanted: number, maxIn = Infinity): SwapResult {
-  if (!(Number.isFinite(amountOutWanted) && amountOutWanted > 0)) return fail('invalid-amount');
-  if (!(maxIn >= 0)) return fail('invalid-amount');
-  const rIn = side === 'buy' ? pool.reserveQuote : pool.reserveBase;
-  const rOut = side === 'buy' ? pool.reserveBase : pool.reserveQuote;
+/** Plans buying exactly `amountOutWanted`. */
+export function planExactOut(rIn: number, rOut: number, amountOutWanted: number, feeBps: number, inPool: boolean): SwapPlan {
+  if (!(Number.isFinite(amountOutWanted) && amountOutWanted > 0)) return planFail('invalid-amount');
   const newOut = rOut - amountOutWanted;
-  if (!(newOut > 0)) return fail('insufficient-liquidity');
-  const f = feeFraction(pool.feeBps);
+  if (!(newOut > 0)) return planFail('insufficient-liquidity');
+  const f = feeFraction(feeBps);
   // Net input needed so that the curve (on net input) keeps k: n = R_in·out/(R_out − out).
   const netGuess = (rIn * amountOutWanted) / newOut;
-  if (!Number.isFinite(netGuess)) return fail('insufficient-liquidity');
+  if (!Number.isFinite(netGuess)) return planFail('insufficient-liquidity');
   let net: number;
   let amountIn: number;
   let newIn: number;
-  if (pool.feeMode === 'external') {
+  if (!inPool) {
     newIn = roundUpUntilKHolds(newOut, rIn + netGuess, rOut, rIn);
     net = newIn - rIn;
     amountIn = net / (1 - f);
@@ -199,10 +212,56 @@ export function swapExactOut(pool: Pool, side: Side, amountOutWanted: number, ma
     amountIn = newIn - rIn;
     net = amountIn * (1 - f);
   }
-  if (!Number.isFinite(amountIn)) return fail('insufficient-liquidity');
-  if (amountIn > maxIn) return fail('slippage-limit');
-  const fee = amountIn - net;
-  return commit(pool, side, newIn, newOut, amountIn, amountOutWanted, fee);
+  if (!Number.isFinite(amountIn)) return planFail('insufficient-liquidity');
+  const plan = SwapPlan.scratch;
+  plan.ok = true;
+  plan.newIn = newIn;
+  plan.newOut = newOut;
+  plan.amountIn = amountIn;
+  plan.amountOut = amountOutWanted;
+  plan.fee = amountIn - net;
+  return plan;
+}
+
+function planFail(reason: SwapFailure): SwapPlan {
+  const plan = SwapPlan.scratch;
+  plan.ok = false;
+  plan.failure = reason;
+  return plan;
+}
+
+/** The output `swapExactIn` would give now (NaN when it would fail), without changing the pool. */
+export function quoteExactIn(pool: Pool, side: Side, amountIn: number): number {
+  const [rIn, rOut] = reservesFor(pool, side);
+  const plan = planExactIn(rIn, rOut, amountIn, pool.feeBps, pool.feeMode === 'in_pool');
+  return plan.ok ? plan.amountOut : NaN;
+}
+
+/**
+ * Sells exactly `amountIn` of the input token; fails with 'slippage-limit' if the output would be
+ * below `minOut`. Rounding: the output side is rounded against the trader (see the file header).
+ */
+export function swapExactIn(pool: Pool, side: Side, amountIn: number, minOut = 0): SwapResult {
+  if (!(minOut >= 0 && minOut !== Infinity)) return fail('invalid-amount');
+  const [rIn, rOut] = reservesFor(pool, side);
+  const plan = planExactIn(rIn, rOut, amountIn, pool.feeBps, pool.feeMode === 'in_pool');
+  if (!plan.ok) return fail(plan.failure);
+  if (plan.amountOut < minOut) return fail('slippage-limit');
+  return commit(pool, side, plan.newIn, plan.newOut, plan.amountIn, plan.amountOut, plan.fee);
+}
+
+/**
+ * Buys exactly `amountOutWanted` of the output token; fails with 'slippage-limit' if the gross
+ * input would exceed `maxIn`, 'insufficient-liquidity' if the reserve cannot supply it. Rounding:
+ * the input side is rounded against the trader.
+ */
+export function swapExactOut(pool: Pool, side: Side, amountOutWanted: number, maxIn = Infinity): SwapResult {
+  if (!(maxIn >= 0)) return fail('invalid-amount');
+  const [rIn, rOut] = reservesFor(pool, side);
+  const plan = planExactOut(rIn, rOut, amountOutWanted, pool.feeBps, pool.feeMode === 'in_pool');
+  if (!plan.ok) return fail(plan.failure);
+  if (plan.amountIn > maxIn) return fail('slippage-limit');
+  return commit(pool, side, plan.newIn, plan.newOut, plan.amountIn, plan.amountOut, plan.fee);
 }
 
 function commit(pool: Pool, side: Side, newIn: number, newOut: number, amountIn: number, out: number, fee: number): SwapResult {
@@ -350,7 +409,7 @@ function productAtLeastBig(a: number, b: number, c: number, d: number): boolean 
  * Smallest double v ≥ start (start is the closed-form estimate of the moving reserve) such that
  * fixed·v ≥ k0a·k0b exactly: the pool's side of a rounding tie.
  */
-function roundUpUntilKHolds(fixed: number, start: number, k0a: number, k0b: number): number {
+export function roundUpUntilKHolds(fixed: number, start: number, k0a: number, k0b: number): number {
   let v = start;
   if (!(v > 0) || !Number.isFinite(v)) return v;
   // The closed form is within a few ulps of the boundary; this loop runs 0–3 times.

@@ -1,7 +1,8 @@
 // The reference (CEX) price feed of one asset, as the world sees it: the path advances on a fixed
 // tick grid (so its random draws never depend on what else happens in the run, which keeps modes
-// a paired comparison), listeners hear every tick, and a short history answers "what was the
-// price at t" for agents whose information is delayed.
+// a paired comparison), listeners hear every tick — as their own event in the agent phase, before
+// the blocks of that µs are cut — and a short history answers "what was the price at t" for agents whose
+// information is delayed.
 import type { Simulation } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
@@ -51,8 +52,12 @@ export class ReferenceFeed {
 
   private tick = (): void => {
     this.record(this.sim.now, this.path.advanceTo(this.sim.now));
-    for (const listener of this.listeners) listener(this);
+    if (this.listeners.length > 0) this.sim.at(this.sim.now, Priority.agent, this.notify);
     this.sim.after(this.tickUs, Priority.world, this.tick);
+  };
+
+  private notify = (): void => {
+    for (const listener of this.listeners) listener(this);
   };
 
   private record(t: Micros, price: number): void {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Table, makeVector, tableToIPC } from 'apache-arrow';
 import { RngStreams } from '../../engine/rng.ts';
 import { DAY, HOUR, SECOND } from '../../engine/time.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { GbmPath, PriceFileError, ReplayPath, YEAR_US, poisson, type GbmParams } from './price.ts';
+
+/** A price file read as the scenario loader reads it (bytes, then parsed by name). */
+const readPath = (path: string, startUs = 0) => ReplayPath.fromFileBytes(path, existsSync(path) ? readFileSync(path) : new Uint8Array(), startUs);
 
 const FIXTURES = new URL('../../../test/fixtures/prices/', import.meta.url).pathname;
 
@@ -134,7 +138,7 @@ describe('poisson', () => {
 
 describe('ReplayPath', () => {
   it('replays a CSV exactly, with µs and duration times, piecewise constant', () => {
-    const path = ReplayPath.fromFile(`${FIXTURES}good.csv`);
+    const path = readPath(`${FIXTURES}good.csv`);
     expect(path.length).toBe(5);
     expect(path.lastTimeUs).toBe(10 * SECOND);
     const expected: [number, number][] = [
@@ -158,13 +162,13 @@ describe('ReplayPath', () => {
   });
 
   it('starting mid-file picks the point in force', () => {
-    const path = ReplayPath.fromFile(`${FIXTURES}good.csv`, 2_500_000);
+    const path = readPath(`${FIXTURES}good.csv`, 2_500_000);
     expect(path.price).toBe(1999.5);
     expect(path.advance(500_000)).toBe(2003);
   });
 
   it('replays an Arrow IPC file exactly', () => {
-    const path = ReplayPath.fromFile(`${FIXTURES}good.arrow`);
+    const path = readPath(`${FIXTURES}good.arrow`);
     expect([0, 249_999, 250_000, 500_000, 1_999_999, 2_000_000].map((t) => path.priceAt(t))).toEqual([100, 100, 100.5, 99.75, 99.75, 101]);
   });
 
@@ -179,7 +183,7 @@ describe('ReplayPath', () => {
     const path = `${FIXTURES}${file}`;
     let error: unknown;
     try {
-      ReplayPath.fromFile(path);
+      readPath(path);
     } catch (e) {
       error = e;
     }
@@ -195,7 +199,7 @@ describe('ReplayPath', () => {
     expect(() => ReplayPath.fromCsvText('time,price\n0\n', 'x.csv')).toThrow(/x\.csv:line 2: expected 2 columns/);
     expect(() => ReplayPath.fromCsvText('\n\n', 'x.csv')).toThrow(/x\.csv:line 1: expected a header/);
     expect(() => ReplayPath.fromCsvText('time,price\n', 'x.csv')).toThrow(/x\.csv:line 2: expected at least one data line/);
-    expect(() => ReplayPath.fromFile('prices.json')).toThrow(/expected a \.csv or \.arrow file/);
+    expect(() => readPath('prices.json')).toThrow(/expected a \.csv or \.arrow file/);
   });
 
   it('Arrow errors name the row and the column', () => {

@@ -2,7 +2,6 @@
 // Two sources behind one interface: a simulated GBM (optionally with Merton jumps) and a replayed
 // piecewise-constant path from a file. Both are advanced by the world in integer µs and hold only
 // the current state, so a path costs O(1) memory however long the horizon.
-import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
 import type { Rng } from '../../engine/rng.ts';
 import { DAY, parseDuration, type Micros } from '../../engine/time.ts';
@@ -157,6 +156,12 @@ export class PriceFileError extends Error {
   }
 }
 
+/** A validated recorded path: strictly increasing integer-µs times and finite positive prices. */
+export interface PriceSeries {
+  readonly times: Float64Array;
+  readonly prices: Float64Array;
+}
+
 /**
  * A piecewise-constant price path: the price of the last point at or before t (the first point's
  * price before the first time). Points must have strictly increasing integer-µs times and finite
@@ -168,12 +173,22 @@ export class ReplayPath implements PricePath {
   private cursor = 0; // index of the point in force at `now`
   private now: Micros;
 
-  /** Use `ReplayPath.fromFile` / `fromPoints`; the arrays are trusted to be validated. */
+  /** Use the static constructors (`fromFileBytes`, `fromPoints`, …); the arrays are trusted to be validated. */
   private constructor(times: Float64Array, prices: Float64Array, startUs: Micros) {
     this.times = times;
     this.prices = prices;
     this.now = startUs;
     this.cursor = Math.max(0, upperBound(times, startUs) - 1);
+  }
+
+  /** A new path over a series validated earlier (parsed once per scenario, replayed by every run). */
+  static fromSeries(series: PriceSeries, startUs: Micros = 0): ReplayPath {
+    return new ReplayPath(series.times, series.prices, startUs);
+  }
+
+  /** The validated points, to share between runs. */
+  get series(): PriceSeries {
+    return { times: this.times, prices: this.prices };
   }
 
   /** From arrays; `source` names them in error messages. */
@@ -191,11 +206,11 @@ export class ReplayPath implements PricePath {
     return new ReplayPath(t, p, startUs);
   }
 
-  /** Reads `.csv` (header `time,price`) or `.arrow`/`.feather`/`.ipc` (columns `time_us`, `price`). */
-  static fromFile(path: string, startUs: Micros = 0): ReplayPath {
+  /** The bytes of a `.csv` (header `time,price`) or `.arrow`/`.feather`/`.ipc` (columns `time_us`, `price`) file named `path`. */
+  static fromFileBytes(path: string, bytes: Uint8Array, startUs: Micros = 0): ReplayPath {
     const lower = path.toLowerCase();
-    if (lower.endsWith('.csv')) return ReplayPath.fromCsvText(readFileSync(path, 'utf8'), path, startUs);
-    if (lower.endsWith('.arrow') || lower.endsWith('.feather') || lower.endsWith('.ipc')) return ReplayPath.fromArrowBytes(readFileSync(path), path, startUs);
+    if (lower.endsWith('.csv')) return ReplayPath.fromCsvText(new TextDecoder().decode(bytes), path, startUs);
+    if (lower.endsWith('.arrow') || lower.endsWith('.feather') || lower.endsWith('.ipc')) return ReplayPath.fromArrowBytes(bytes, path, startUs);
     throw new PriceFileError(path, 'name', 'expected a .csv or .arrow file');
   }
 

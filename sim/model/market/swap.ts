@@ -41,8 +41,31 @@ export interface TradeRecord {
   gasUsd: number;
 }
 
-export interface TradeObserver {
-  trade(record: TradeRecord): void;
+/** The pool and the reference price just before an attempt executes. */
+export interface BeforeSwap {
+  refPrice: number;
+  midBefore: number;
+  poolValueUsd: number;
+}
+
+export function beforeSwap(market: MarketPool): BeforeSwap {
+  const refPrice = market.feed.price;
+  return { refPrice, midBefore: midPrice(market.pool), poolValueUsd: poolValue(market, refPrice) };
+}
+
+/** Reports an executed attempt to its pool (which counts it and emits the domain event). */
+export function reportSwap(
+  market: MarketPool,
+  before: BeforeSwap,
+  who: { agentKind: AgentKind; agent: string; gasUsd: number },
+  tx: Tx,
+  executedUs: Micros,
+  seen: SeenState,
+  side: Side,
+  exact: 'in' | 'out',
+  result: AttemptResult,
+): void {
+  market.executed({ market, agentKind: who.agentKind, agent: who.agent, tx, executedUs, seen, side, exact, result, midBefore: before.midBefore, refExecuted: before.refPrice, poolValueUsd: before.poolValueUsd, gasUsd: who.gasUsd });
 }
 
 export function seeState(market: MarketPool, nowUs: Micros): SeenState {
@@ -71,17 +94,14 @@ export class SwapAction implements TxAction {
     readonly amount: number,
     readonly limit: number,
     private readonly seen: SeenState,
-    private readonly observer: TradeObserver,
   ) {}
 
   execute(tx: Tx, nowUs: Micros): string | null {
     const { market } = this;
-    const ref = market.feed.price;
-    const midBefore = midPrice(market.pool);
-    const poolValueUsd = poolValue(market, ref);
+    const before = beforeSwap(market);
     const result = this.exact === 'in' ? swapExactIn(market.pool, this.side, this.amount, this.limit) : swapExactOut(market.pool, this.side, this.amount, this.limit);
     this.result = result;
-    this.observer.trade({ market, agentKind: 'noise', agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side: this.side, exact: this.exact, result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: 0 });
+    reportSwap(market, before, { agentKind: 'noise', agent: this.agent, gasUsd: 0 }, tx, nowUs, this.seen, this.side, this.exact, result);
     return result.ok ? null : result.reason;
   }
 }
@@ -101,7 +121,6 @@ export class ArbitrageAction implements TxAction {
     private readonly minProfitUsd: number,
     private readonly gasUsd: number,
     private readonly seen: SeenState,
-    private readonly observer: TradeObserver,
     /** A back-running searcher uses the same trade; its swaps are MEV, not CEX-DEX arbitrage. */
     private readonly agentKind: AgentKind = 'arbitrageur',
     /** Told the trade's profit at the reference price (USD, before gas), or null when it reverted. */
@@ -110,18 +129,17 @@ export class ArbitrageAction implements TxAction {
 
   execute(tx: Tx, nowUs: Micros): string | null {
     const { market } = this;
-    const ref = market.feed.price;
+    const before = beforeSwap(market);
+    const ref = before.refPrice;
     const lagUs = (tx.arriveUs ?? tx.submitUs) - tx.submitUs;
     const target = market.feed.priceAt(nowUs - lagUs);
-    const midBefore = midPrice(market.pool);
-    const poolValueUsd = poolValue(market, ref);
     const trade = optimalArbitrage(market.pool, target);
     let result: AttemptResult;
     if (trade === null) result = { ok: false, reason: 'no-opportunity' };
     else if (trade.profit - this.gasUsd < this.minProfitUsd) result = { ok: false, reason: 'unprofitable' };
     else result = swapExactIn(market.pool, trade.side, trade.amountIn, 0);
     const side = trade?.side ?? this.expectedSide;
-    this.observer.trade({ market, agentKind: this.agentKind, agent: this.agent, tx, executedUs: nowUs, seen: this.seen, side, exact: 'in', result, midBefore, refExecuted: ref, poolValueUsd, gasUsd: this.gasUsd });
+    reportSwap(market, before, { agentKind: this.agentKind, agent: this.agent, gasUsd: this.gasUsd }, tx, nowUs, this.seen, side, 'in', result);
     this.onDone?.(result.ok ? (result.side === 'buy' ? ref * result.amountOut - result.amountIn : result.amountOut - ref * result.amountIn) : null, nowUs);
     return result.ok ? null : result.reason;
   }

@@ -9,8 +9,8 @@ import type { Micros } from '../../engine/time.ts';
 import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
 import { PendingTxs } from './pending.ts';
-import type { Sequencer } from './sequencer.ts';
-import { Mempool } from './visibility.ts';
+import type { Capabilities, Sequencer } from './sequencer.ts';
+import { Mempool, policyCapabilities } from './visibility.ts';
 import type { Extractor } from '../agents/extractor.ts';
 import type { BuilderMarket } from './pbs.ts';
 
@@ -21,13 +21,15 @@ export interface CentralizedParams {
   censored: ReadonlySet<string>;
   /** Under PBS: the builders whose best block the sequencer proposes. */
   builders?: BuilderMarket;
-  /** Set when the sequencer extracts MEV itself (filled once the markets exist). */
-  extractor?: { current?: Extractor };
+  /** Set when the sequencer extracts MEV itself. */
+  extractor?: Extractor;
 }
 
 export class CentralizedSequencer implements Sequencer {
   private readonly pool: PendingTxs;
   readonly mempool: Mempool;
+  readonly capabilities: Capabilities;
+  readonly rollups: readonly number[];
 
   constructor(
     private readonly sim: Simulation,
@@ -38,6 +40,8 @@ export class CentralizedSequencer implements Sequencer {
   ) {
     this.pool = new PendingTxs(params.policy);
     this.mempool = new Mempool(params.policy);
+    this.capabilities = policyCapabilities(params.policy, params.builders);
+    this.rollups = [rollup.params.index];
     this.scheduleNextBlock();
   }
 
@@ -60,7 +64,7 @@ export class CentralizedSequencer implements Sequencer {
     const capacity = this.rollup.params.capacity;
     let block = this.pool.take(capacity, now, censored.size ? (tx) => !censored.has(tx.sender) : undefined);
     if (this.params.builders) block = this.params.builders.build(this.rollup.params.index, block, capacity);
-    const extractor = this.params.extractor?.current;
+    const extractor = this.params.extractor;
     if (extractor) block = extractor.sandwich(block, capacity, 'central');
     this.mempool.ordered(block, now);
     this.rollup.executeBlock(block, now, now + this.params.l1PostDelayUs, 'central');
@@ -71,6 +75,6 @@ export class CentralizedSequencer implements Sequencer {
     const { blockTimeUs, blockTimeDist } = this.rollup.params;
     // At least 1 µs: an exponential draw can round to 0, and a block every 0 µs never advances time.
     const interval = blockTimeDist === 'fixed' ? blockTimeUs : Math.max(1, Math.round(this.blockRng.exponential(1 / blockTimeUs)));
-    this.sim.after(interval, Priority.block, this.produceBlock);
+    this.sim.after(interval, Priority.sequencing, this.produceBlock);
   }
 }

@@ -1,6 +1,7 @@
 // Escape hatch: forced inclusion through L1. A transaction still waiting `delayUs` after it was
 // submitted (censored, or stuck behind a halted sequencer) is included by the L1 inbox, in a
 // rollup block of its own, final at once (it is already on L1). Arbitrum's delayed inbox: 24 h.
+// Legs of atomic bundles are never forced one by one: that would break their atomicity.
 import type { Simulation } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
@@ -13,15 +14,13 @@ export class ForcedInclusion {
     private readonly rollups: readonly Rollup[],
     private readonly delayUs: Micros,
     private readonly horizonUs: Micros,
-    /** Legs of atomic bundles cannot be forced one by one without breaking atomicity. */
-    private readonly skipBundleLegs: boolean,
   ) {}
 
   /** Called for every submitted transaction; costs an event only when the delay ends within the run. */
-  watch(tx: Tx): void {
-    if (this.skipBundleLegs && tx.bundleId !== undefined) return;
-    if (tx.submitUs + this.delayUs <= this.horizonUs) this.sim.at(tx.submitUs + this.delayUs, Priority.block, this.force, tx);
-  }
+  watch = (tx: Tx): void => {
+    if (tx.bundle?.atomic) return;
+    if (tx.submitUs + this.delayUs <= this.horizonUs) this.sim.at(tx.submitUs + this.delayUs, Priority.sequencing, this.force, tx);
+  };
 
   private force = (tx: Tx): void => {
     if (tx.status !== 'pending') return;

@@ -1,13 +1,18 @@
 // Proposer-builder separation. Users' transactions sit in a public mempool; searchers send their
 // bundles (front-run, victim, back-run, and a payment) privately to builders; when a block is due,
-// every builder assembles one — the best-paying bundle per victim, then the remaining transactions
-// by priority fee — values it (bundle payments + priority fees) and bids for it to the proposer,
-// keeping its margin; the proposer takes the highest bid. Builders see only the bundles sent to
-// them; bids are recorded (`bids` table).
+// every builder assembles one — the best-paying bundle per victim it holds, then the remaining
+// transactions by priority fee — values it (bundle payments + priority fees) and bids for it to
+// the proposer, keeping its margin; the proposer takes the highest bid.
+//
+// Builders differ, as they do in practice: each sees only a share of searchers' order flow (the
+// bundles sent to it, a draw keyed to the bundle), receives them after its own extra latency, and
+// shades its bid by its own margin. So who wins is an outcome, and the winners' shares a metric.
 import type { Simulation } from '../../engine/simulation.ts';
+import { Priority } from '../../engine/simulation.ts';
+import type { KeyedRng } from '../../engine/rng.ts';
 import type { Micros } from '../../engine/time.ts';
 import type { Tx } from '../tx.ts';
-import type { RowSink } from '../../metrics/recorder.ts';
+import type { ModelEvents } from '../events.ts';
 
 export interface BuilderBundle {
   readonly victim: Tx;
@@ -20,32 +25,31 @@ export interface BuilderBundle {
   readonly settled: (included: boolean) => void;
 }
 
-export interface PbsParams {
-  builders: number;
-  /** Share of its block's value a builder keeps; it bids the rest. */
-  marginFraction: number;
+export interface BuilderParams {
+  name: string;
+  /** Share of searchers' bundles that reach this builder (its order-flow access). */
+  orderFlow: number;
+  /** Share of its block's value it keeps; it bids the rest (bid shading). */
+  margin: number;
+  /** Extra delay before a bundle sent to it arrives, µs. */
+  latencyUs: Micros;
 }
 
 export class BuilderMarket {
-  /** Bundles received by each builder, not yet settled. */
+  /** Bundles each builder holds, not yet settled. */
   private readonly inbox: BuilderBundle[][];
+  /** Every bundle sent and not yet settled, with the builders it was sent to. */
+  private readonly live = new Set<BuilderBundle>();
   private readonly observers: ((builder: number, bundle: BuilderBundle, nowUs: Micros) => void)[] = [];
-  /** Builder and proposer revenue by rollup, for metrics (after warmup). */
-  readonly builderUsd: number[];
-  readonly proposerUsd: number[];
 
   constructor(
     private readonly sim: Simulation,
-    private readonly params: PbsParams,
-    private readonly rollupIds: readonly string[],
-    private readonly warmupUs: Micros,
-    private readonly runId: number,
-    private readonly mode: string,
-    private readonly bids: RowSink,
+    readonly builders: readonly BuilderParams[],
+    private readonly events: ModelEvents,
+    /** Which builders a bundle reaches: keyed to (bundle's first tx, builder). */
+    private readonly flow: KeyedRng,
   ) {
-    this.inbox = Array.from({ length: params.builders }, () => []);
-    this.builderUsd = rollupIds.map(() => 0);
-    this.proposerUsd = rollupIds.map(() => 0);
+    this.inbox = builders.map(() => []);
   }
 
   /** Visibility: a builder sees the bundles sent to it, when they arrive. */
@@ -53,13 +57,22 @@ export class BuilderMarket {
     this.observers.push(observer);
   }
 
-  /** A bundle reaches every builder (searchers send to all of them). */
+  /** A searcher's bundle leaves for the builders (it reaches those with order-flow access, each after its latency). */
   receive = (bundle: BuilderBundle): void => {
-    for (let b = 0; b < this.inbox.length; b++) {
-      this.inbox[b].push(bundle);
-      for (const o of this.observers) o(b, bundle, this.sim.now);
-    }
+    this.live.add(bundle);
+    const key = bundle.txs[0].id;
+    this.builders.forEach((b, i) => {
+      if (b.orderFlow < 1 && this.flow.uniform(key, i) >= b.orderFlow) return;
+      if (b.latencyUs === 0) this.deliver(i, bundle);
+      else this.sim.after(b.latencyUs, Priority.arrival, () => this.deliver(i, bundle));
+    });
   };
+
+  private deliver(builder: number, bundle: BuilderBundle): void {
+    if (!this.live.has(bundle)) return; // settled before it got there: the block was already built
+    this.inbox[builder].push(bundle);
+    for (const o of this.observers) o(builder, bundle, this.sim.now);
+  }
 
   /**
    * The block the proposer accepts, from the transactions it would otherwise order (`taken`, in
@@ -70,30 +83,26 @@ export class BuilderMarket {
     const now = this.sim.now;
     const offers = this.inbox.map((inbox, builder) => {
       const built = this.assemble(inbox, rollup, taken, capacity);
-      return { builder, ...built, bid: built.value * (1 - this.params.marginFraction) };
+      return { builder, ...built, bid: built.value * (1 - this.builders[builder].margin) };
     });
     // The proposer takes the highest bid (ties: the lower builder index).
     const winner = offers.reduce((a, b) => (b.bid > a.bid ? b : a));
-    for (const o of offers)
-      this.bids.append({ run_id: this.runId, mode: this.mode, rollup: this.rollupIds[rollup], at_us: now, builder: o.builder, block_value_usd: o.value, bid_usd: o.bid, won: o === winner });
-    if (now >= this.warmupUs) {
-      this.builderUsd[rollup] += winner.value - winner.bid;
-      this.proposerUsd[rollup] += winner.bid;
-    }
+    if (this.events.bid.heard)
+      for (const o of offers) this.events.bid.emit({ rollup, atUs: now, builder: o.builder, builderName: this.builders[o.builder].name, blockValueUsd: o.value, bidUsd: o.bid, won: o === winner });
     // Bundles whose victim is ordered now (or gone) are settled: in the block, or out for good.
     const ordered = new Set(taken);
     const settled = new Set<BuilderBundle>();
-    for (const inbox of this.inbox) {
-      for (let k = inbox.length - 1; k >= 0; k--) {
-        const bundle = inbox[k];
-        if (bundle.txs[0].rollup !== rollup) continue;
-        if (ordered.has(bundle.victim) || bundle.victim.status !== 'pending') {
-          inbox.splice(k, 1);
-          settled.add(bundle);
-        }
-      }
+    for (const bundle of this.live) {
+      if (bundle.txs[0].rollup !== rollup) continue;
+      if (ordered.has(bundle.victim) || bundle.victim.status !== 'pending') settled.add(bundle);
     }
-    for (const bundle of settled) bundle.settled(winner.used.has(bundle));
+    for (const inbox of this.inbox) {
+      for (let k = inbox.length - 1; k >= 0; k--) if (settled.has(inbox[k])) inbox.splice(k, 1);
+    }
+    for (const bundle of settled) {
+      this.live.delete(bundle);
+      bundle.settled(winner.used.has(bundle));
+    }
     return winner.block;
   }
 

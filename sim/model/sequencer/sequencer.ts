@@ -1,8 +1,20 @@
 // What every sequencer offers the rest of the world: it receives transactions (after their
 // network delay) and, on its own schedule, orders them into rollup blocks. Others learn about
-// pending transactions only through its mempool, as its policy allows (visibility.ts).
+// pending transactions only through its mempool, as its policy allows (visibility.ts), and learn
+// what they can do with it only from its capabilities — never from the name of its policy.
 import type { Tx } from '../tx.ts';
 import type { Mempool } from './visibility.ts';
+import type { BuilderMarket } from './pbs.ts';
+import type { Bundle } from '../crossrollup.ts';
+
+export interface Capabilities {
+  /** Outsiders see pending transactions' contents before their order is fixed (a public mempool). */
+  readonly contentsBeforeOrdering: boolean;
+  /** Pending transactions are ordered by priority fee: a higher bid lands first. */
+  readonly ordersByFee: boolean;
+  /** Sealed bundles can be sent to block builders, who bid for the block (PBS). */
+  readonly builders?: BuilderMarket;
+}
 
 export interface Sequencer {
   /** A transaction arrives at the sequencer at the current simulated time. A bound function:
@@ -10,6 +22,14 @@ export interface Sequencer {
   readonly receive: (tx: Tx) => void;
   /** What outsiders may see of pending transactions. */
   readonly mempool: Mempool;
+  readonly capabilities: Capabilities;
+  /**
+   * Set when the sequencer can execute a cross-rollup bundle atomically (every leg in one slot,
+   * all or none) across the rollups it orders: the bundle arrives whole.
+   */
+  readonly receiveBundle?: (bundle: Bundle) => void;
+  /** Indices of the rollups it orders. */
+  readonly rollups: readonly number[];
   /** Transactions still waiting to be ordered (for end-of-run accounting). */
   pending(): Iterable<Tx>;
 }

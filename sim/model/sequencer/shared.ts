@@ -8,19 +8,20 @@
 // Lifecycle in a slot: the leader takes each rollup's pending transactions (policy order, up to
 // the rollup's capacity) and, with `preconfirm: leader`, promises them at once; when the slot's
 // block commits, every rollup executes its part (include = commit), final at commit + L1 delay.
-import type { Simulation } from '../../engine/simulation.ts';
+import type { Simulation, Timer } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Rng } from '../../engine/rng.ts';
 import type { Micros } from '../../engine/time.ts';
 import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
 import { PendingTxs, type Policy } from './pending.ts';
-import type { Sequencer } from './sequencer.ts';
-import { Mempool } from './visibility.ts';
+import type { Capabilities, Sequencer } from './sequencer.ts';
+import { Mempool, policyCapabilities } from './visibility.ts';
 import type { Bundle } from '../crossrollup.ts';
 import type { Extractor } from '../agents/extractor.ts';
 import type { BuilderMarket } from './pbs.ts';
 import { invariant } from '../../engine/assert.ts';
+import type { ModelEvents } from '../events.ts';
 import { ChainCommitter, ConsensusScratch, hotstuffView, tendermintRound, tendermintRoundTimeout, viewTimeoutEnd, type TendermintTimeouts } from './consensus.ts';
 
 export interface SharedParams {
@@ -29,6 +30,8 @@ export interface SharedParams {
   leaderRotation: 'round_robin' | 'stake_weighted' | 'fixed';
   nodeLatencyUs: Micros;
   nodeJitterUs: Micros;
+  /** One-way base delay from node i to node j at [i·n + j] (regions); when absent, nodeLatencyUs for every pair. */
+  nodeBaseUs?: Float64Array;
   minSlotUs: Micros;
   viewTimeoutUs: Micros;
   commitChain: number;
@@ -44,29 +47,12 @@ export interface SharedParams {
   censors?: { nodes: ReadonlySet<number>; senders: ReadonlySet<string> };
   /** Nodes that, as leaders, sandwich user swaps on every rollup of their slot. */
   extractiveNodes: ReadonlySet<number>;
-  extractor: { current?: Extractor };
+  extractor?: Extractor;
   slashing?: { detectionDelayUs: Micros; fraction: number };
   /** Nodes that, as leaders from a time on, sign two conflicting proposals (equivocate). */
   equivocators: { node: number; fromUs: Micros }[];
   /** Under PBS: the builders whose best block the leader proposes, per rollup. */
   builders?: BuilderMarket;
-}
-
-/** What the set reports for metrics. */
-export class SharedStats {
-  /** When each slot (view or round) started, committed, or was missed: filtered by warmup later. */
-  slotStarts: number[] = [];
-  commitTimes: number[] = [];
-  missedTimes: number[] = [];
-  /** Leader pre-confirmations withdrawn because their slot did not commit. */
-  preconfsBroken = 0;
-  fallbackUs = 0;
-  /** Slots in which a censoring leader left out at least one eligible transaction. */
-  offenceTimes: number[] = [];
-  /** Slots whose leader equivocated: no proposal can gather a quorum, and the proof is public. */
-  equivocationTimes: number[] = [];
-  slashedStake = 0;
-  slashTimes: number[] = [];
 }
 
 interface Proposal {
@@ -78,8 +64,12 @@ interface Proposal {
 }
 
 export class SharedSequencer implements Sequencer {
-  readonly stats = new SharedStats();
   readonly mempool: Mempool;
+  readonly capabilities: Capabilities;
+  /** Global indices of the rollups the set orders. */
+  readonly rollups: readonly number[];
+  /** Local index (position in `members`) of each global rollup index, -1 when not a member. */
+  private readonly local: Int32Array;
   private readonly n: number;
   /** Current stakes: slashing lowers them, and with them the quorum and the leader schedule. */
   private readonly stakes: number[];
@@ -99,25 +89,37 @@ export class SharedSequencer implements Sequencer {
   private round = 0; // Tendermint round within the height
   private fixedLeader = 0;
   private lastCommitUs = 0;
-  private fallbackSinceUs: number | null = null;
+  private inFallback = false;
+  /** Each member rollup's next fallback block, while the set is halted. */
+  private readonly fallbackTimers: (Timer | undefined)[];
 
   constructor(
     private readonly sim: Simulation,
-    private readonly rollups: readonly Rollup[],
+    /** The rollups the set orders (a subset of the world's, in world order). */
+    private readonly members: readonly Rollup[],
+    worldRollups: number,
     private readonly params: SharedParams,
     private readonly rng: { net: Rng; leaders: Rng; fair: Rng; fallback: Rng },
+    private readonly events: ModelEvents,
   ) {
+    this.rollups = members.map((r) => r.params.index);
+    this.local = new Int32Array(worldRollups).fill(-1);
+    members.forEach((r, i) => (this.local[r.params.index] = i));
+    this.fallbackTimers = members.map(() => undefined);
     this.n = params.stakes.length;
     this.stakes = [...params.stakes];
     this.total = this.stakes.reduce((a, b) => a + b, 0);
     this.eligible = this.stakes.flatMap((st, i) => (st > 0 ? [i] : []));
-    this.pools = rollups.map(() => new PendingTxs(params.policy));
+    this.pools = members.map(() => new PendingTxs(params.policy));
     this.mempool = new Mempool(params.policy);
+    this.capabilities = policyCapabilities(params.policy, params.builders);
     this.d = new Float64Array(this.n * this.n);
     this.online = new Uint8Array(this.n);
     this.scratch = new ConsensusScratch(this.n);
     this.committer = new ChainCommitter(params.commitChain);
-    sim.at(0, Priority.block, params.protocol === 'hotstuff2' ? this.startView : this.startRound);
+    // The first slot starts one slot interval after the start, as a rollup's own first block comes one block time in.
+    const first = params.protocol === 'hotstuff2' ? params.minSlotUs : params.timeouts.commit;
+    sim.at(first, Priority.sequencing, params.protocol === 'hotstuff2' ? this.startView : this.startRound);
   }
 
   receive = (tx: Tx): void => {
@@ -125,7 +127,7 @@ export class SharedSequencer implements Sequencer {
     tx.arriveUs = now;
     // Fair ordering sees the median time at which the nodes received it (gossip from the entry node).
     const median = this.params.policy === 'fair' ? now + this.medianGossipUs() : now;
-    this.pools[tx.rollup].add(tx, now, median);
+    this.pools[this.local[tx.rollup]].add(tx, now, median);
     this.mempool.arrived(tx, now);
   };
 
@@ -152,7 +154,7 @@ export class SharedSequencer implements Sequencer {
     const leader = this.leaderOf(v);
     const next = this.leaderOf(v + 1);
     this.refreshOnline(now);
-    this.stats.slotStarts.push(now);
+    this.events.slotStarted.emit({ atUs: now, leader });
     this.sampleDelays(leader, next);
     if (this.online[leader]) {
       const slot = this.takeBatches(now, leader);
@@ -160,7 +162,7 @@ export class SharedSequencer implements Sequencer {
       const { qc } = this.equivocates(leader, now) ? { qc: Infinity } : hotstuffView(now, leader, next, this.d, this.online, this.stakes, this.total, this.scratch);
       if (qc !== Infinity) {
         this.proposals.set(v, { leader, startUs: now, ...slot });
-        this.sim.at(qc, Priority.block, this.onQc, v);
+        this.sim.at(qc, Priority.sequencing, this.onQc, v);
         return;
       }
       this.withdraw(slot, now);
@@ -174,11 +176,11 @@ export class SharedSequencer implements Sequencer {
     const startUs = this.proposals.get(v)!.startUs;
     for (const w of this.committer.certified(v, now)) this.commit(w, now);
     this.view = v + 1;
-    this.sim.at(Math.max(now, startUs + this.params.minSlotUs), Priority.block, this.startView);
+    this.sim.at(Math.max(now, startUs + this.params.minSlotUs), Priority.sequencing, this.startView);
   };
 
   private failView(now: Micros, leader: number): void {
-    this.stats.missedTimes.push(now);
+    this.events.slotMissed.emit({ atUs: now, leader });
     // A fixed leader that failed is replaced by the next node (re-election); schedules move on by themselves.
     if (this.params.leaderRotation === 'fixed') this.fixedLeader = this.nextEligible(leader);
     const next = this.leaderOf(this.view + 1);
@@ -187,7 +189,7 @@ export class SharedSequencer implements Sequencer {
     const restart = end === Infinity ? now + this.params.viewTimeoutUs : end;
     this.view++;
     this.checkFallback(now);
-    this.sim.at(restart, Priority.block, this.startView);
+    this.sim.at(restart, Priority.sequencing, this.startView);
   }
 
   // ─── Tendermint ───────────────────────────────────────────────────────────────────────────────
@@ -197,7 +199,7 @@ export class SharedSequencer implements Sequencer {
     // Tendermint rotates proposers by round too; the slot number (height + round) indexes the schedule.
     const proposer = this.leaderOf(this.view + this.round);
     this.refreshOnline(now);
-    this.stats.slotStarts.push(now);
+    this.events.slotStarted.emit({ atUs: now, leader: proposer });
     this.sampleAllDelays();
     const res = tendermintRound(now, this.round, proposer, this.d, this.online, this.stakes, this.total, this.params.timeouts, this.scratch);
     if (res.committed && this.equivocates(proposer, now)) {
@@ -207,14 +209,14 @@ export class SharedSequencer implements Sequencer {
     }
     if (res.committed) {
       this.proposals.set(this.view, { leader: proposer, startUs: now, ...this.takeBatches(now, proposer) });
-      this.sim.at(res.decided, Priority.block, this.onDecided, this.view);
+      this.sim.at(res.decided, Priority.sequencing, this.onDecided, this.view);
       return;
     }
-    this.stats.missedTimes.push(now);
+    this.events.slotMissed.emit({ atUs: now, leader: proposer });
     if (this.params.leaderRotation === 'fixed') this.fixedLeader = this.nextEligible(proposer);
     this.round++;
     this.checkFallback(now);
-    this.sim.at(res.roundEnd, Priority.block, this.startRound);
+    this.sim.at(res.roundEnd, Priority.sequencing, this.startRound);
   };
 
   private onDecided = (height: number): void => {
@@ -222,7 +224,7 @@ export class SharedSequencer implements Sequencer {
     this.commit(height, now);
     this.view = height + 1;
     this.round = 0;
-    this.sim.at(now + this.params.timeouts.commit, Priority.block, this.startRound);
+    this.sim.at(now + this.params.timeouts.commit, Priority.sequencing, this.startRound);
   };
 
   // ─── Common ───────────────────────────────────────────────────────────────────────────────────
@@ -233,7 +235,7 @@ export class SharedSequencer implements Sequencer {
    * `preconfirm: leader` it promises them all at once.
    */
   private takeBatches(now: Micros, leader: number): { bundles: Bundle[]; batches: Tx[][] } {
-    const room = this.rollups.map((r) => r.params.capacity);
+    const room = this.members.map((r) => r.params.capacity);
     // A censoring leader leaves its targets out; honest leaders take them in their turn.
     const censors = this.params.censors;
     let refused = 0;
@@ -244,25 +246,25 @@ export class SharedSequencer implements Sequencer {
           return ok;
         }
       : undefined;
-    const batches: Tx[][] = this.rollups.map(() => []);
+    const batches: Tx[][] = this.members.map(() => []);
     const taken: Bundle[] = [];
     const waiting: Bundle[] = [];
     for (const b of this.bundles) {
-      if (b.legs.every((l) => room[l.rollup] > 0) && b.legs.every((l) => l.status === 'pending') && (!accept || b.legs.every(accept))) {
+      if (b.legs.every((l) => room[this.local[l.rollup]] > 0) && b.legs.every((l) => l.status === 'pending') && (!accept || b.legs.every(accept))) {
         for (const l of b.legs) {
-          room[l.rollup]--;
-          batches[l.rollup].push(l);
+          room[this.local[l.rollup]]--;
+          batches[this.local[l.rollup]].push(l);
         }
         taken.push(b);
       } else if (b.legs.some((l) => l.status === 'pending')) waiting.push(b);
     }
     this.bundles = waiting;
-    this.rollups.forEach((r, i) => {
+    this.members.forEach((r, i) => {
       const ordered = this.pools[i].take(room[i], now, accept);
-      batches[i].push(...(this.params.builders ? this.params.builders.build(i, ordered, room[i]) : ordered));
+      batches[i].push(...(this.params.builders ? this.params.builders.build(r.params.index, ordered, room[i]) : ordered));
     });
-    const extractor = this.params.extractiveNodes.has(leader) ? this.params.extractor.current : undefined;
-    if (extractor) this.rollups.forEach((r, i) => (batches[i] = extractor.sandwich(batches[i], r.params.capacity, `node-${leader}`)));
+    const extractor = this.params.extractiveNodes.has(leader) ? this.params.extractor : undefined;
+    if (extractor) this.members.forEach((r, i) => (batches[i] = extractor.sandwich(batches[i], r.params.capacity, `node-${leader}`)));
     if (refused > 0) this.offence(leader, now);
     for (const batch of batches) {
       if (this.params.preconfirm === 'leader') for (const tx of batch) tx.preconfUs ??= now;
@@ -279,7 +281,7 @@ export class SharedSequencer implements Sequencer {
       for (const tx of batch) {
         if (tx.preconfUs === now && this.params.preconfirm === 'leader') {
           tx.preconfUs = undefined;
-          this.stats.preconfsBroken++;
+          this.events.preconfBroken.emit(tx);
         }
       }
       this.pools[i].restore(batch.filter((tx) => !inBundle.has(tx)), now);
@@ -291,7 +293,7 @@ export class SharedSequencer implements Sequencer {
     const p = this.proposals.get(view);
     if (!p) return;
     this.proposals.delete(view);
-    this.stats.commitTimes.push(now);
+    this.events.slotCommitted.emit({ atUs: now, leader: p.leader });
     this.lastCommitUs = now;
     this.endFallback(now);
     const final = now + this.params.l1PostDelayUs;
@@ -299,7 +301,7 @@ export class SharedSequencer implements Sequencer {
     // Transactions already included another way while this block waited for its commit (forced
     // through L1, or by a fallback sequencer during a halt) are dropped from it, as a rollup's
     // derivation skips duplicates.
-    p.batches.forEach((batch, i) => this.rollups[i].executeBlock(batch.filter((tx) => tx.status === 'pending'), now, final, `node-${p.leader}`, decided));
+    p.batches.forEach((batch, i) => this.members[i].executeBlock(batch.filter((tx) => tx.status === 'pending'), now, final, `node-${p.leader}`, decided));
   }
 
   /**
@@ -323,14 +325,13 @@ export class SharedSequencer implements Sequencer {
   /** Does this leader equivocate now? If so the offence is on record (two signed proposals). */
   private equivocates(node: number, now: Micros): boolean {
     if (!this.params.equivocators.some((e) => e.node === node && now >= e.fromUs) || this.stakes[node] === 0) return false;
-    this.stats.equivocationTimes.push(now);
-    this.offence(node, now, false);
+    this.offence(node, now, 'equivocation');
     return true;
   }
 
   /** A provable offence (censorship: the leader's proposal omits transactions everyone saw; or equivocation): slashed after the detection delay. */
-  private offence(node: number, now: Micros, censorship = true): void {
-    if (censorship) this.stats.offenceTimes.push(now);
+  private offence(node: number, now: Micros, kind: 'censorship' | 'equivocation' = 'censorship'): void {
+    this.events.offence.emit({ atUs: now, node, kind });
     const slashing = this.params.slashing;
     if (!slashing || this.slashScheduled.has(node)) return;
     this.slashScheduled.add(node);
@@ -341,8 +342,7 @@ export class SharedSequencer implements Sequencer {
     const amount = Math.floor(this.stakes[node] * this.params.slashing!.fraction);
     this.stakes[node] -= amount;
     this.total -= amount;
-    this.stats.slashedStake += amount;
-    this.stats.slashTimes.push(this.sim.now);
+    this.events.slashed.emit({ atUs: this.sim.now, node, stake: amount });
     this.eligible = this.stakes.flatMap((st, i) => (st > 0 ? [i] : []));
     if (this.fixedLeader === node && this.stakes[node] === 0) this.fixedLeader = this.eligible[0] ?? 0;
   };
@@ -388,65 +388,74 @@ export class SharedSequencer implements Sequencer {
     for (const o of this.params.offline) if (now >= o.atUs && now < o.atUs + o.forUs) this.online[o.node] = 0;
   }
 
-  private delay(): number {
-    const { nodeLatencyUs, nodeJitterUs } = this.params;
-    return nodeJitterUs === 0 ? nodeLatencyUs : nodeLatencyUs + Math.round(this.rng.net.exponential(1 / nodeJitterUs));
+  private base(i: number, j: number): number {
+    const m = this.params.nodeBaseUs;
+    return m === undefined ? this.params.nodeLatencyUs : m[i * this.n + j];
+  }
+
+  private delay(i: number, j: number): number {
+    const { nodeJitterUs } = this.params;
+    return nodeJitterUs === 0 ? this.base(i, j) : this.base(i, j) + Math.round(this.rng.net.exponential(1 / nodeJitterUs));
   }
 
   /** HotStuff is linear: only the leader's row and the next leader's column are used. */
   private sampleDelays(leader: number, next: number): void {
     const n = this.n;
     for (let i = 0; i < n; i++) {
-      this.d[leader * n + i] = i === leader ? 0 : this.delay();
-      this.d[i * n + next] = i === next ? 0 : this.delay();
+      this.d[leader * n + i] = i === leader ? 0 : this.delay(leader, i);
+      this.d[i * n + next] = i === next ? 0 : this.delay(i, next);
     }
   }
 
   private sampleAllDelays(): void {
     const n = this.n;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) this.d[i * n + j] = i === j ? 0 : this.delay();
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) this.d[i * n + j] = i === j ? 0 : this.delay(i, j);
   }
 
+  /** Fair ordering: the median time at which the nodes hear a transaction gossiped from node 0 (the entry). */
   private medianGossipUs(): number {
     const draws = new Float64Array(this.n);
-    for (let i = 1; i < this.n; i++) draws[i] = this.params.nodeJitterUs === 0 ? this.params.nodeLatencyUs : this.params.nodeLatencyUs + this.rng.fair.exponential(1 / this.params.nodeJitterUs);
+    const jitter = this.params.nodeJitterUs;
+    for (let i = 1; i < this.n; i++) draws[i] = jitter === 0 ? this.base(0, i) : this.base(0, i) + this.rng.fair.exponential(1 / jitter);
     draws.sort();
     return Math.round(draws[(this.n - 1) >> 1]);
   }
 
   // ─── Escape hatch: fallback to each rollup's own sequencer ────────────────────────────────────
+  // Each member rollup's own sequencer makes blocks while the set is halted; the chain of its
+  // blocks is one cancellable timer, cancelled when the set commits again, so a second halt can
+  // never leave two chains running.
 
   private checkFallback(now: Micros): void {
     const after = this.params.fallbackAfterUs;
-    if (after === undefined || this.fallbackSinceUs !== null || now - this.lastCommitUs < after) return;
-    this.fallbackSinceUs = now;
+    if (after === undefined || this.inFallback || now - this.lastCommitUs < after) return;
+    this.inFallback = true;
+    this.events.fallback.emit({ atUs: now, rollups: this.rollups, halted: true });
     // Blocks proposed but not yet committed may never commit: their transactions go to the
     // fallback sequencers too (if the set commits them later, the duplicates are dropped).
     for (const p of this.proposals.values())
-      p.batches.forEach((batch, i) => this.pools[i].restore(batch.filter((tx) => tx.status === 'pending' && tx.bundleId === undefined), now));
-    this.rollups.forEach((r, i) => this.sim.at(now, Priority.block, this.fallbackBlock, i));
+      p.batches.forEach((batch, i) => this.pools[i].restore(batch.filter((tx) => tx.status === 'pending' && tx.bundle === undefined), now));
+    this.members.forEach((r, i) => (this.fallbackTimers[i] = this.sim.timer(now, Priority.sequencing, this.fallbackBlock, i)));
   }
 
   private endFallback(now: Micros): void {
-    if (this.fallbackSinceUs === null) return;
-    this.stats.fallbackUs += now - this.fallbackSinceUs;
-    this.fallbackSinceUs = null;
+    if (!this.inFallback) return;
+    this.inFallback = false;
+    for (let i = 0; i < this.fallbackTimers.length; i++) {
+      this.fallbackTimers[i]?.cancel();
+      this.fallbackTimers[i] = undefined;
+    }
+    this.events.fallback.emit({ atUs: now, rollups: this.rollups, halted: false });
   }
 
   private fallbackBlock = (i: number): void => {
-    if (this.fallbackSinceUs === null) return; // the set is back: the rollup's own sequencer stops
     const now = this.sim.now;
-    const r = this.rollups[i];
+    const r = this.members[i];
     const block = this.pools[i].take(r.params.capacity, now);
     this.mempool.ordered(block, now);
     r.executeBlock(block, now, now + this.params.fallbackL1PostDelayUs, 'fallback');
     const { blockTimeUs, blockTimeDist } = r.params;
     const interval = blockTimeDist === 'fixed' ? blockTimeUs : Math.max(1, Math.round(this.rng.fallback.exponential(1 / blockTimeUs)));
-    this.sim.after(interval, Priority.block, this.fallbackBlock, i);
+    this.fallbackTimers[i] = this.sim.timer(now + interval, Priority.sequencing, this.fallbackBlock, i);
   };
-
-  /** Time spent in fallback up to `now` (for metrics at the end of a run). */
-  fallbackTimeUs(now: Micros): number {
-    return this.stats.fallbackUs + (this.fallbackSinceUs === null ? 0 : now - this.fallbackSinceUs);
-  }
 }

@@ -12,6 +12,8 @@
 import type { Micros } from '../../engine/time.ts';
 import type { Tx } from '../tx.ts';
 import type { Policy } from './pending.ts';
+import type { Capabilities } from './sequencer.ts';
+import type { BuilderMarket } from './pbs.ts';
 
 export interface PendingView {
   readonly txId: number;
@@ -30,6 +32,11 @@ export interface MempoolObserver {
 
 export function showsContentsOnArrival(policy: Policy): boolean {
   return policy === 'priority' || policy === 'fair' || policy === 'pbs';
+}
+
+/** What a policy lets outsiders do: the one place its name is read. */
+export function policyCapabilities(policy: Policy, builders?: BuilderMarket): Capabilities {
+  return { contentsBeforeOrdering: showsContentsOnArrival(policy), ordersByFee: policy === 'priority' || policy === 'pbs', builders: policy === 'pbs' ? builders : undefined };
 }
 
 export class Mempool {

@@ -1,0 +1,49 @@
+// Attaches every recorder to a world's events: the observation side of a run. Recorders only
+// listen; a run built without them (a null observer) executes exactly the same events.
+import type { World } from '../world/build.ts';
+import { SharedSequencer } from '../model/sequencer/shared.ts';
+import { TxRecorder } from './txs.ts';
+import { MarketRecorder } from './markets.ts';
+import { MevRecorder } from './mev.ts';
+import { IntentRecorder } from './intents.ts';
+import { PbsRecorder } from './pbs.ts';
+import { ConsensusRecorder } from './consensus.ts';
+import { RunReport, type RowSink } from './rows.ts';
+
+/** The row tables recorders write while a run goes on. */
+export interface RecorderSinks {
+  txs: RowSink;
+  trades: RowSink;
+  mev: RowSink;
+  bids: RowSink;
+}
+
+export interface Recorders {
+  /** Writes what is still pending and returns the run's metrics and sketches. */
+  finish(): RunReport;
+}
+
+export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
+  const { scenario, events, sequencing } = world;
+  const rollupIds = scenario.rollups.map((r) => r.id);
+  const warmupUs = scenario.warmup;
+  const txs = new TxRecorder({ rollupIds, policies: sequencing.policies, warmupUs, censored: sequencing.censoredSenders }, sinks.txs, events);
+  const markets = new MarketRecorder(rollupIds, world.markets, warmupUs, sinks.trades, events);
+  const mev = new MevRecorder(rollupIds, warmupUs, sinks.mev, events);
+  const intents = new IntentRecorder(warmupUs, scenario.cross_arbitrageurs.map((c) => c.name), events);
+  const pbs = new PbsRecorder(rollupIds, warmupUs, sinks.bids, events);
+  const consensus = sequencing.sequencers.some((s) => s instanceof SharedSequencer) ? new ConsensusRecorder(warmupUs, events) : undefined;
+  return {
+    finish() {
+      const report = new RunReport();
+      const end = world.sim.now;
+      txs.finish(end, report);
+      markets.finish(end, report);
+      mev.finish(report);
+      pbs.finish(report);
+      intents.finish(report);
+      consensus?.finish(end, report);
+      return report;
+    },
+  };
+}
