@@ -53,7 +53,10 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
     for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(TABLES[t], join(out, `${t}.arrow`), sinkOptions);
     // The metric rows are small: kept in memory too, so the summary need not read the file back.
     const metricRows: Record<string, unknown>[] = [];
-    const metrics = { append: (row: Record<string, unknown>) => (metricRows.push(row), sinks.metrics.append(row)), drain: () => sinks.metrics.drain() };
+    const metrics = {
+      append: (row: Record<string, unknown>, constants?: Record<string, unknown> | null) => (metricRows.push({ ...row, ...constants }), sinks.metrics.append(row, constants)),
+      drain: () => sinks.metrics.drain(),
+    };
     const runs = await executeRuns(loaded, { ...(sinks as RunSinks), metrics }, options);
     for (const t of OUTPUT_TABLES) await sinks[t].close();
     const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));

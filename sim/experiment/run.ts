@@ -28,7 +28,9 @@ export interface RunSummary extends RunPlan {
 }
 
 /** A table sink the runner can wait on (files drain to disk between chunks; memory does nothing). */
-export interface RunSink extends RowSink {
+export interface RunSink {
+  /** `constants` fill the run columns (run_id, mode) the row leaves out. */
+  append(row: Record<string, unknown>, constants?: Record<string, unknown> | null): void;
   drain(): Promise<void>;
 }
 
@@ -70,15 +72,10 @@ export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, optio
   return summaries;
 }
 
-/** Adds the run's identity to every row a recorder writes. */
-function tagged(sink: RowSink, plan: RunPlan): RowSink {
-  return {
-    append(row) {
-      row.run_id = plan.runId;
-      row.mode = plan.mode;
-      sink.append(row);
-    },
-  };
+/** Adds the run's identity to every row a recorder writes (as the sink's constants: the rows stay as written). */
+function tagged(sink: RunSink, plan: RunPlan): RowSink {
+  const constants = { run_id: plan.runId, mode: plan.mode };
+  return { append: (row) => sink.append(row, constants) };
 }
 
 async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void): Promise<RunSummary> {

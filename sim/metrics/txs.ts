@@ -31,8 +31,13 @@ export interface TxRecorderConfig {
 }
 
 export class TxRecorder {
-  /** Submitted and not yet settled, in submission order (Map keeps insertion order): at most the transactions in flight. */
-  private readonly live = new Map<number, Tx>();
+  /**
+   * Submitted transactions in submission order, settled ones swept out whenever they are the
+   * majority: the still-pending ones are written at the horizon. Bounded by twice the
+   * transactions in flight, and cheaper than a map (a push per transaction, a sweep now and then).
+   */
+  private live: Tx[] = [];
+  private settledInLive = 0;
   private readonly stats: RollupStats[];
 
   constructor(private readonly config: TxRecorderConfig, private readonly txs: RowSink, events: ModelEvents) {
@@ -44,7 +49,7 @@ export class TxRecorder {
   }
 
   private submitted = (tx: Tx): void => {
-    this.live.set(tx.id, tx);
+    this.live.push(tx);
     if (tx.submitUs < this.config.warmupUs) return;
     this.stats[tx.rollup].submitted++;
     if (this.config.censored.has(tx.sender)) this.stats[tx.rollup].targetedSubmitted++;
@@ -52,7 +57,7 @@ export class TxRecorder {
 
   /** Every transaction a block executed, successful or reverted. */
   private executed = (tx: Tx): void => {
-    this.live.delete(tx.id);
+    this.settled();
     this.writeTx(tx);
     if (tx.submitUs < this.config.warmupUs) return;
     const s = this.stats[tx.rollup];
@@ -74,14 +79,20 @@ export class TxRecorder {
 
   /** A transaction that left without executing (replaced by a higher bid, lost an auction). */
   private dropped = (tx: Tx): void => {
-    this.live.delete(tx.id);
+    this.settled();
     this.writeTx(tx);
   };
 
+  private settled(): void {
+    if (++this.settledInLive * 2 <= this.live.length || this.live.length < 256) return;
+    this.live = this.live.filter((tx) => tx.status === 'pending');
+    this.settledInLive = 0;
+  }
+
   /** Writes the still-pending transactions and reports the run's figures. */
   finish(endUs: Micros, report: RunReport): void {
-    for (const tx of this.live.values()) this.writeTx(tx);
-    this.live.clear();
+    for (const tx of this.live) if (tx.status === 'pending') this.writeTx(tx);
+    this.live = [];
     const windowS = Math.max(endUs - this.config.warmupUs, 0) / SECOND;
     this.config.rollupIds.forEach((id, i) => {
       const s = this.stats[i];

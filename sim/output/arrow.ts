@@ -13,7 +13,8 @@ import { RowBatcher } from './batches.ts';
 
 /** Where a table's rows go. Rows are keyed by column name; null or undefined is a null. */
 export interface TableSink<R extends object = Record<string, unknown>> {
-  append(row: R): void;
+  /** `constants` fill the run columns (run_id, mode, point) a row leaves out. */
+  append(row: R, constants?: Record<string, unknown> | null): void;
   /** Lets buffered bytes reach their destination (a no-op in memory). */
   drain(): Promise<void>;
   close(): Promise<void> | void;
@@ -94,9 +95,9 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     return this.batcher.total;
   }
 
-  append(row: R): void {
+  append(row: R, constants: Record<string, unknown> | null = null): void {
     if (this.state !== 'open') throw new Error(`table ${this.spec.name}: append after ${this.state}`);
-    this.batcher.append(row as Record<string, unknown>);
+    this.batcher.append(row as Record<string, unknown>, constants);
     // A copy: the writer queues views of the batch's buffers until the pump writes them.
     if (this.batcher.full) this.writer.write(this.batcher.take(true));
   }
@@ -165,9 +166,9 @@ export class ArrowTableSink<R extends object = Record<string, unknown>> implemen
     return this.batcher.total;
   }
 
-  append(row: R): void {
+  append(row: R, constants: Record<string, unknown> | null = null): void {
     if (this.result || this.aborted) throw new Error(`table ${this.spec.name}: append after ${this.aborted ? 'abort' : 'close'}`);
-    this.batcher.append(row as Record<string, unknown>);
+    this.batcher.append(row as Record<string, unknown>, constants);
     // Copies: the batch outlives the builders' buffers, which the next rows reuse.
     if (this.batcher.full) this.batches.push(this.batcher.take(true));
   }

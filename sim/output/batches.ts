@@ -5,6 +5,26 @@ import { RecordBatch, Struct, makeData, type Schema } from 'apache-arrow';
 import type { TableSpec } from '../metrics/tables.ts';
 import { columnBuilder, type ColumnBuilder } from './columns.ts';
 
+/** Columns a run's rows may leave out: the run's identity, filled from the sink's constants. */
+export const RUN_COLUMNS = ['run_id', 'mode', 'point'] as const;
+
+/** Writes one row into the builders at `index`: `constants` fill the run columns a row leaves out. */
+type Appender = (row: Record<string, unknown>, constants: Record<string, unknown> | null, builders: ColumnBuilder[], index: number) => void;
+
+/**
+ * One appender per table, generated from its column list: a property read per column with its
+ * name written out, so each read is monomorphic (a loop over names reads every key at one site,
+ * which is slow for millions of rows). Column names are our specs' identifiers (checked here).
+ */
+function compileAppender(names: readonly string[]): Appender {
+  const lines = names.map((name, c) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`column name ${JSON.stringify(name)} is not an identifier`);
+    const read = (RUN_COLUMNS as readonly string[]).includes(name) ? `(row.${name} === undefined && constants !== null ? constants.${name} : row.${name})` : `row.${name}`;
+    return `builders[${c}].set(index, ${read});`;
+  });
+  return new Function('row', 'constants', 'builders', 'index', lines.join('\n')) as Appender;
+}
+
 export class RowBatcher {
   /** Rows in the current, not yet taken, batch. */
   length = 0;
@@ -13,6 +33,7 @@ export class RowBatcher {
   private readonly names: string[];
   private readonly builders: ColumnBuilder[];
   private readonly columnNames: ReadonlySet<string>;
+  private readonly write: Appender;
   private readonly struct: Struct;
   /** Set when a row failed half-way: its columns are out of step, so nothing more may be written. */
   private broken: Error | undefined;
@@ -24,6 +45,7 @@ export class RowBatcher {
     this.names = spec.columns.map((c) => c.name);
     this.columnNames = new Set(this.names);
     this.builders = spec.columns.map((c) => columnBuilder(c, capacity));
+    this.write = compileAppender(this.names);
     this.struct = new Struct(schema.fields);
   }
 
@@ -31,7 +53,8 @@ export class RowBatcher {
     return this.length === this.capacity;
   }
 
-  append(row: Record<string, unknown>): void {
+  /** Appends a row; `constants` supply the run columns (run_id, mode, point) the row leaves out. */
+  append(row: Record<string, unknown>, constants: Record<string, unknown> | null = null): void {
     if (this.broken) throw new Error(`table ${this.spec.name} is unusable after an earlier error: ${this.broken.message}`);
     if (this.length === this.capacity) throw new Error(`table ${this.spec.name}: batch is full; take it first`);
     // Checking the keys of the first row of each batch catches a misspelt or extra column at the
@@ -45,7 +68,7 @@ export class RowBatcher {
     }
     const index = this.length;
     try {
-      for (let c = 0; c < this.builders.length; c++) this.builders[c].set(index, row[this.names[c]]);
+      this.write(row, constants, this.builders, index);
     } catch (error) {
       const message = `table ${this.spec.name}, row ${this.total}: ${(error as Error).message}`;
       this.broken = error instanceof TypeError ? new TypeError(message) : new Error(message);

@@ -18,16 +18,18 @@ export abstract class ColumnBuilder {
     this.validity = new Uint8Array((capacity + 7) >> 3);
   }
 
-  /** Writes `value` at row `index` of the current batch; null/undefined is a null. */
-  set(index: number, value: unknown): void {
-    if (value === null || value === undefined) {
-      if (!this.spec.nullable) throw new TypeError(`column ${this.spec.name} is not nullable, got ${value}`);
-      this.nullCount++;
-      this.setNull(index);
-      return;
-    }
-    this.validity[index >> 3] |= 1 << (index & 7);
-    this.setValue(index, value);
+  /**
+   * Writes `value` at row `index` of the current batch; null/undefined is a null. Each builder
+   * class has its own copy of this method (`set = setOf(...)` would be one shared, megamorphic
+   * call site for millions of rows): the body is the same, repeated by `defineSet` below.
+   */
+  abstract set(index: number, value: unknown): void;
+
+  /** The null branch of `set`. */
+  protected setMissing(index: number, value: null | undefined): void {
+    if (!this.spec.nullable) throw new TypeError(`column ${this.spec.name} is not nullable, got ${value}`);
+    this.nullCount++;
+    this.setNull(index);
   }
 
   /**
@@ -62,6 +64,11 @@ function take<T extends { subarray(a: number, b: number): T; slice(a: number, b:
 }
 
 class Int32Builder extends ColumnBuilder {
+  set(index: number, value: unknown): void {
+    if (value === null || value === undefined) return this.setMissing(index, value);
+    this.validity[index >> 3] |= 1 << (index & 7);
+    this.setValue(index, value);
+  }
   private readonly values = new Int32Array(this.capacity);
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'number' || (value | 0) !== value) this.fail('a 32-bit integer', value);
@@ -74,6 +81,11 @@ class Int32Builder extends ColumnBuilder {
 }
 
 class Int64Builder extends ColumnBuilder {
+  set(index: number, value: unknown): void {
+    if (value === null || value === undefined) return this.setMissing(index, value);
+    this.validity[index >> 3] |= 1 << (index & 7);
+    this.setValue(index, value);
+  }
   private readonly values = new BigInt64Array(this.capacity);
   // Two little-endian 32-bit words per value over the same memory (Arrow IPC is little-endian, and
   // so is every platform Node runs on), so exact integer numbers need no BigInt.
@@ -98,6 +110,11 @@ class Int64Builder extends ColumnBuilder {
 }
 
 class Float64Builder extends ColumnBuilder {
+  set(index: number, value: unknown): void {
+    if (value === null || value === undefined) return this.setMissing(index, value);
+    this.validity[index >> 3] |= 1 << (index & 7);
+    this.setValue(index, value);
+  }
   private readonly values = new Float64Array(this.capacity);
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'number') this.fail('a number', value);
@@ -110,6 +127,11 @@ class Float64Builder extends ColumnBuilder {
 }
 
 class BoolBuilder extends ColumnBuilder {
+  set(index: number, value: unknown): void {
+    if (value === null || value === undefined) return this.setMissing(index, value);
+    this.validity[index >> 3] |= 1 << (index & 7);
+    this.setValue(index, value);
+  }
   private readonly bits = new Uint8Array((this.capacity + 7) >> 3);
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'boolean') this.fail('a boolean', value);
@@ -123,6 +145,11 @@ class BoolBuilder extends ColumnBuilder {
 }
 
 class Utf8Builder extends ColumnBuilder {
+  set(index: number, value: unknown): void {
+    if (value === null || value === undefined) return this.setMissing(index, value);
+    this.validity[index >> 3] |= 1 << (index & 7);
+    this.setValue(index, value);
+  }
   private readonly offsets = new Int32Array(this.capacity + 1);
   // A Node Buffer: `write` encodes UTF-8 in place without an intermediate array. Grows by doubling.
   private bytes = Buffer.alloc(Math.max(64, this.capacity * 16));
@@ -174,6 +201,11 @@ class Utf8Builder extends ColumnBuilder {
 
 /** Variable-length bytes (serialized sketches). Rare and small: grows by doubling. */
 class BinaryBuilder extends ColumnBuilder {
+  set(index: number, value: unknown): void {
+    if (value === null || value === undefined) return this.setMissing(index, value);
+    this.validity[index >> 3] |= 1 << (index & 7);
+    this.setValue(index, value);
+  }
   private readonly offsets = new Int32Array(this.capacity + 1);
   private bytes = new Uint8Array(256);
   private end = 0;

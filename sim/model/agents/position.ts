@@ -36,6 +36,8 @@ export interface Position {
   closedUs?: Micros;
   /** Set at close: a sandwich whose legs both executed around its executed victim, or a back-run that traded. */
   ok?: boolean;
+  /** The placing agent's hook, told at close (it forgets the position). */
+  onClose?: () => void;
 }
 
 /** Closes a position: decides its outcome and emits it. */
@@ -49,5 +51,6 @@ export function closePosition(p: Position, nowUs: Micros, events: ModelEvents): 
     if (frontDone && !victimRan) p.failure ??= 'victim-missing';
     p.ok = frontDone && p.backOut !== undefined && victimRan;
   }
+  p.onClose?.();
   events.mevClosed.emit(p);
 }

@@ -9,7 +9,7 @@ import type { IdSpace, Simulation } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
 import { newTx, type Tx, type TxAction } from '../tx.ts';
 import { amountOut, swapExactIn, type Side } from '../market/amm.ts';
-import { optimalSandwich, sandwichProfit } from '../market/mev.ts';
+import { largestSandwich, optimalSandwich, sandwichProfit } from '../market/mev.ts';
 import { beforeSwap, reportSwap, seeState, SwapAction, type AgentKind } from '../market/swap.ts';
 import type { PendingView } from '../sequencer/visibility.ts';
 import type { Capabilities } from '../sequencer/sequencer.ts';
@@ -139,14 +139,14 @@ export class SandwichSearcher {
     const ref = market.feed.price;
     const toUsd = (x: number) => (action.side === 'buy' ? x : x * ref);
     const gasIn = action.side === 'buy' ? 2 * this.params.gasUsd : (2 * this.params.gasUsd) / ref;
-    const plan = optimalSandwich(market.pool, action.side, action.amount, action.limit, gasIn);
-    if (!plan) return;
+    const largest = largestSandwich(market.pool, action.side, action.amount, action.limit, gasIn);
+    if (!largest) return;
     // Capital limits the front-run: a smaller one is still feasible (the victim's output only rises), and pays less.
     const capitalIn = action.side === 'buy' ? this.params.capitalUsd : this.params.capitalUsd / ref;
-    const frontIn = Math.min(plan.maxFeasible.frontIn, capitalIn);
-    const legs = frontIn < plan.maxFeasible.frontIn ? sandwichProfit(market.pool, action.side, frontIn, action.amount) : plan.maxFeasible;
+    const frontIn = Math.min(largest.frontIn, capitalIn);
+    const legs = frontIn < largest.frontIn ? sandwichProfit(market.pool, action.side, frontIn, action.amount) : largest;
     const frontOut = legs.frontOut;
-    const value = frontIn < plan.maxFeasible.frontIn ? toUsd(legs.grossProfit - gasIn) : toUsd(plan.maxFeasible.profit);
+    const value = toUsd(legs.grossProfit - gasIn);
     if (!(value > this.params.minProfitUsd)) return;
     const p: Position = {
       id: this.positions++,
@@ -168,6 +168,7 @@ export class SandwichSearcher {
     p.back = this.tx(new BackRunAction(p, 'searcher', this.events), 0);
     this.submitter.submit(p.back);
     this.open.set(victim.id, p);
+    p.onClose = () => this.open.delete(victim.id);
   }
 
   /**

@@ -250,6 +250,19 @@ export function optimalSandwich(pool: Pool, side: Side, victimIn: number, victim
 }
 
 /**
+ * The largest feasible sandwich around a victim — the front-run at a* — and its outcome after
+ * `gasCost`, or null when the victim would fail anyway. What a searcher sizes (it bids for the
+ * biggest position the victim's limit allows); cheaper than `optimalSandwich`, which also searches
+ * the interior of [0, a*].
+ */
+export function largestSandwich(pool: Pool, side: Side, victimIn: number, victimMinOut: number, gasCost = 0): SandwichOutcome | null {
+  const bounds = sandwichBounds(pool, side, victimIn, victimMinOut);
+  if (bounds === null) return null;
+  const legs = sandwichProfit(pool, side, bounds.maxFrontIn, victimIn);
+  return { ...legs, profit: legs.grossProfit - gasCost, victimLoss: bounds.victimOutWithout - legs.victimOut };
+}
+
+/**
  * Back-run after a large swap: simulates the exact-in swap of `amountIn` on a copy of the pool and
  * returns the optimal arbitrage against `refPrice` on the resulting state (`optimalArbitrage`),
  * or null when the swap fails or the pool is left inside the no-arbitrage band.
