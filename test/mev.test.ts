@@ -196,6 +196,44 @@ describe('proposer-builder separation', () => {
   });
 });
 
+describe('differentiated builders', () => {
+  it('order-flow access, bid shading and latency decide who wins the blocks; the win shares sum to 1', async () => {
+    const s = (name: string, bid: number) => ({ name, latency: '5ms', gas_usd: 0.05, bid_fraction: bid });
+    const input = world({ policy: 'priority', mode: 'centralized', searchers: [s('s1', 0.3), s('s2', 0.6)] });
+    input.sequencing = {
+      centralized: { policy: 'pbs' },
+      pbs: {
+        builders: [
+          { name: 'wide', order_flow: 1, margin: 0.1 },
+          { name: 'narrow', order_flow: 0.3, margin: 0.05 },
+          { name: 'greedy', order_flow: 1, margin: 0.6 },
+          { name: 'remote', order_flow: 1, margin: 0.02, latency: '5s' },
+        ],
+      },
+    };
+    const { tables } = await runScenario(inlineScenario(input));
+    const metrics = tables.metrics.toArray().map((r) => r.toJSON() as Row);
+    const share = (name: string) => metrics.find((m) => m.metric === 'pbs.win_share' && m.subject === name)!.value as number;
+    const shares = ['wide', 'narrow', 'greedy', 'remote'].map(share);
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    // Blocks with a bundle go to whoever bids most for them: the wide builder holds every bundle and
+    // shades little; the narrow one holds 30% of them (and wins those it holds, at a lower margin);
+    // the greedy one shades most; the remote one gets bundles 5 s late, after their blocks.
+    const bids = tables.bids.toArray().map((r) => r.toJSON() as Row);
+    const valued = new Map<string, Row[]>();
+    for (const b of bids) if (b.block_value_usd > 0) valued.set(`${b.at_us}`, [...(valued.get(`${b.at_us}`) ?? []), b]);
+    const wonWithBundles = (name: string) => [...valued.values()].filter((g) => g.some((b) => b.won && b.builder_name === name && b.block_value_usd > 0)).length;
+    expect(valued.size).toBeGreaterThan(20);
+    expect(wonWithBundles('wide')).toBeGreaterThan(wonWithBundles('greedy'));
+    expect(wonWithBundles('narrow')).toBeGreaterThan(0);
+    expect(wonWithBundles('wide')).toBeGreaterThan(wonWithBundles('narrow'));
+    // The remote builder never holds a bundle in time: its blocks carry priority fees only.
+    for (const b of bids.filter((b) => b.builder_name === 'remote')) expect(b.block_value_usd).toBe(Math.min(...bids.filter((o) => o.at_us === b.at_us).map((o) => o.block_value_usd)));
+    expect(bids.filter((b) => b.builder_name === 'wide' && b.block_value_usd > 0).length).toBeGreaterThan(20);
+    console.log(`win shares: wide ${shares[0].toFixed(3)}, narrow ${shares[1].toFixed(3)}, greedy ${shares[2].toFixed(3)}, remote ${shares[3].toFixed(3)}; blocks with bundles won: wide ${wonWithBundles('wide')}, narrow ${wonWithBundles('narrow')}, greedy ${wonWithBundles('greedy')}`);
+  });
+});
+
 describe('searchers with different capital and latency', () => {
   it('capital caps the front-run; with less capital a searcher values victims less and loses the auctions to a richer rival', async () => {
     const s = (name: string, over: object) => ({ name, latency: '5ms', gas_usd: 0.05, ...over });

@@ -51,11 +51,11 @@ export class NoiseTraders {
     if (exact === 'in') {
       const amountIn = side === 'buy' ? sizeUsd : sizeUsd / mid;
       const minOut = amountOut(amountIn, rIn, rOut, pool.feeBps) * (1 - tolerance);
-      action = new SwapAction(this.market, this.params.name, side, 'in', amountIn, minOut, seen);
+      action = new SwapAction(this.market, this.params.name, side, 'in', amountIn, minOut, seen, sizeUsd, this.params.slippageBps);
     } else {
       const wanted = side === 'buy' ? sizeUsd / mid : sizeUsd;
       const maxIn = amountInFor(wanted, rIn, rOut, pool.feeBps) * (1 + tolerance);
-      action = new SwapAction(this.market, this.params.name, side, 'out', wanted, maxIn, seen);
+      action = new SwapAction(this.market, this.params.name, side, 'out', wanted, maxIn, seen, sizeUsd, this.params.slippageBps);
     }
     this.submitter.submit(newTx(this.ids.next(), this.market.rollup, this.params.name, this.sim.now, action));
   };

@@ -94,6 +94,9 @@ export class SwapAction implements TxAction {
     readonly amount: number,
     readonly limit: number,
     private readonly seen: SeenState,
+    /** The order as drawn (exogenous, the same in every mode): its size in USD and its slippage tolerance. */
+    readonly sizeUsd = NaN,
+    readonly toleranceBps = NaN,
   ) {}
 
   execute(tx: Tx, nowUs: Micros): string | null {
