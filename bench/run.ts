@@ -11,6 +11,7 @@ import { runSingleServerQueue } from './mm1.ts';
 import { HOLD_PENDING, holdBare, holdEngine, holdIncrements } from './hold.ts';
 import { benchWorld, SWAPS_SCENARIO, type WorldBench } from './world.ts';
 import { elapsed, median, startTimer } from './timer.ts';
+import { benchRealistic, type RealisticBench } from './realistic.ts';
 
 const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
@@ -25,6 +26,9 @@ const SIMPY_PYTHON = '/usr/bin/python3'; // Debian's: the pyenv python3 on PATH 
 
 const TARGET_SIMPY_RATIO = 30; // engine customers/s ≥ 30× SimPy's
 const TARGET_HOLD_RATIO = 2; // engine ns per hold ≤ 2× the bare heap's
+const TARGET_REAL_TIME = 20_000; // realistic-flow scenario: simulated seconds per wall second, per mode
+const TARGET_EVENT_COST = 15; // full model's CPU per event ≤ 15× the engine's M/M/1 CPU per event
+const TARGET_MEMORY = 1.2; // peak RSS at 10× the horizon ≤ 1.2× peak RSS at 1×
 
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
@@ -120,16 +124,23 @@ async function main() {
   const world: WorldBench = await benchWorld(undefined, quick ? 1 : 3);
   progress('swap-heavy world');
   const swapWorld: WorldBench = await benchWorld(SWAPS_SCENARIO, quick ? 1 : 3);
+  const realistic: RealisticBench = benchRealistic(quick, progress);
 
   const simpyRatio = simpy.status === 'ok' ? mm1.customersPerS / simpy.customersPerS : null;
+  const engineCpuPerEvent = 1 / mm1.eventsPerS;
   const targets = [
     { name: 'M/M/1 customers/s, engine ÷ SimPy 3', value: simpyRatio, target: `≥ ${TARGET_SIMPY_RATIO}×`, pass: simpyRatio === null ? null : simpyRatio >= TARGET_SIMPY_RATIO },
     { name: 'hold model time, engine ÷ bare heap', value: hold.ratio, target: `≤ ${TARGET_HOLD_RATIO}×`, pass: hold.ratio <= TARGET_HOLD_RATIO },
+    ...realistic.modes.flatMap((m) => [
+      { name: `realistic ${m.mode}: real-time factor`, value: m.realTime, target: `≥ ${TARGET_REAL_TIME}×`, pass: m.realTime >= TARGET_REAL_TIME },
+      { name: `realistic ${m.mode}: CPU per event ÷ M/M/1's`, value: m.cpuPerEvent / engineCpuPerEvent, target: `≤ ${TARGET_EVENT_COST}×`, pass: m.cpuPerEvent / engineCpuPerEvent <= TARGET_EVENT_COST },
+      { name: `realistic ${m.mode}: peak RSS at 10× ÷ 1× the horizon`, value: m.memoryRatio, target: `≤ ${TARGET_MEMORY}×`, pass: m.memoryRatio <= TARGET_MEMORY },
+    ]),
   ];
   const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
 
   if (asJson) {
-    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, swapWorld, targets }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, swapWorld, realistic, targets }, null, 2) + '\n');
     return;
   }
 
@@ -160,6 +171,19 @@ async function main() {
     rows.push(['', `engine events/s (${swapWorld.swaps.toLocaleString('en-US')} swaps)`, fmt(swapWorld.eventsPerS), '']);
   } else {
     rows.push(['swap-heavy world', `skipped: ${swapWorld.reason}`, '', '']);
+  }
+
+  for (const m of realistic.modes) {
+    const t = (name: string) => targets.find((x) => x.name === `realistic ${m.mode}: ${name}`)!;
+    rows.push([`realistic-flow, ${m.mode} (${realistic.dayLabel})`, `wall s per simulated day (${m.events.toLocaleString('en-US')} events)`, `${m.wallPerDay.toFixed(2)} s`, '']);
+    rows.push(['', 'real-time factor (simulated ÷ wall)', `${Math.round(m.realTime).toLocaleString('en-US')}×`, `≥ ${TARGET_REAL_TIME.toLocaleString('en-US')}× ${status(t('real-time factor').pass)}`]);
+    rows.push(['', 'events/s (CPU)', fmt(1 / m.cpuPerEvent), '']);
+    rows.push(['', "CPU per event ÷ engine's M/M/1", `${(m.cpuPerEvent / engineCpuPerEvent).toFixed(1)}×`, `≤ ${TARGET_EVENT_COST}× ${status(t("CPU per event ÷ M/M/1's").pass)}`]);
+    rows.push(['', `peak RSS ${m.memory.map((x) => `${x.horizon} ${x.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${m.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_MEMORY}× ${status(t('peak RSS at 10× ÷ 1× the horizon').pass)}`]);
+  }
+  if (realistic.profile) {
+    const p = realistic.profile;
+    rows.push([`realistic-flow profile (${p.mode}, ${p.horizon})`, 'CPU self time by component', Object.entries(p.shares).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(', '), '']);
   }
 
   const header: [string, string, string, string] = ['benchmark', 'measure', 'value', 'target'];

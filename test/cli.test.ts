@@ -23,6 +23,14 @@ describe('seqsim run', () => {
     const runs = readArrowRows(join(out, 'runs.arrow'));
     expect(runs.length).toBe(summary.runs.length);
     expect(runs.every((row) => row.status === 'ok')).toBe(true);
+    // Parameters as written and as resolved: durations in µs under keys that say so.
+    const written = JSON.parse(runs[0].params_json as string);
+    const resolved = JSON.parse(runs[0].resolved_json as string);
+    expect(typeof written.horizon).toBe('string');
+    expect(resolved.horizon_us).toBe(60_000_000 * Number(String(written.horizon).replace('m', '')));
+    expect(resolved.rollups[0].block_time_us).toBe(250_000);
+    expect(resolved.horizon).toBeUndefined();
+    expect(summary.paired.length).toBeGreaterThan(0);
     const metrics = readArrowRows(join(out, 'metrics.arrow'));
     const p50 = metrics.filter((m) => m.metric === 'latency.inclusion_ms.p50');
     expect(p50.length).toBeGreaterThan(0);

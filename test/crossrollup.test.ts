@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../sim/index.ts';
 import { inlineScenario } from './util/scenario.ts';
+import { plain } from './util/rows.ts';
 
 const P = { a: 0.1, b: 0.2, c: 0.05 };
 
@@ -65,5 +66,45 @@ describe('atomic bundles vs legged intents', () => {
     // Two bridge crossings of 20 s separate the first and last legs.
     expect(metric('centralized', 'crossrollup.leg_gap_ms.p50')).toBeGreaterThan(40_000);
     expect(metric('shared', 'crossrollup.leg_gap_ms.p99')).toBe(0);
+  });
+});
+
+describe('bridge fees and a shared set over some of the rollups', () => {
+  it('every bridged message pays the bridge fee; a rollup outside the shared set keeps its own sequencer and its legs travel apart', async () => {
+    const loaded = inlineScenario({
+      name: 'subset',
+      horizon: '20m',
+      warmup: '1m',
+      modes: ['centralized', 'shared'],
+      network: { base_latency: '20ms', jitter: '5ms' },
+      rollups: [
+        { id: 'a', block_time: '250ms', users: [{ name: 'u', rate: 2 }] },
+        { id: 'b', block_time: '2s', users: [{ name: 'u', rate: 2 }] },
+        { id: 'solo', block_time: '1s', users: [{ name: 'u', rate: 2 }] },
+      ],
+      intents: [
+        { name: 'inside', rate: 1, rollups: ['a', 'b'], route: 'bridge' },
+        { name: 'across', rate: 1, rollups: ['a', 'solo'], route: 'bridge' },
+      ],
+      sequencing: { centralized: { bridge: { latency: '10s', fee_usd: 0.7 } }, shared: { rollups: ['a', 'b'], nodes: 4, min_slot_time: '1s' } },
+    });
+    const { tables } = await runScenario(loaded);
+    const txs = tables.txs.toArray().map((r) => plain(r));
+    const metrics = tables.metrics.toArray().map((r) => plain(r));
+    const m = (mode: string, name: string, subject: string) => metrics.find((x) => x.mode === mode && x.metric === name && x.subject === subject)!.value as number;
+    // In shared mode rollup 'solo' is still ordered by its own sequencer; a and b by the set.
+    const seqOf = (mode: string, rollup: string) => new Set(txs.filter((t) => t.mode === mode && t.rollup === rollup && t.sequencer !== null).map((t) => String(t.sequencer).replace(/-\d+$/, '')));
+    expect(seqOf('shared', 'solo')).toEqual(new Set(['central']));
+    expect(seqOf('shared', 'a')).toEqual(new Set(['node']));
+    // Intents inside the set are atomic bundles (no bridge, no fee); across it, bridged legs pay per message.
+    expect(m('shared', 'bridge.fees_usd', 'inside')).toBe(0);
+    expect(m('shared', 'crossrollup.partial_fraction', 'inside')).toBe(0);
+    for (const [mode, flow] of [['centralized', 'inside'], ['centralized', 'across'], ['shared', 'across']] as const) {
+      // One message per intent whose first leg executed, 0.7 USD each (bundles closed after the warmup).
+      const fees = m(mode, 'bridge.fees_usd', flow);
+      expect(fees, `${mode}/${flow}`).toBeGreaterThan(0);
+      expect(Math.abs(fees / 0.7 - Math.round(fees / 0.7))).toBeLessThan(1e-6);
+      expect(fees / 0.7).toBeLessThanOrEqual(m(mode, 'crossrollup.intents', flow));
+    }
   });
 });

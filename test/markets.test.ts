@@ -169,3 +169,25 @@ describe('market invariants hold in every run (property test over random worlds)
     );
   });
 });
+
+describe('a dislocated start', () => {
+  it('a pool that starts 2% dear is arbitraged into the no-arbitrage band by the first block, by the closed-form trade', async () => {
+    const loaded = inlineScenario({
+      name: 'offset',
+      horizon: '10s',
+      network: { base_latency: '0s', jitter: '0s' },
+      assets: [{ id: 'x', price: 1000, vol: 0, tick: '100ms' }],
+      rollups: [{ id: 'r', block_time: '2s', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e6, fee_bps: 30, price_offset_bps: 200 }], arbitrageurs: [{ name: 'arb', latency: '0s' }] }],
+    });
+    const { tables } = await runScenario(loaded);
+    const trades = tables.trades.toArray().map((r) => r.toJSON());
+    expect(trades.length).toBe(1);
+    const t = trades[0];
+    expect(t.mid_before).toBeCloseTo(1020, 9);
+    expect(t.side).toBe('sell'); // the pool is dear: the arbitrageur sells it the asset
+    expect(Number(t.executed_us)).toBe(2_000_000);
+    // After the trade the mid sits on the band edge P/(1 − f).
+    expect(t.mid_after).toBeCloseTo(1000 / (1 - 0.003), 6);
+    expect(t.profit_usd).toBeGreaterThan(0);
+  });
+});

@@ -94,7 +94,7 @@ export interface DriftSplit {
 }
 
 /** A trade's value at the reference price at execution: the pool's loss versus rebalancing, the fee in USD, the trader's profit after fee and gas. */
-export function tradeValues(r: TradeRecord): { lvr: number; feeUsd: number; profit: number } {
+export function tradeValues(r: TradeRecord): { amountIn: number; out: number; net: number; lvr: number; feeUsd: number; profit: number } {
   const p = r.refExecuted;
   const ok = r.result.ok;
   const amountIn = ok ? r.result.amountIn : 0;
@@ -105,7 +105,7 @@ export function tradeValues(r: TradeRecord): { lvr: number; feeUsd: number; prof
   const lvr = r.side === 'buy' ? p * out - net : out - p * net;
   const feeUsd = r.side === 'buy' ? fee : fee * p;
   const profit = (r.side === 'buy' ? p * out - amountIn : out - p * amountIn) - r.gasUsd;
-  return { lvr, feeUsd, profit };
+  return { amountIn, out, net, lvr, feeUsd, profit };
 }
 
 export class MarketRecorder {
@@ -182,11 +182,7 @@ export class MarketRecorder {
   private trade = (r: TradeRecord): void => {
     const p = r.refExecuted;
     const ok = r.result.ok;
-    const amountIn = ok ? r.result.amountIn : 0;
-    const out = ok ? r.result.amountOut : 0;
-    const fee = ok ? r.result.fee : 0;
-    const net = amountIn - fee;
-    const { lvr, feeUsd, profit } = tradeValues(r);
+    const { amountIn, out, net, lvr, feeUsd, profit } = tradeValues(r);
     const slip = slippageComponents(r);
     const split = this.splitDrift(r, slip);
     const user = ok && r.agentKind === 'noise';

@@ -23,13 +23,13 @@ export interface TableSink<R extends object = Record<string, unknown>> {
 }
 
 export interface TableSinkOptions {
-  /** Rows per record batch: memory held is about one batch. Default 65536. */
+  /** Rows per record batch: memory held is about one batch. Default 16384. */
   batchRows?: number;
   /** Schema-level metadata (provenance). Must not carry anything time-dependent. */
   metadata?: Record<string, string>;
 }
 
-export const DEFAULT_BATCH_ROWS = 65_536;
+export const DEFAULT_BATCH_ROWS = 16_384;
 
 /** The apache-arrow version in use, for provenance metadata (its package.json is not exported, hence the path). */
 export const APACHE_ARROW_VERSION: string = (() => {

@@ -1,5 +1,6 @@
-// Column builders: one preallocated, typed buffer per column, filled row by row and turned into an
-// Arrow `Data` once per batch. Writers see millions of rows, so a value goes straight into its
+// Column builders: one typed buffer per column, filled row by row and turned into an Arrow `Data`
+// once per batch. Buffers start small and double up to the batch's capacity, so a table with few
+// rows holds little memory and a busy one reaches its full size early, then stays there. Writers see millions of rows, so a value goes straight into its
 // typed array (int64 numbers are split into two 32-bit words instead of allocating a BigInt) and
 // nulls are a bit in a validity bitmap.
 
@@ -10,20 +11,41 @@ const TWO_POW_32 = 4294967296;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** Rows a builder allocates at first. */
+const INITIAL_ROWS = 256;
+
 export abstract class ColumnBuilder {
   protected validity: Uint8Array;
   protected nullCount = 0;
+  /** Rows the buffers hold now (≤ capacity). */
+  protected size: number;
 
   constructor(readonly spec: ColumnSpec, readonly capacity: number) {
-    this.validity = new Uint8Array((capacity + 7) >> 3);
+    this.size = Math.min(capacity, INITIAL_ROWS);
+    this.validity = new Uint8Array((this.size + 7) >> 3);
   }
 
   /**
    * Writes `value` at row `index` of the current batch; null/undefined is a null. Each builder
-   * class has its own copy of this method (`set = setOf(...)` would be one shared, megamorphic
-   * call site for millions of rows): the body is the same, repeated by `defineSet` below.
+   * class has its own copy of this method (one shared method would be a single, megamorphic call
+   * site for millions of rows): the bodies are the same.
    */
   abstract set(index: number, value: unknown): void;
+
+  /** Doubles the buffers (up to capacity) until row `index` fits. */
+  protected grow(index: number): void {
+    if (index >= this.capacity) throw new RangeError(`column ${this.spec.name}: row ${index} beyond the batch capacity ${this.capacity}`);
+    let size = this.size;
+    while (size <= index) size = Math.min(this.capacity, size * 2);
+    const validity = new Uint8Array((size + 7) >> 3);
+    validity.set(this.validity);
+    this.validity = validity;
+    this.size = size;
+    this.growValues(size);
+  }
+
+  /** Reallocates the value buffers for `rows` rows, keeping their contents. */
+  protected abstract growValues(rows: number): void;
 
   /** The null branch of `set`. */
   protected setMissing(index: number, value: null | undefined): void {
@@ -65,11 +87,17 @@ function take<T extends { subarray(a: number, b: number): T; slice(a: number, b:
 
 class Int32Builder extends ColumnBuilder {
   set(index: number, value: unknown): void {
+    if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private readonly values = new Int32Array(this.capacity);
+  private values = new Int32Array(this.size);
+  protected growValues(rows: number): void {
+    const next = new Int32Array(rows);
+    next.set(this.values);
+    this.values = next;
+  }
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'number' || (value | 0) !== value) this.fail('a 32-bit integer', value);
     this.values[index] = value;
@@ -82,14 +110,21 @@ class Int32Builder extends ColumnBuilder {
 
 class Int64Builder extends ColumnBuilder {
   set(index: number, value: unknown): void {
+    if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private readonly values = new BigInt64Array(this.capacity);
+  private values = new BigInt64Array(this.size);
   // Two little-endian 32-bit words per value over the same memory (Arrow IPC is little-endian, and
   // so is every platform Node runs on), so exact integer numbers need no BigInt.
-  private readonly words = new Uint32Array(this.values.buffer);
+  private words = new Uint32Array(this.values.buffer);
+  protected growValues(rows: number): void {
+    const next = new BigInt64Array(rows);
+    next.set(this.values);
+    this.values = next;
+    this.words = new Uint32Array(next.buffer);
+  }
   protected setValue(index: number, value: unknown): void {
     if (typeof value === 'number') {
       if (!Number.isSafeInteger(value)) this.fail('an exact integer (|n| ≤ 2^53 − 1) or a bigint', value);
@@ -111,11 +146,17 @@ class Int64Builder extends ColumnBuilder {
 
 class Float64Builder extends ColumnBuilder {
   set(index: number, value: unknown): void {
+    if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private readonly values = new Float64Array(this.capacity);
+  private values = new Float64Array(this.size);
+  protected growValues(rows: number): void {
+    const next = new Float64Array(rows);
+    next.set(this.values);
+    this.values = next;
+  }
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'number') this.fail('a number', value);
     this.values[index] = value;
@@ -128,11 +169,17 @@ class Float64Builder extends ColumnBuilder {
 
 class BoolBuilder extends ColumnBuilder {
   set(index: number, value: unknown): void {
+    if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private readonly bits = new Uint8Array((this.capacity + 7) >> 3);
+  private bits = new Uint8Array((this.size + 7) >> 3);
+  protected growValues(rows: number): void {
+    const next = new Uint8Array((rows + 7) >> 3);
+    next.set(this.bits);
+    this.bits = next;
+  }
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'boolean') this.fail('a boolean', value);
     if (value) this.bits[index >> 3] |= 1 << (index & 7);
@@ -146,13 +193,20 @@ class BoolBuilder extends ColumnBuilder {
 
 class Utf8Builder extends ColumnBuilder {
   set(index: number, value: unknown): void {
+    if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private readonly offsets = new Int32Array(this.capacity + 1);
+  private offsets = new Int32Array(this.size + 1);
   // A Node Buffer: `write` encodes UTF-8 in place without an intermediate array. Grows by doubling.
-  private bytes = Buffer.alloc(Math.max(64, this.capacity * 16));
+  private bytes = Buffer.alloc(Math.max(64, this.size * 16));
+  protected growValues(rows: number): void {
+    const next = new Int32Array(rows + 1);
+    next.set(this.offsets);
+    this.offsets = next;
+  }
+
   private end = 0;
   // Columns such as mode, rollup and status repeat one value row after row; repeating the bytes
   // just written is much cheaper than encoding the string again.
@@ -163,7 +217,7 @@ class Utf8Builder extends ColumnBuilder {
     if (typeof value !== 'string') this.fail('a string', value);
     // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so this bound makes the writes complete.
     const worst = this.end + value.length * 3;
-    if (worst > this.bytes.length) this.grow(worst);
+    if (worst > this.bytes.length) this.growBytes(worst);
     const bytes = this.bytes;
     const start = this.end;
     let n: number;
@@ -192,7 +246,7 @@ class Utf8Builder extends ColumnBuilder {
     this.end = 0;
     this.last = undefined;
   }
-  private grow(atLeast: number): void {
+  private growBytes(atLeast: number): void {
     const next = Buffer.alloc(Math.max(atLeast, this.bytes.length * 2));
     this.bytes.copy(next, 0, 0, this.end);
     this.bytes = next;
@@ -202,12 +256,19 @@ class Utf8Builder extends ColumnBuilder {
 /** Variable-length bytes (serialized sketches). Rare and small: grows by doubling. */
 class BinaryBuilder extends ColumnBuilder {
   set(index: number, value: unknown): void {
+    if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private readonly offsets = new Int32Array(this.capacity + 1);
+  private offsets = new Int32Array(this.size + 1);
   private bytes = new Uint8Array(256);
+  protected growValues(rows: number): void {
+    const next = new Int32Array(rows + 1);
+    next.set(this.offsets);
+    this.offsets = next;
+  }
+
   private end = 0;
 
   protected setValue(index: number, value: unknown): void {

@@ -212,7 +212,7 @@ export const OutputSchema = z
       .int({ error: 'expected a whole number of rows' })
       .min(1)
       .max(1_000_000)
-      .default(65_536)
+      .default(16_384)
       .describe('Rows per Arrow record batch (count); bounds memory per table while writing'),
   })
   .describe('How tables are written');

@@ -4,7 +4,7 @@
 // section's defaults; the scenario's own keys win.
 import { z } from 'zod';
 import { duration, name, nonNegativeNumber, uniqueBy } from './fields.ts';
-import { PRESET_NAMES, SHARED_PRESETS } from '../model/sequencer/presets.ts';
+import { ASTRIA_TIMEOUTS, PRESET_NAMES, SHARED_PRESETS } from '../model/sequencer/presets.ts';
 import { deepMerge, isPlainObject } from './data.ts';
 
 export const POLICIES = ['fcfs', 'priority', 'encrypted', 'fair', 'pbs'] as const;
@@ -19,7 +19,7 @@ const OfflineSchema = z
 
 const BridgeSchema = z
   .strictObject({
-    latency: duration('Time for a message to cross between rollups (bridge-based settlement: 242 s median, Öz et al. 2025, CALIBRATION §5)').prefault('242s'),
+    latency: duration('Time for a message to cross between rollups (bridge-based settlement: 242 s median, Öz et al. 2025, docs/calibration.md §5)').prefault('242s'),
     fee_usd: nonNegativeNumber('a fee in USD').default(0).describe('Fee per bridged message, USD'),
     failure_prob: z.number().min(0).max(1).default(0).describe('Probability that a message is lost (the next leg is never sent)'),
     halts: z.array(z.strictObject({ at: duration('When the bridge halts'), for: duration('For how long', { positive: true }) })).default([]).describe('Windows during which the bridge holds messages'),
@@ -53,15 +53,15 @@ export const CentralizedSchema = z
 
 const TimeoutsSchema = z
   .strictObject({
-    propose: duration('Tendermint propose timeout of round 0').prefault('2s'),
-    propose_delta: duration('Added to the propose timeout per round').prefault('500ms'),
-    prevote: duration('Tendermint prevote timeout of round 0').prefault('1s'),
-    prevote_delta: duration('Added per round').prefault('500ms'),
-    precommit: duration('Tendermint precommit timeout of round 0').prefault('1s'),
-    precommit_delta: duration('Added per round').prefault('500ms'),
-    commit: duration('Wait after a commit before the next height starts').prefault('1.5s'),
+    propose: duration('Tendermint propose timeout of round 0').prefault(ASTRIA_TIMEOUTS.propose),
+    propose_delta: duration('Added to the propose timeout per round').prefault(ASTRIA_TIMEOUTS.propose_delta),
+    prevote: duration('Tendermint prevote timeout of round 0').prefault(ASTRIA_TIMEOUTS.prevote),
+    prevote_delta: duration('Added per round').prefault(ASTRIA_TIMEOUTS.prevote_delta),
+    precommit: duration('Tendermint precommit timeout of round 0').prefault(ASTRIA_TIMEOUTS.precommit),
+    precommit_delta: duration('Added per round').prefault(ASTRIA_TIMEOUTS.precommit_delta),
+    commit: duration('Wait after a commit before the next height starts').prefault(ASTRIA_TIMEOUTS.commit),
   })
-  .describe('CometBFT timeouts (Astria mainnet values by default, CALIBRATION §2)');
+  .describe('CometBFT timeouts (Astria mainnet values by default, docs/calibration.md §2)');
 
 const SharedFields = z.strictObject({
   preset: z.enum(PRESET_NAMES).optional().describe('Start from a preset: "espresso", "astria" or "radius" (its values are defaults; keys set here win)'),

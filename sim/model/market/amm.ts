@@ -176,14 +176,7 @@ export function planExactIn(rIn: number, rOut: number, amountIn: number, feeBps:
   if (!(newOut > 0)) return planFail('insufficient-liquidity');
   const out = rOut - newOut;
   if (!(out > 0)) return planFail('invalid-amount'); // too small to move the reserves at all
-  const plan = SwapPlan.scratch;
-  plan.ok = true;
-  plan.newIn = newIn;
-  plan.newOut = newOut;
-  plan.amountIn = amountIn;
-  plan.amountOut = out;
-  plan.fee = amountIn - net;
-  return plan;
+  return planOk(newIn, newOut, amountIn, out, amountIn - net);
 }
 
 /** Plans buying exactly `amountOutWanted`. */
@@ -213,13 +206,17 @@ export function planExactOut(rIn: number, rOut: number, amountOutWanted: number,
     net = amountIn * (1 - f);
   }
   if (!Number.isFinite(amountIn)) return planFail('insufficient-liquidity');
+  return planOk(newIn, newOut, amountIn, amountOutWanted, amountIn - net);
+}
+
+function planOk(newIn: number, newOut: number, amountIn: number, amountOut: number, fee: number): SwapPlan {
   const plan = SwapPlan.scratch;
   plan.ok = true;
   plan.newIn = newIn;
   plan.newOut = newOut;
   plan.amountIn = amountIn;
-  plan.amountOut = amountOutWanted;
-  plan.fee = amountIn - net;
+  plan.amountOut = amountOut;
+  plan.fee = fee;
   return plan;
 }
 

@@ -51,7 +51,7 @@
 // All sandwich amounts and profits are in the front-run's input token: quote for side 'buy',
 // base for side 'sell' (`profitToken`). `gasCost` is the total gas of both attacker legs, in that
 // same token: a searcher holding a USD gas cost converts it (base units = USD / price) first.
-import { amountOut, createPool, optimalArbitrage, swapExactIn, type ArbitrageTrade, type Pool, type Side } from './amm.ts';
+import { amountOut, createPool, optimalArbitrage, planExactIn, swapExactIn, type ArbitrageTrade, type Pool, type Side } from './amm.ts';
 
 /**
  * a* is solved for a victim output of minOut + this many ulps of the output reserve (≈ 3.6e-15·S):
@@ -160,12 +160,17 @@ export function sandwichBounds(pool: Pool, side: Side, victimIn: number, victimM
   const C = (R * (R + g * victimIn) * (mTarget - w0)) / mTarget; // < 0
   const exact = (2 * -C) / (B + Math.sqrt(B * B - 4 * A * C));
   if (!(exact > 0 && Number.isFinite(exact))) return null;
-  // Lower the root until the victim's swap passes on a copy, under swapExactIn's rounding.
+  // Lower the root until the victim's swap passes after it, under swapExactIn's rounding (the
+  // AMM's own plans on the reserves: nothing is copied or changed).
+  const [rIn, rOut] = side === 'buy' ? [pool.reserveQuote, pool.reserveBase] : [pool.reserveBase, pool.reserveQuote];
+  const inPool = pool.feeMode === 'in_pool';
   let a = exact;
   for (let i = 0; ; i++) {
-    const copy = copyPool(pool);
-    const front = swapExactIn(copy, side, a);
-    if (front.ok && swapExactIn(copy, side, victimIn, m).ok) break;
+    const front = planExactIn(rIn, rOut, a, pool.feeBps, inPool);
+    if (front.ok) {
+      const victim = planExactIn(front.newIn, front.newOut, victimIn, pool.feeBps, inPool);
+      if (victim.ok && victim.amountOut >= m) break;
+    }
     if (i >= 30) return null; // the slack is at the rounding level: no usable front-run
     a = exact * (1 - 2 ** (i - 52));
   }

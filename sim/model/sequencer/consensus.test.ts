@@ -1,7 +1,9 @@
+import { ASTRIA_TIMEOUTS } from './presets.ts';
+import { parseDuration } from '../../engine/time.ts';
 import { describe, expect, it } from 'vitest';
 import { RngStreams, type Rng } from '../../engine/rng.ts';
 import {
-  ASTRIA_MAINNET_TIMEOUTS,
+  ChainCommitter,
   ConsensusScratch,
   hasQuorum,
   hotstuffView,
@@ -9,7 +11,6 @@ import {
   sumStake,
   tendermintRound,
   tendermintRoundTimeout,
-  TwoChainCommitter,
   viewTimeoutEnd,
   type TendermintTimeouts,
 } from './consensus.ts';
@@ -157,7 +158,9 @@ describe('quorum arithmetic', () => {
 });
 
 describe('Tendermint round', () => {
-  const T = ASTRIA_MAINNET_TIMEOUTS;
+  // Astria mainnet's timeouts, from the preset (docs/calibration.md §2).
+  const us = (d: string) => parseDuration(d)!;
+  const T = { propose: us(ASTRIA_TIMEOUTS.propose), proposeDelta: us(ASTRIA_TIMEOUTS.propose_delta), prevote: us(ASTRIA_TIMEOUTS.prevote), prevoteDelta: us(ASTRIA_TIMEOUTS.prevote_delta), precommit: us(ASTRIA_TIMEOUTS.precommit), precommitDelta: us(ASTRIA_TIMEOUTS.precommit_delta) };
 
   it('uniform delay δ: every node commits at t0 + 3δ', () => {
     for (const stake of [[1, 1, 1], [1, 1, 1, 1], [5, 5, 5, 5, 5, 5, 5], [100, 100, 100, 100, 25, 25, 25, 25, 25, 25, 25]]) {
@@ -277,7 +280,7 @@ describe('HotStuff-2 view', () => {
     const online = [true, true, true, true, true];
     const scratch = new ConsensusScratch(n);
     for (const minView of [0, 700_000]) {
-      const committer = new TwoChainCommitter();
+      const committer = new ChainCommitter(2);
       const start: number[] = [];
       const commitAt = new Map<number, number>();
       let tv = 1_000_000;
@@ -347,9 +350,9 @@ describe('HotStuff-2 view', () => {
   });
 });
 
-describe('TwoChainCommitter', () => {
+describe('ChainCommitter(2): the HotStuff-2 rule', () => {
   it('commits on consecutive QCs, with uncommitted certified ancestors', () => {
-    const c = new TwoChainCommitter();
+    const c = new ChainCommitter(2);
     expect(c.certified(1, 10)).toEqual([]);
     expect(c.certified(2, 20)).toEqual([1]);
     expect(c.certified(3, 30)).toEqual([2]);
@@ -361,7 +364,7 @@ describe('TwoChainCommitter', () => {
   });
 
   it('rejects out-of-order views and times', () => {
-    const c = new TwoChainCommitter();
+    const c = new ChainCommitter(2);
     c.certified(4, 100);
     expect(() => c.certified(4, 200)).toThrow();
     expect(() => c.certified(5, 50)).toThrow();

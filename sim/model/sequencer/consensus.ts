@@ -1,4 +1,4 @@
-// Pure consensus-timing functions for the shared sequencer set (DESIGN §5, CALIBRATION §1–3).
+// Pure consensus-timing functions for the shared sequencer set (docs/architecture.md; docs/calibration.md §1–3).
 //
 // Everything here is a deterministic function of its inputs: no randomness, no clock, no state
 // beyond caller-owned scratch buffers. The event-driven driver (shared.ts) samples per-slot delays
@@ -128,21 +128,6 @@ export interface TendermintTimeouts {
   precommitDelta: number;
 }
 
-/** Astria mainnet (CALIBRATION §2): propose 2 s (+0.5 s/round), prevote 1 s (+0.5 s),
- * precommit 1 s (+0.5 s). */
-export const ASTRIA_MAINNET_TIMEOUTS: Readonly<TendermintTimeouts> = Object.freeze({
-  propose: 2_000_000,
-  proposeDelta: 500_000,
-  prevote: 1_000_000,
-  prevoteDelta: 500_000,
-  precommit: 1_000_000,
-  precommitDelta: 500_000,
-});
-
-/** Astria mainnet `timeout_commit` (1.5 s): NOT applied here. The driver waits this long after a
- * height commits before starting round 0 of the next height. */
-export const ASTRIA_MAINNET_TIMEOUT_COMMIT_US = 1_500_000;
-
 /** How long a failed round r lasts before nodes move to round r+1:
  * timeoutPropose(r) + timeoutPrevote(r) + timeoutPrecommit(r). */
 export function tendermintRoundTimeout(p: TendermintTimeouts, round: number): number {
@@ -182,7 +167,7 @@ export interface TendermintRoundResult {
  * quorum; then roundEnd = t0 + timeoutPropose(r) + timeoutPrevote(r) + timeoutPrecommit(r).
  * Not modelled: a proposal arriving after timeoutPropose (a nil prevote in real CometBFT); with
  * sub-second delays against 2 s timeouts this does not arise. The commit timeout between heights
- * (ASTRIA_MAINNET_TIMEOUT_COMMIT_US) is the driver's business.
+ * is the driver's business.
  */
 export function tendermintRound(
   t0: number,
@@ -266,7 +251,7 @@ export function tendermintRound(
  *
  * Steady state (driver's job): L' proposes view v+1 at max(qc_v, tv + minViewTime) carrying
  * QC_v, so each view lasts 2δ (or the minimum view time), and under the two-chain rule (see
- * TwoChainCommitter) the block of view v commits when QC_{v+1} forms: 4δ after its proposal.
+ * ChainCommitter(2)) the block of view v commits when QC_{v+1} forms: 4δ after its proposal.
  */
 export function hotstuffView(
   tv: number,
@@ -295,7 +280,7 @@ export function hotstuffView(
  * message to the next leader L', who forms a timeout certificate and starts the next view at
  * quorumTime over i of (tv + viewTimeout + d[i][L']). Infinity if L' is offline or the online
  * stake is no quorum (the set halts until stake comes back).
- * HotShot defaults (CALIBRATION §1): next-view timeout 10 s.
+ * HotShot defaults (docs/calibration.md §1): next-view timeout 10 s.
  */
 export function viewTimeoutEnd(
   tv: number,
@@ -362,11 +347,3 @@ export class ChainCommitter {
     return this.lastView;
   }
 }
-
-/** HotStuff-2's rule: two consecutive QCs. */
-export class TwoChainCommitter extends ChainCommitter {
-  constructor() {
-    super(2);
-  }
-}
-
