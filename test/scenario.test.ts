@@ -33,9 +33,9 @@ describe('loading valid scenarios', () => {
       horizon: 5 * MINUTE,
       warmup: 0,
       modes: ['centralized'],
-      network: { base_latency: 50 * MS, jitter: 0 },
+      network: { base_latency: 50 * MS, jitter: 0, default_region: 'us-east' },
       rollups: [{ id: 'only', block_time: 250 * MS, block_time_dist: 'fixed', capacity: 1000, users: [] }],
-      output: { batch_rows: 65_536 },
+      output: { batch_rows: 16_384 },
     });
   });
 
