@@ -1,5 +1,6 @@
 // The command line as a user runs it: outputs, determinism, exit codes, and bad input that
 // writes nothing.
+import { TABLE_NAMES } from '../sim/metrics/tables.ts';
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { readArrowRows } from './util/polars.ts';
 
 const DEFAULT = join(ROOT, 'scenarios/default.yaml');
 const FAST = ['--set', 'horizon=2m', '--set', 'warmup=10s', '--quiet'];
-const TABLE_FILES = ['bids.arrow', 'metrics.arrow', 'mev.arrow', 'runs.arrow', 'sketches.arrow', 'trades.arrow', 'txs.arrow'];
+const TABLE_FILES = TABLE_NAMES.map((t) => `${t}.arrow`).sort();
 
 describe('seqsim run', () => {
   it('writes runs, metrics and txs that an independent reader (polars) reads', () => {

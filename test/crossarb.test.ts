@@ -85,3 +85,24 @@ describe('the reproducer', () => {
     for (const r of runs) expect(r.status, r.error ?? '').toBe('ok');
   });
 });
+
+describe('what a cross-rollup arbitrageur earns', () => {
+  it('crossrollup.arb_profit_usd = its swaps at the reference price − gas on every leg a block executed, filled or not', async () => {
+    const loaded = loadScenario(FILE, { set: ['horizon=30m', 'sequencing.centralized.bridge.latency=2s', 'rollups[0].leg_failure_prob=0.2'] });
+    const { tables } = await runScenario(loaded);
+    const warmup = loaded.scenario.warmup;
+    const plain = (r: { toJSON(): Record<string, unknown> }) => Object.fromEntries(Object.entries(r.toJSON()).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
+    const txs = tables.txs.toArray().map(plain);
+    const trades = tables.trades.toArray().map(plain);
+    const metrics = tables.metrics.toArray().map(plain);
+    for (const mode of ['centralized', 'shared']) {
+      const legs = txs.filter((t) => t.mode === mode && t.sender === 'xarb' && (t.status === 'included' || t.status === 'reverted') && (t.include_us as number) >= warmup);
+      const failedLegs = legs.filter((t) => t.status === 'reverted');
+      const swaps = trades.filter((t) => t.mode === mode && t.agent === 'xarb' && (t.executed_us as number) >= warmup);
+      const expected = swaps.reduce((a, t) => a + (t.profit_usd as number), 0) - 0.05 * legs.length;
+      const reported = metrics.find((m) => m.mode === mode && m.metric === 'crossrollup.arb_profit_usd' && m.subject === 'xarb')!.value as number;
+      expect(failedLegs.length, mode).toBeGreaterThan(10); // reverted legs pay gas too
+      expect(reported, mode).toBeCloseTo(expected, 6);
+    }
+  });
+});

@@ -175,6 +175,12 @@ describe('proposer-builder separation', () => {
       // The higher sealed bid (60% of the value) wins every contested victim; the loser's bundle never lands.
       expect(ok.every((m) => m.searcher === 's2')).toBe(true);
       const lost = mev.filter((m) => m.reason === 'lost-auction');
+      // The front-run's size is on every row whose front-run executed: in its input token and in USD.
+      for (const m of ok) {
+        expect(m.front_in).toBeGreaterThan(0);
+        expect(m.front_in_usd).toBeGreaterThan(0);
+      }
+      for (const m of lost) expect(m.front_in).toBeNull();
       expect(lost.length).toBeGreaterThan(10);
       for (const m of lost) expect(m.net_profit_usd).toBe(0);
       // Winners paid 60% of their expected value to the builder: they keep roughly 40%.

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { TABLES } from '../metrics/tables.ts';
+import { TABLES, TABLE_NAMES, type TableName } from '../metrics/tables.ts';
 import { openArrowFile, openArrowTable, type ArrowFileSink, type ArrowTableSink } from '../output/arrow.ts';
 import { provenanceMetadata } from '../output/provenance.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
@@ -11,9 +11,9 @@ import type { MetricRow } from '../metrics/rows.ts';
 import { SEQSIM_VERSION } from '../version.ts';
 import { executeRuns, planRuns, type ExecuteOptions, type RunSinks, type RunSummary } from './run.ts';
 
-/** The tables every run writes, in the order they are listed. */
-export const OUTPUT_TABLES = ['runs', 'metrics', 'sketches', 'txs', 'trades', 'mev', 'bids'] as const satisfies readonly (keyof typeof TABLES)[];
-export type OutputTable = (typeof OUTPUT_TABLES)[number];
+/** Every table is written by every invocation, in the order of their specs. */
+const OUTPUT_TABLES = TABLE_NAMES;
+export type OutputTable = TableName;
 
 export interface DirectoryResult {
   out: string;

@@ -9,6 +9,7 @@ import { attachRecorders } from '../metrics/attach.ts';
 import type { RowSink } from '../metrics/rows.ts';
 import { SKETCH_ACCURACY } from '../metrics/distribution.ts';
 import { canonicalJson } from '../scenario/data.ts';
+import type { TableName } from '../metrics/tables.ts';
 import { scenarioJsonSchemaShared } from '../scenario/schema.ts';
 import { withDurationUnits } from '../scenario/schemaWalk.ts';
 
@@ -34,15 +35,8 @@ export interface RunSink {
   drain(): Promise<void>;
 }
 
-export interface RunSinks {
-  runs: RunSink;
-  metrics: RunSink;
-  sketches: RunSink;
-  txs: RunSink;
-  trades: RunSink;
-  mev: RunSink;
-  bids: RunSink;
-}
+/** One sink per table. */
+export type RunSinks = Record<TableName, RunSink>;
 
 export interface ExecuteOptions {
   /** Called between chunks of a run with the fraction of all work done. */
