@@ -69,7 +69,7 @@ describe('loading valid scenarios', () => {
     const loaded = loadScenario('scenarios/default.yaml');
     const { scenario } = loaded;
     expect(scenario.name).toBe('default');
-    expect(scenario.runs).toBe(2);
+    expect(scenario.runs).toBe(5);
     expect(scenario.horizon).toBe(10 * MINUTE);
     expect(scenario.warmup).toBe(1 * MINUTE);
     expect(scenario.modes).toEqual(['centralized', 'shared']);
