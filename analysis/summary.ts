@@ -135,4 +135,11 @@ export const HEADLINE_METRICS = [
   'mev.extracted_usd',
   'mev.victim_loss_usd',
   'consensus.commit_interval_ms.mean',
+  'spread.option_atm_bps.mean',
+  'spread.adverse_selection_usd.mean',
+  'spread.snipe_usd.mean',
+  'spread.inventory_usd.mean',
+  'spread.hedge_cost_usd.mean',
+  'spread.capital_usd.mean',
+  'options.vol_premium_pct.mean',
 ] as const;

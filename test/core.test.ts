@@ -6,8 +6,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, type LoadedScenario } from '../sim/scenario/load.ts';
 import { buildWorld, type Mode } from '../sim/world/build.ts';
-import { attachRecorders } from '../sim/metrics/attach.ts';
-import { NULL_SINK } from '../sim/metrics/rows.ts';
+import { attachRecorders, NULL_SINKS } from '../sim/metrics/attach.ts';
 import { SwapAction } from '../sim/model/market/swap.ts';
 import { runScenario } from '../sim/index.ts';
 import { inlineScenario } from './util/scenario.ts';
@@ -17,7 +16,7 @@ import type { ScenarioInput } from '../sim/scenario/schema.ts';
 /** SHA-256 of every executed transaction as (rollup, block, position, tx id), in execution order. */
 function executedHash(loaded: LoadedScenario, mode: Mode, observe: boolean): { hash: string; count: number } {
   const world = buildWorld(loaded, mode, loaded.scenario.seed);
-  if (observe) attachRecorders(world, { txs: NULL_SINK, trades: NULL_SINK, mev: NULL_SINK, bids: NULL_SINK });
+  if (observe) attachRecorders(world, NULL_SINKS);
   const h = createHash('sha256');
   let count = 0;
   world.events.txExecuted.on((tx) => {

@@ -48,6 +48,17 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
   bids: [0, 1, 2, 3, 4].map((i) => ({
     run_id: 4, mode: 'shared', rollup: 'rollup-b', at_us: BIG + i, builder: i % 2, builder_name: `b-${i % 2}`, block_value_usd: 10 + i, bid_usd: 9 + i, won: i % 2 === 0,
 })),
+  quotes: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, mode: 'shared', at_us: BIG + i, decided_us: BIG + i - 5, venue: 'v', maker: 'mm', instrument: `v-C${3000 + i}-3600s#0`, kind: i % 2 ? 'put' : 'call',
+    strike: 3000 + i, expiry_us: BIG * 2, spot: 3001.5, bid: 40 + i, ask: 42 + i, mid: 41 + i, vol_bid: 0.58, vol_ask: 0.62, half_spread_usd: 0.5,
+    fee_usd: 0, adverse_selection_usd: 0.1, snipe_usd: 0.2, inventory_usd: 0.01, hedge_cost_usd: 0.1, leg_failure_usd: 0, capital_usd: 0.09, reservation_shift_usd: -0.01 * i, reason: 'timer',
+  })),
+  option_trades: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, mode: 'centralized', at_us: BIG + i, decided_us: BIG + i - 9, venue: 'v', instrument: 'v-P3000-3600s#0', taker: 't', taker_kind: 'sniper', strategy: 'snipe',
+    maker: i === 3 ? null : 'mm', side: i % 2 ? 'sell' : 'buy', size: i === 3 ? 0 : 1, price: i === 3 ? null : 40.5, spot: 3000, fair_usd: i === 3 ? null : 41,
+    taker_edge_usd: i === 3 ? null : 0.5, snipe: i !== 3, taker_fee_usd: i === 3 ? null : 0.9, markout_1s_usd: i === 3 ? null : 0.4, markout_10s_usd: i === 4 ? null : 0.3,
+    markout_60s_usd: null, status: i === 3 ? 'no-quote-within-limit' : 'filled',
+  })),
   sketches: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, mode: 'shared', metric: 'latency.inclusion_ms', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms',
     count: BIG + i, sum: 1.5 * i, relative_accuracy: 0.01, ddsketch: Uint8Array.from({ length: 3 + i }, (_, k) => (k * 37 + i) & 0xff),

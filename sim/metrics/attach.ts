@@ -8,7 +8,8 @@ import { MevRecorder } from './mev.ts';
 import { IntentRecorder } from './intents.ts';
 import { PbsRecorder } from './pbs.ts';
 import { ConsensusRecorder } from './consensus.ts';
-import { RunReport, type RowSink } from './rows.ts';
+import { OptionsRecorder } from './options.ts';
+import { NULL_SINK, RunReport, type RowSink } from './rows.ts';
 
 /** The row tables recorders write while a run goes on. */
 export interface RecorderSinks {
@@ -16,7 +17,12 @@ export interface RecorderSinks {
   trades: RowSink;
   mev: RowSink;
   bids: RowSink;
+  quotes: RowSink;
+  option_trades: RowSink;
 }
+
+/** Sinks that drop every row (a run whose metrics are wanted but not its tables). */
+export const NULL_SINKS: RecorderSinks = { txs: NULL_SINK, trades: NULL_SINK, mev: NULL_SINK, bids: NULL_SINK, quotes: NULL_SINK, option_trades: NULL_SINK };
 
 export interface Recorders {
   /** Writes what is still pending and returns the run's metrics and sketches. */
@@ -32,6 +38,9 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const mev = new MevRecorder(rollupIds, warmupUs, sinks.mev, events);
   const intents = new IntentRecorder(warmupUs, scenario.cross_arbitrageurs.map((c) => c.name), events);
   const pbs = new PbsRecorder(rollupIds, warmupUs, sinks.bids, events);
+  const o = scenario.options;
+  const venueOf = (id: string) => o.venues.find((v) => v.id === id)!;
+  const options = new OptionsRecorder(world.options.venues, (id) => venueOf(id).asset, (id) => scenario.assets.find((a) => a.id === venueOf(id).asset)!.vol, warmupUs, sinks.quotes, sinks.option_trades, events);
   const consensus = sequencing.sequencers.some((s) => s instanceof SharedSequencer) ? new ConsensusRecorder(warmupUs, events) : undefined;
   return {
     finish() {
@@ -43,6 +52,10 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
       pbs.finish(report);
       intents.finish(report);
       consensus?.finish(end, report);
+      options.finish(report, (maker) => {
+        const m = o.makers.find((x) => x.name === maker);
+        return m ? venueOf(m.venues[0]).rollup : null;
+      });
       return report;
     },
   };

@@ -28,7 +28,9 @@ export const ALL = USER | ARBITRAGEUR | MEV;
 
 export function kindBit(kind: AgentKind): number {
   switch (kind) {
-    case 'noise': return USER;
+    // A maker's delta hedge is order flow like a user's: it lands in `ordering`.
+    case 'noise':
+    case 'maker': return USER;
     case 'arbitrageur': return ARBITRAGEUR;
     case 'searcher':
     case 'sequencer': return MEV;

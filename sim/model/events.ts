@@ -7,6 +7,7 @@ import type { Tx } from './tx.ts';
 import type { TradeRecord } from './market/swap.ts';
 import type { Position } from './agents/position.ts';
 import type { Bundle } from './crossrollup.ts';
+import type { OptionFill, OptionQuoteEvent, OptionSettlement } from './options/venue.ts';
 
 /** One kind of event and its listeners, called in subscription order. */
 export class Channel<T> {
@@ -98,4 +99,31 @@ export class ModelEvents {
   readonly slashed = new Channel<SlashEvent>();
   /** Rollups fell back to their own sequencers (halted: true) or returned to the shared set. */
   readonly fallback = new Channel<HaltEvent>();
+  /** A reference price moved (a feed tick). */
+  readonly priceTick = new Channel<PriceTick>();
+  /** A maker's quote update executed on a venue. */
+  readonly optionQuote = new Channel<OptionQuoteEvent>();
+  /** A taker's order filled (part of) a maker's quote. */
+  readonly optionFill = new Channel<OptionFill>();
+  readonly optionSettled = new Channel<OptionSettlement>();
+  /** A maker's delta hedge executed (or failed) on its hedge pool. */
+  readonly hedge = new Channel<HedgeEvent>();
+}
+
+export interface PriceTick {
+  readonly asset: string;
+  readonly atUs: Micros;
+  readonly price: number;
+}
+
+export interface HedgeEvent {
+  readonly maker: string;
+  readonly atUs: Micros;
+  readonly ok: boolean;
+  /** Base units bought (+) or sold (−). */
+  readonly base: number;
+  /** Cost against the reference price when the hedge was decided, USD (positive = paid). */
+  readonly costUsd: number;
+  /** From the first unhedged fill to this execution. */
+  readonly lagUs: Micros;
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DAY, formatDuration, type Micros } from '../engine/time.ts';
 import { duration, name, nonNegativeNumber, onlyTypeError, positiveNumber, uniqueBy } from './fields.ts';
 import { SequencingSchema } from './sequencing.ts';
+import { OptionsSchema } from './options.ts';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from '../model/regions.ts';
 
 export { duration, name } from './fields.ts';
@@ -276,6 +277,7 @@ export const ScenarioSchema = z
       .superRefine(uniqueBy<{ name: string }>('cross-arbitrageur name', (t) => t.name, 'name'))
       .describe('Cross-rollup arbitrageurs'),
     sequencing: SequencingSchema.prefault({}),
+    options: OptionsSchema.prefault({}),
     output: OutputSchema.prefault({}),
     debug: DebugSchema.prefault({}),
   })
@@ -300,6 +302,7 @@ export const ScenarioSchema = z
       if (!ids.includes(rid)) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`, path: ['sequencing', 'shared', 'rollups', k], input: rid });
     });
     checkRegions(s, ctx);
+    checkOptions(s, ctx);
     // Cross-field: a warmup that eats the whole horizon would leave no measured time at all.
     if (s.warmup >= s.horizon)
       ctx.addIssue({
@@ -309,6 +312,33 @@ export const ScenarioSchema = z
       });
   })
   .describe('A seqsim scenario: the world to simulate under each sequencing mode');
+
+/** Venues sit on existing rollups and assets; makers and takers name existing venues; hedges name pools. */
+function checkOptions(s: Scenario, ctx: z.RefinementCtx): void {
+  const rollups = s.rollups.map((r) => r.id);
+  const assets = s.assets.map((a) => a.id);
+  const venues = s.options.venues.map((v) => v.id);
+  const list = (xs: string[]) => xs.map((x) => `"${x}"`).join(', ');
+  s.options.venues.forEach((v, i) => {
+    if (!rollups.includes(v.rollup)) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${list(rollups)})`, path: ['options', 'venues', i, 'rollup'], input: v.rollup });
+    if (!assets.includes(v.asset)) ctx.addIssue({ code: 'custom', message: `expected an asset id (one of ${list(assets)})`, path: ['options', 'venues', i, 'asset'], input: v.asset });
+  });
+  s.options.makers.forEach((m, i) => {
+    m.venues.forEach((v, k) => {
+      if (!venues.includes(v)) ctx.addIssue({ code: 'custom', message: venues.length ? `expected a venue id (one of ${list(venues)})` : 'expected a venue id, but options.venues is empty', path: ['options', 'makers', i, 'venues', k], input: v });
+    });
+    const first = s.options.venues.find((v) => v.id === m.venues[0]);
+    const hedgeRollup = m.hedge?.rollup ?? first?.rollup;
+    const rollup = s.rollups.find((r) => r.id === hedgeRollup);
+    if (m.hedge && !rollup) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${list(rollups)})`, path: ['options', 'makers', i, 'hedge', 'rollup'], input: m.hedge.rollup });
+    else if (m.hedge && !rollup!.pools.some((p) => p.id === m.hedge!.pool)) ctx.addIssue({ code: 'custom', message: `expected a pool id on rollup "${rollup!.id}"`, path: ['options', 'makers', i, 'hedge', 'pool'], input: m.hedge.pool });
+    else if (!m.hedge && first && rollup && !rollup.pools.some((p) => p.asset === first.asset))
+      ctx.addIssue({ code: 'custom', message: `expected a pool of "${first.asset}" on rollup "${rollup.id}" to hedge in, or an explicit hedge: { rollup, pool }`, path: ['options', 'makers', i], input: m.name });
+  });
+  s.options.takers.forEach((t, i) => {
+    if (!venues.includes(t.venue)) ctx.addIssue({ code: 'custom', message: venues.length ? `expected a venue id (one of ${list(venues)})` : 'expected a venue id, but options.venues is empty', path: ['options', 'takers', i, 'venue'], input: t.venue });
+  });
+}
 
 /** Every region a party names exists in network.regions (and naming one needs a geography). */
 function checkRegions(s: Scenario, ctx: z.RefinementCtx): void {
@@ -334,6 +364,8 @@ function checkRegions(s: Scenario, ctx: z.RefinementCtx): void {
     r.searchers.forEach((u, j) => check(u.region, ['rollups', i, 'searchers', j, 'region']));
   });
   s.intents.forEach((u, j) => check(u.region, ['intents', j, 'region']));
+  s.options.makers.forEach((u, j) => check(u.region, ['options', 'makers', j, 'region']));
+  s.options.takers.forEach((u, j) => check(u.region, ['options', 'takers', j, 'region']));
   s.cross_arbitrageurs.forEach((u, j) => check(u.region, ['cross_arbitrageurs', j, 'region']));
   s.sequencing.shared.node_regions?.forEach((r, j) => check(r, ['sequencing', 'shared', 'node_regions', j]));
 }

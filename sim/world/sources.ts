@@ -17,6 +17,9 @@ export function sourceLabels(scenario: Scenario): string[] {
     for (const se of r.searchers) labels.push(`searchers/${r.id}/${se.name}`);
   }
   for (const c of scenario.cross_arbitrageurs) labels.push(`cross/${c.name}`, `cross/${c.name}/bundles`);
+  for (const v of scenario.options.venues) labels.push(`options/venues/${v.id}`);
+  for (const t of scenario.options.takers) labels.push(`options/takers/${t.name}`);
+  for (const m of scenario.options.makers) labels.push(`options/makers/${m.name}`);
   return labels;
 }
 

@@ -7,6 +7,7 @@ import type { Simulation } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
 import type { PricePath } from './price.ts';
+import type { ModelEvents } from '../events.ts';
 
 export class ReferenceFeed {
   private readonly listeners: ((feed: ReferenceFeed) => void)[] = [];
@@ -15,6 +16,12 @@ export class ReferenceFeed {
   private readonly prices: Float64Array;
   private head = 0; // index of the newest entry
   private count = 0;
+  /** Ticks generated ahead of time for look-ahead (the informed taker's signal), oldest first. */
+  private readonly ahead: number[] = [];
+  private aheadHead = 0;
+  /** Time of the last tick generated (current or ahead). */
+  private generatedUs: Micros;
+  private events?: ModelEvents;
 
   constructor(
     private readonly sim: Simulation,
@@ -28,7 +35,29 @@ export class ReferenceFeed {
     this.times = new Float64Array(capacity);
     this.prices = new Float64Array(capacity);
     this.record(sim.now, path.price);
+    this.generatedUs = sim.now;
     sim.after(tickUs, Priority.world, this.tick);
+  }
+
+  /** Where ticks are reported (a `priceTick` domain event per tick). */
+  report(events: ModelEvents): void {
+    this.events = events;
+  }
+
+  /**
+   * The price the path will have at time t > now (the last tick at or before t): the one
+   * sanctioned look-ahead, for a taker's private signal of the future. Generating ticks early
+   * draws the same numbers in the same order, so the path does not depend on who looks ahead.
+   */
+  futurePrice(t: Micros): number {
+    const last = Math.floor(t / this.tickUs) * this.tickUs;
+    while (this.generatedUs < last) {
+      this.generatedUs += this.tickUs;
+      this.ahead.push(this.path.advanceTo(this.generatedUs));
+    }
+    const lastTickUs = this.times[this.head];
+    if (last <= lastTickUs) return this.priceAt(t);
+    return this.ahead[this.aheadHead + Math.round((last - lastTickUs) / this.tickUs) - 1];
   }
 
   get price(): number {
@@ -51,7 +80,20 @@ export class ReferenceFeed {
   }
 
   private tick = (): void => {
-    this.record(this.sim.now, this.path.advanceTo(this.sim.now));
+    const now = this.sim.now;
+    let price: number;
+    if (this.aheadHead < this.ahead.length) {
+      price = this.ahead[this.aheadHead++];
+      if (this.aheadHead > 1024 && this.aheadHead * 2 > this.ahead.length) {
+        this.ahead.splice(0, this.aheadHead);
+        this.aheadHead = 0;
+      }
+    } else {
+      price = this.path.advanceTo(now);
+      this.generatedUs = now;
+    }
+    this.record(now, price);
+    if (this.events?.priceTick.heard) this.events.priceTick.emit({ asset: this.asset, atUs: now, price });
     if (this.listeners.length > 0) this.sim.at(this.sim.now, Priority.agent, this.notify);
     this.sim.after(this.tickUs, Priority.world, this.tick);
   };

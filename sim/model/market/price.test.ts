@@ -212,3 +212,29 @@ describe('ReplayPath', () => {
     expect(() => ReplayPath.fromArrowBytes(new Uint8Array([1, 2, 3]), 'p.arrow')).toThrow(/p\.arrow:file: expected an Arrow IPC file/);
   });
 });
+
+describe('reference feed look-ahead', () => {
+  it('looking ahead returns the prices the feed will show and leaves the path unchanged', async () => {
+    const { Simulation } = await import('../../engine/simulation.ts');
+    const { ReferenceFeed } = await import('./feed.ts');
+    const make = () => {
+      const sim = new Simulation(9);
+      const path = new GbmPath({ sigma: 0.8, drift: 0, driftKind: 'log' }, sim.stream('prices/x'), 100);
+      return { sim, feed: new ReferenceFeed(sim, 'x', path, 100_000, 10 * SECOND) };
+    };
+    const plain = make();
+    const seen: number[] = [];
+    for (let k = 1; k <= 500; k++) plain.sim.at(k * 100_000, 99, () => seen.push(plain.feed.price));
+    plain.sim.runUntil(50 * SECOND);
+    const peeking = make();
+    const predicted = new Map<number, number>();
+    const got: number[] = [];
+    for (let k = 1; k <= 500; k++) {
+      peeking.sim.at(k * 100_000 + 50_000, 5, () => predicted.set(k + 7, peeking.feed.futurePrice((k + 7) * 100_000 + 3)));
+      peeking.sim.at(k * 100_000, 99, () => got.push(peeking.feed.price));
+    }
+    peeking.sim.runUntil(50 * SECOND);
+    expect(got).toEqual(seen);
+    for (const [k, p] of predicted) if (k <= 500) expect(p).toBe(seen[k - 1]);
+  });
+});

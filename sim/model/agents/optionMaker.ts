@@ -1,0 +1,283 @@
+// An options market maker. It quotes a bid and an ask on every listed option of its venues: the
+// mid is Black–Scholes at its volatility, and the half-spread is a sum of components, each
+// estimated online from what this maker experienced in this run — never from the mode:
+//   fee               its own maker fee;
+//   adverse selection the markout of its fills: how far the fair value moved against it over
+//                     `markout` after it traded (Glosten–Milgrom: what informed flow costs);
+//   snipe             the edge takers had when they hit its quotes, i.e. quotes left stale by
+//                     a price move while its update was still travelling through the sequencer;
+//   inventory         Avellaneda–Stoikov: ½·γ·(δ·S·σ)²·τ, the risk of carrying a fill's delta δ
+//                     for the time τ its hedges take to execute (measured), and a reservation
+//                     price shifted against its unhedged delta;
+//   hedge cost        its realized delta-hedge slippage on the AMM (fee, impact, MEV, latency
+//                     drift) on the fill's delta;
+//   leg failure       its rate of failed hedges × the loss the unhedged delta took meanwhile;
+//   capital           margin held for the fill's delta × cost of capital × time to expiry,
+//                     netted across rollups when its collateral is pooled, not when siloed.
+// Its quoted volatility carries Leland's premium for hedging discretely with frictions, from the
+// hedge cost and the hedge interval it measured: asks at σ·√(1 + …), bids at σ·√(1 − …).
+// Quotes refresh on a timer, on price moves past a threshold and after fills; each refresh is a
+// transaction that can be delayed, reordered or sniped.
+import type { IdSpace, Simulation, Timer } from '../../engine/simulation.ts';
+import { Priority } from '../../engine/simulation.ts';
+import type { Micros } from '../../engine/time.ts';
+import { newTx, type Tx } from '../tx.ts';
+import { swapExactIn, swapExactOut } from '../market/amm.ts';
+import type { MarketPool } from '../market/marketPool.ts';
+import { beforeSwap, reportSwap, seeState } from '../market/swap.ts';
+import { YEAR_US } from '../market/price.ts';
+import type { ModelEvents } from '../events.ts';
+import { blackScholes, lelandVol } from '../options/blackScholes.ts';
+import type { Instrument, OptionFill, OptionVenue, QuoteEntry } from '../options/venue.ts';
+import type { Submitter } from './submitter.ts';
+
+export interface MakerParams {
+  name: string;
+  vol: number;
+  size: number;
+  refreshUs: Micros;
+  moveThresholdBps: number;
+  riskAversion: number;
+  hedgeThreshold: number;
+  /** When set, it rebalances its whole delta on this clock instead of on the threshold. */
+  hedgeEveryUs?: Micros;
+  collateral: 'pooled' | 'siloed';
+  marginFraction: number;
+  capitalCostPerYear: number;
+  quoteFeeUsd: number;
+  markoutUs: Micros;
+  learning: number;
+}
+
+export interface MakerVenue {
+  venue: OptionVenue;
+  submitter: Submitter;
+}
+
+/** Slippage limit of a hedge swap: it reverts rather than pay more than this against the reference. */
+const HEDGE_LIMIT = 0.02;
+
+/** An exponentially weighted running mean; NaN until the first observation. */
+class Ewma {
+  value = NaN;
+  count = 0;
+  constructor(private readonly weight: number) {}
+  add(x: number): void {
+    this.count++;
+    this.value = Number.isNaN(this.value) ? x : this.value + this.weight * (x - this.value);
+  }
+  or(fallback: number): number {
+    return Number.isNaN(this.value) ? fallback : this.value;
+  }
+}
+
+export class OptionMaker {
+  private readonly ids: IdSpace;
+  private seq = 0;
+  /** Base units held from hedging (+ long). */
+  hedgeBase = 0;
+  private hedgeInFlight: Tx | null = null;
+  /** When its delta first went unhedged past the threshold (for the hedge lag). */
+  private unhedgedSinceUs: number | null = null;
+  private lastHedgeUs: number | null = null;
+  private failedAt: { atUs: Micros; spot: number; delta: number } | null = null;
+  private readonly timers: (Timer | undefined)[];
+  private readonly lastQuoteSpot: number[];
+  // What it has learned, per contract or as fractions:
+  readonly adverse: Ewma;
+  readonly snipe: Ewma;
+  readonly hedgeCost: Ewma;
+  readonly hedgeLagUs: Ewma;
+  readonly hedgeIntervalUs: Ewma;
+  readonly legFailRate: Ewma;
+  readonly legFailLoss: Ewma;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly params: MakerParams,
+    private readonly venues: readonly MakerVenue[],
+    private readonly hedgeMarket: MarketPool,
+    private readonly hedgeSubmitter: Submitter,
+    private readonly events: ModelEvents,
+    idLabel: string,
+  ) {
+    this.ids = sim.ids(idLabel);
+    const w = params.learning;
+    this.adverse = new Ewma(w);
+    this.snipe = new Ewma(w);
+    this.hedgeCost = new Ewma(w);
+    this.hedgeLagUs = new Ewma(w);
+    this.hedgeIntervalUs = new Ewma(w);
+    this.legFailRate = new Ewma(w);
+    this.legFailLoss = new Ewma(w);
+    this.timers = venues.map(() => undefined);
+    this.lastQuoteSpot = venues.map(() => NaN);
+    venues.forEach((v, i) => {
+      v.venue.onFill(params.name, this.filled);
+      v.venue.onListing(() => this.requote(i, 'listing'));
+      v.venue.feed.subscribe(() => this.priceMoved(i));
+      sim.at(sim.now, Priority.agent, () => this.requote(i, 'start'));
+    });
+    if (params.hedgeEveryUs !== undefined) {
+      const every = params.hedgeEveryUs;
+      const clock = () => {
+        this.rebalance(true);
+        this.sim.after(every, Priority.agent, clock);
+      };
+      sim.after(every, Priority.agent, clock);
+    }
+  }
+
+  /** Its net delta: every option it holds (Black–Scholes at its vol) plus its hedge, in underlying units. */
+  delta(): number {
+    let d = this.hedgeBase;
+    const now = this.sim.now;
+    for (const { venue } of this.venues) {
+      for (const [index, n] of venue.positionsOf(this.params.name)) {
+        const inst = venue.instruments[index];
+        if (inst.expiryUs <= now) continue;
+        d += n * this.greeks(venue, inst, venue.feed.price, this.params.vol).delta;
+      }
+    }
+    return d;
+  }
+
+  private greeks(venue: OptionVenue, inst: Instrument, spot: number, vol: number) {
+    return blackScholes({ kind: inst.kind, spot, strike: inst.strike, years: venue.yearsLeft(inst, this.sim.now), rate: venue.params.rate, vol });
+  }
+
+  private priceMoved(i: number): void {
+    const spot = this.venues[i].venue.feed.price;
+    if (Math.abs(spot / this.lastQuoteSpot[i] - 1) * 1e4 >= this.params.moveThresholdBps) this.requote(i, 'move');
+  }
+
+  /** Builds and sends a full quote update for one venue. */
+  private requote(i: number, reason: string): void {
+    const { venue, submitter } = this.venues[i];
+    const now = this.sim.now;
+    const spot = venue.feed.price;
+    this.lastQuoteSpot[i] = spot;
+    this.timers[i]?.cancel();
+    this.timers[i] = this.sim.timer(now + this.params.refreshUs, Priority.agent, () => this.requote(i, 'timer'));
+    const p = this.params;
+    const sigma = p.vol;
+    // Leland: round-trip hedge cost k and hedge interval δt, as measured (none measured yet: no premium).
+    const k = 2 * Math.max(this.hedgeCost.or(0), 0);
+    const dtYears = this.hedgeIntervalUs.or(0) / YEAR_US;
+    const volAsk = lelandVol(sigma, k, dtYears, 'short');
+    const volBid = lelandVol(sigma, k, dtYears, 'long');
+    // Time until a hedge can execute: measured, and at least one refresh when nothing is known yet.
+    const tauYears = Math.max(this.hedgeLagUs.or(p.refreshUs), 1) / YEAR_US;
+    const unhedged = this.delta();
+    const entries: QuoteEntry[] = [];
+    for (const inst of venue.active) {
+      const years = venue.yearsLeft(inst, now);
+      if (years <= 0) continue;
+      const g = this.greeks(venue, inst, spot, sigma);
+      const ask0 = this.greeks(venue, inst, spot, volAsk).price;
+      const bid0 = this.greeks(venue, inst, spot, volBid).price;
+      const d = Math.abs(g.delta);
+      const variance = spot * spot * sigma * sigma * tauYears;
+      const fee = Math.min((venue.params.makerFeeBps / 1e4) * spot, 0.125 * g.price);
+      const adverse = Math.max(this.adverse.or(0), 0);
+      const snipe = Math.max(this.snipe.or(0), 0);
+      const inventory = 0.5 * p.riskAversion * d * d * variance;
+      const hedgeCost = d * spot * Math.max(this.hedgeCost.or(0), 0);
+      const legFailure = this.legFailRate.or(0) * Math.max(this.legFailLoss.or(0), 0) * d;
+      // Margin for the fill's delta while it is unhedged (pooled: the hedge nets it) or until
+      // expiry on both sides (siloed: the option's rollup and the hedge's rollup margined alone).
+      const heldYears = p.collateral === 'pooled' ? Math.min(tauYears, years) : years;
+      const sides = p.collateral === 'pooled' ? 1 : 2;
+      const capital = p.capitalCostPerYear * heldYears * p.marginFraction * spot * d * sides;
+      const half = fee + adverse + snipe + inventory + hedgeCost + legFailure + capital;
+      // Avellaneda–Stoikov reservation price: lean against the unhedged delta it already carries.
+      const shift = -unhedged * g.delta * p.riskAversion * variance;
+      const bid = Math.max(bid0 - half + shift, 0);
+      const ask = ask0 + half + shift;
+      entries.push({ instrument: inst.index, bid, ask, size: p.size, detail: { spot, mid: g.price, volBid, volAsk, reservationShift: shift, fee, adverseSelection: adverse, snipe, inventory, hedgeCost, legFailure, capital, reason } });
+    }
+    const tx = newTx(this.ids.next(), venue.params.rollup, p.name, now, venue.quoteAction(p.name, this.seq++, entries), p.quoteFeeUsd);
+    submitter.submit(tx);
+  }
+
+  /** One of its quotes filled (told after the block): learn, requote, rebalance the hedge. */
+  private filled = (f: OptionFill): void => {
+    const i = this.venues.findIndex((v) => v.venue.params.id === f.venue);
+    const { venue } = this.venues[i];
+    const makerSign = f.side === 'buy' ? -1 : 1; // the taker bought: the maker sold
+    // The taker's edge at the fill, at the maker's own volatility: positive when the quote was stale.
+    const fairNow = this.greeks(venue, f.instrument, f.spot, this.params.vol).price;
+    this.snipe.add(Math.max(-makerSign * (fairNow - f.price), 0));
+    // Markout: how the value moved against it over the horizon, spot move only (same time left).
+    const at = f.atUs + this.params.markoutUs;
+    if (at < f.instrument.expiryUs)
+      this.sim.at(at, Priority.agent, () => {
+        const later = venue.feed.price;
+        const years = venue.yearsLeft(f.instrument, this.sim.now);
+        const v = (s: number) => blackScholes({ kind: f.instrument.kind, spot: s, strike: f.instrument.strike, years, rate: venue.params.rate, vol: this.params.vol }).price;
+        this.adverse.add(-makerSign * (v(later) - v(f.spot)));
+      });
+    this.requote(i, 'fill');
+    if (this.params.hedgeEveryUs === undefined) this.rebalance(false);
+  };
+
+  /** Sends a hedge when its delta is past the threshold (or its clock ticks) and no hedge is in flight. */
+  private rebalance(onClock: boolean): void {
+    const d = this.delta();
+    if (onClock ? Math.abs(d) < 1e-9 : Math.abs(d) <= this.params.hedgeThreshold) {
+      this.unhedgedSinceUs = null;
+      return;
+    }
+    this.unhedgedSinceUs ??= this.sim.now;
+    if (this.hedgeInFlight !== null) return;
+    const market = this.hedgeMarket;
+    const ref = market.feed.price;
+    const seen = seeState(market, this.sim.now);
+    const sinceUs = this.unhedgedSinceUs;
+    // Long delta: sell `d` base; short delta: buy `|d|` base — within HEDGE_LIMIT of the reference.
+    const action = {
+      execute: (tx: Tx, nowUs: Micros): string | null => {
+        const before = beforeSwap(market);
+        const side = d > 0 ? 'sell' : 'buy';
+        const result = side === 'sell' ? swapExactIn(market.pool, 'sell', d, d * ref * (1 - HEDGE_LIMIT)) : swapExactOut(market.pool, 'buy', -d, -d * ref * (1 + HEDGE_LIMIT));
+        reportSwap(market, before, { agentKind: 'maker', agent: this.params.name, gasUsd: 0 }, tx, nowUs, seen, side, side === 'sell' ? 'in' : 'out', result);
+        this.hedged(result.ok ? -d : 0, result.ok ? (side === 'sell' ? d * ref - result.amountOut : result.amountIn - -d * ref) : 0, result.ok, nowUs, sinceUs, ref);
+        return result.ok ? null : result.reason;
+      },
+    };
+    const tx = newTx(this.ids.next(), market.rollup, this.params.name, this.sim.now, action);
+    this.hedgeInFlight = tx;
+    this.hedgeSubmitter.submit(tx);
+  }
+
+  /** A hedge executed (in its pool's block): what it learns, and what it does next (after the block). */
+  private hedged(base: number, costUsd: number, ok: boolean, nowUs: Micros, sinceUs: number | null, refAtDecision: number): void {
+    this.hedgeInFlight = null;
+    const spot = this.hedgeMarket.feed.price;
+    this.legFailRate.add(ok ? 0 : 1);
+    if (ok) {
+      this.hedgeBase += base;
+      this.hedgeCost.add(costUsd / (Math.abs(base) * refAtDecision));
+      if (sinceUs !== null) this.hedgeLagUs.add(nowUs - sinceUs);
+      if (this.lastHedgeUs !== null) this.hedgeIntervalUs.add(nowUs - this.lastHedgeUs);
+      this.lastHedgeUs = nowUs;
+      // The loss a failed hedge left: the unhedged delta against the price move since it failed.
+      if (this.failedAt) this.legFailLoss.add(Math.max(-this.failedAt.delta * (spot - this.failedAt.spot), 0) / Math.max(Math.abs(this.failedAt.delta), 1e-9));
+      this.failedAt = null;
+    } else {
+      this.failedAt ??= { atUs: nowUs, spot, delta: this.delta() };
+    }
+    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs });
+    // Try again (or check the next threshold crossing) once the block is done.
+    if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
+  }
+
+  /** Its margin now, USD: on the net delta (pooled) or on each rollup's delta alone (siloed). */
+  marginUsd(): number {
+    const p = this.params;
+    const spot = this.hedgeMarket.feed.price;
+    const optionDelta = this.delta() - this.hedgeBase;
+    if (p.collateral === 'pooled') return p.marginFraction * spot * Math.abs(optionDelta + this.hedgeBase);
+    return p.marginFraction * spot * (Math.abs(optionDelta) + Math.abs(this.hedgeBase));
+  }
+}

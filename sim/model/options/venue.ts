@@ -1,0 +1,337 @@
+// An option venue on one rollup: a listed chain of European, cash-settled options on one
+// underlying (strikes around the reference price at listing, a few tenors, each relisted when it
+// expires), makers' resting quotes, and every party's positions and cash. Quotes, takes and
+// settlements are transactions executed in the rollup's blocks in the order its sequencer chose:
+// a quote update that lands after a taker's order is a quote that was sniped.
+import type { IdSpace, Simulation } from '../../engine/simulation.ts';
+import { Priority } from '../../engine/simulation.ts';
+import type { Micros } from '../../engine/time.ts';
+import { YEAR_US } from '../market/price.ts';
+import { newTx, type Tx, type TxAction } from '../tx.ts';
+import type { ReferenceFeed } from '../market/feed.ts';
+import type { ModelEvents } from '../events.ts';
+import type { Submitter } from '../agents/submitter.ts';
+import { blackScholes, type OptionKind } from './blackScholes.ts';
+
+export interface Instrument {
+  /** Position among every instrument this venue ever listed. */
+  readonly index: number;
+  /** `<venue>-<kind initial><strike>-<tenor>#<n>`, unique in the run. */
+  readonly id: string;
+  readonly kind: OptionKind;
+  readonly strike: number;
+  readonly expiryUs: Micros;
+  readonly tenorUs: Micros;
+  readonly listedUs: Micros;
+  /** Reference price at listing (the strikes are placed around it). */
+  readonly refAtListing: number;
+  settled: boolean;
+  /** Settlement price, fixed at expiry (the reference index then). */
+  settlementPrice?: number;
+}
+
+export interface VenueParams {
+  id: string;
+  rollup: number;
+  strikesPct: readonly number[];
+  strikeStep: number;
+  tenorsUs: readonly Micros[];
+  kinds: readonly OptionKind[];
+  takerFeeBps: number;
+  makerFeeBps: number;
+  rate: number;
+}
+
+/** A taker's order: buy or sell `size` contracts at prices no worse than `limit`, executed in a block. */
+export class TakeOrder implements TxAction {
+  constructor(
+    readonly venue: OptionVenue,
+    readonly taker: string,
+    readonly takerKind: string,
+    readonly strategy: string,
+    readonly instrument: number,
+    readonly side: 'buy' | 'sell',
+    readonly size: number,
+    readonly limit: number,
+    readonly decidedUs: Micros,
+    /** The taker's hook, told when the order executed (filled or not). */
+    private readonly onDone?: () => void,
+  ) {}
+
+  execute(tx: Tx): string | null {
+    this.onDone?.();
+    return this.venue.take(tx, this);
+  }
+}
+
+/** One side of a maker's resting quote on one option. */
+export interface QuoteEntry {
+  instrument: number;
+  bid: number;
+  ask: number;
+  size: number;
+  /** What the maker's quote was made of (for the quotes table; the venue does not read it). */
+  detail: QuoteDetail;
+}
+
+/** How a maker built one quote: its mid, volatilities and half-spread components, USD per contract. */
+export interface QuoteDetail {
+  spot: number;
+  mid: number;
+  volBid: number;
+  volAsk: number;
+  reservationShift: number;
+  fee: number;
+  adverseSelection: number;
+  snipe: number;
+  inventory: number;
+  hedgeCost: number;
+  legFailure: number;
+  capital: number;
+  reason: string;
+}
+
+interface Resting {
+  maker: string;
+  bid: number;
+  ask: number;
+  bidLeft: number;
+  askLeft: number;
+  seq: number;
+}
+
+export interface OptionFill {
+  venue: string;
+  instrument: Instrument;
+  tx: Tx;
+  taker: string;
+  takerKind: string;
+  maker: string;
+  /** From the taker's side. */
+  side: 'buy' | 'sell';
+  size: number;
+  price: number;
+  takerFeeUsd: number;
+  makerFeeUsd: number;
+  atUs: Micros;
+  spot: number;
+  /** Black–Scholes value at the true volatility and the reference price at the fill, per contract. */
+  fairAtFill: number;
+  /** The taker's order, as submitted: what it saw and when. */
+  decidedUs: Micros;
+  strategy: string;
+}
+
+export interface OptionQuoteEvent {
+  venue: string;
+  maker: string;
+  atUs: Micros;
+  decidedUs: Micros;
+  seq: number;
+  entries: readonly QuoteEntry[];
+  instruments: readonly Instrument[];
+}
+
+export interface OptionSettlement {
+  venue: string;
+  instrument: Instrument;
+  atUs: Micros;
+  /** Cash paid to each party holding it (negative: paid by a short). */
+  payouts: ReadonlyMap<string, number>;
+}
+
+export class OptionVenue {
+  readonly instruments: Instrument[] = [];
+  /** Listed and not expired, in listing order. */
+  active: Instrument[] = [];
+  /** Resting quotes by instrument index, one per maker. */
+  private readonly book = new Map<number, Resting[]>();
+  private readonly lastSeq = new Map<string, number>();
+  /** Contracts held, by party then instrument index; cash by party. */
+  private readonly positions = new Map<string, Map<number, number>>();
+  private readonly cash = new Map<string, number>();
+  private readonly fillListeners = new Map<string, ((f: OptionFill) => void)[]>();
+  private readonly listingListeners: (() => void)[] = [];
+  private readonly ids: IdSpace;
+  private listed = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly params: VenueParams,
+    readonly feed: ReferenceFeed,
+    /** The true volatility of the underlying: fair values for the tables (agents never read it). */
+    private readonly trueVol: number,
+    private readonly keeper: Submitter,
+    private readonly events: ModelEvents,
+  ) {
+    this.ids = sim.ids(`options/venues/${params.id}`);
+    for (const tenor of params.tenorsUs) this.list(tenor);
+  }
+
+  /** Years to an instrument's expiry from `nowUs` (0 once expired). */
+  yearsLeft(instrument: Instrument, nowUs: Micros): number {
+    return Math.max(instrument.expiryUs - nowUs, 0) / YEAR_US;
+  }
+
+  /** Black–Scholes at the true volatility: the fair value used to mark fills (not seen by agents). */
+  fairValue(instrument: Instrument, spot: number, nowUs: Micros): number {
+    return blackScholes({ kind: instrument.kind, spot, strike: instrument.strike, years: this.yearsLeft(instrument, nowUs), rate: this.params.rate, vol: this.trueVol }).price;
+  }
+
+  /** A maker's fills on this venue, told in the reaction phase after the block that executed them. */
+  onFill(maker: string, listener: (f: OptionFill) => void): void {
+    if (!this.fillListeners.has(maker)) this.fillListeners.set(maker, []);
+    this.fillListeners.get(maker)!.push(listener);
+  }
+
+  /** Told (as an agent event) when new instruments are listed. */
+  onListing(listener: () => void): void {
+    this.listingListeners.push(listener);
+  }
+
+  /** The best resting bid and ask on an instrument (what anyone reading the chain sees). */
+  bestQuotes(instrument: number): { bid: number; bidSize: number; ask: number; askSize: number } {
+    let bid = -Infinity;
+    let ask = Infinity;
+    let bidSize = 0;
+    let askSize = 0;
+    for (const q of this.book.get(instrument) ?? []) {
+      if (q.bidLeft > 0 && q.bid > bid) [bid, bidSize] = [q.bid, q.bidLeft];
+      if (q.askLeft > 0 && q.ask < ask) [ask, askSize] = [q.ask, q.askLeft];
+    }
+    return { bid, bidSize, ask, askSize };
+  }
+
+  position(party: string, instrument: number): number {
+    return this.positions.get(party)?.get(instrument) ?? 0;
+  }
+
+  /** Every open position of a party: instrument index → contracts. */
+  positionsOf(party: string): ReadonlyMap<number, number> {
+    return this.positions.get(party) ?? new Map();
+  }
+
+  cashOf(party: string): number {
+    return this.cash.get(party) ?? 0;
+  }
+
+  /** A transaction that replaces `maker`'s quotes (entries with size 0 pull a quote). */
+  quoteAction(maker: string, seq: number, entries: readonly QuoteEntry[]): TxAction {
+    return { execute: (tx) => this.applyQuotes(tx, maker, seq, entries) };
+  }
+
+  private applyQuotes(tx: Tx, maker: string, seq: number, entries: readonly QuoteEntry[]): string | null {
+    // A later update may be ordered before an earlier one: the older one must not overwrite it.
+    if (seq <= (this.lastSeq.get(maker) ?? -1)) return 'stale-quote';
+    this.lastSeq.set(maker, seq);
+    const live: QuoteEntry[] = [];
+    for (const e of entries) {
+      const inst = this.instruments[e.instrument];
+      if (!inst || inst.settled || inst.expiryUs <= this.sim.now) continue;
+      let book = this.book.get(e.instrument);
+      if (!book) this.book.set(e.instrument, (book = []));
+      const i = book.findIndex((q) => q.maker === maker);
+      const q: Resting = { maker, bid: e.bid, ask: e.ask, bidLeft: e.size, askLeft: e.size, seq };
+      if (i >= 0) book[i] = q;
+      else book.push(q);
+      live.push(e);
+    }
+    if (this.events.optionQuote.heard) this.events.optionQuote.emit({ venue: this.params.id, maker, atUs: this.sim.now, decidedUs: tx.submitUs, seq, entries: live, instruments: this.instruments });
+    return null;
+  }
+
+  /** Executes a taker's order (TakeOrder.execute). */
+  take(tx: Tx, o: TakeOrder): string | null {
+    const { taker, takerKind, strategy, instrument: index, side, size, limit, decidedUs } = o;
+    const inst = this.instruments[index];
+    const now = this.sim.now;
+    if (!inst || inst.settled || inst.expiryUs <= now) return 'expired';
+    const book = this.book.get(index) ?? [];
+    // Best prices first; among equal prices, the quote posted earlier (lower sequence) first.
+    const candidates = book.filter((q) => (side === 'buy' ? q.askLeft > 0 && q.ask <= limit : q.bidLeft > 0 && q.bid >= limit)).sort((a, b) => (side === 'buy' ? a.ask - b.ask : b.bid - a.bid) || a.seq - b.seq);
+    if (candidates.length === 0) return 'no-quote-within-limit';
+    let left = size;
+    const spot = this.feed.price;
+    const fair = this.fairValue(inst, spot, now);
+    const fills: OptionFill[] = [];
+    for (const q of candidates) {
+      if (left <= 0) break;
+      const price = side === 'buy' ? q.ask : q.bid;
+      const n = Math.min(left, side === 'buy' ? q.askLeft : q.bidLeft);
+      if (side === 'buy') q.askLeft -= n;
+      else q.bidLeft -= n;
+      left -= n;
+      const fee = (bps: number) => Math.min((bps / 1e4) * spot, 0.125 * price) * n;
+      const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy };
+      const dir = side === 'buy' ? 1 : -1;
+      this.move(taker, index, dir * n, -dir * price * n - f.takerFeeUsd);
+      this.move(q.maker, index, -dir * n, dir * price * n - f.makerFeeUsd);
+      fills.push(f);
+    }
+    for (const f of fills) {
+      this.events.optionFill.emit(f);
+      const ls = this.fillListeners.get(f.maker);
+      if (ls) this.sim.at(now, Priority.reaction, () => ls.forEach((l) => l(f)));
+    }
+    return null;
+  }
+
+  private move(party: string, instrument: number, contracts: number, cashUsd: number): void {
+    let p = this.positions.get(party);
+    if (!p) this.positions.set(party, (p = new Map()));
+    const next = (p.get(instrument) ?? 0) + contracts;
+    if (Math.abs(next) < 1e-12) p.delete(instrument);
+    else p.set(instrument, next);
+    this.cash.set(party, (this.cash.get(party) ?? 0) + cashUsd);
+  }
+
+  /** Lists one expiry of a tenor: every kind at every strike around the reference price now. */
+  private list(tenorUs: Micros): void {
+    const now = this.sim.now;
+    const ref = this.feed.price;
+    const expiryUs = now + tenorUs;
+    const n = this.listed++;
+    const strikes = [...new Set(this.params.strikesPct.map((pct) => Math.max(this.params.strikeStep, Math.round((ref * (1 + pct / 100)) / this.params.strikeStep) * this.params.strikeStep)))];
+    for (const strike of strikes)
+      for (const kind of this.params.kinds) {
+        const inst: Instrument = { index: this.instruments.length, id: `${this.params.id}-${kind[0].toUpperCase()}${strike}-${Math.round(tenorUs / 1e6)}s#${n}`, kind, strike, expiryUs, tenorUs, listedUs: now, refAtListing: ref, settled: false };
+        this.instruments.push(inst);
+        this.active.push(inst);
+      }
+    // At expiry: the settlement price is the reference index then (world phase), a keeper settles
+    // through the sequencer, and the tenor is listed again.
+    this.sim.at(expiryUs, Priority.world, this.expire, expiryUs);
+    if (this.listingListeners.length) this.sim.at(now, Priority.agent, () => this.listingListeners.forEach((l) => l()));
+  }
+
+  private expire = (expiryUs: Micros): void => {
+    const expiring = this.active.filter((i) => i.expiryUs === expiryUs);
+    this.active = this.active.filter((i) => i.expiryUs !== expiryUs);
+    const price = this.feed.price;
+    for (const inst of expiring) {
+      inst.settlementPrice = price;
+      this.book.delete(inst.index);
+    }
+    const tx = newTx(this.ids.next(), this.params.rollup, `keeper/${this.params.id}`, this.sim.now, { execute: () => this.settle(expiring) });
+    this.keeper.submit(tx);
+    for (const tenor of new Set(expiring.map((i) => i.tenorUs))) this.list(tenor);
+  };
+
+  /** Cash settlement: each holder receives (or pays, if short) the intrinsic value at the settlement price. */
+  private settle(expiring: readonly Instrument[]): string | null {
+    for (const inst of expiring) {
+      const intrinsic = inst.kind === 'call' ? Math.max(inst.settlementPrice! - inst.strike, 0) : Math.max(inst.strike - inst.settlementPrice!, 0);
+      const payouts = new Map<string, number>();
+      for (const [party, p] of this.positions) {
+        const n = p.get(inst.index);
+        if (n === undefined) continue;
+        p.delete(inst.index);
+        this.cash.set(party, (this.cash.get(party) ?? 0) + n * intrinsic);
+        payouts.set(party, n * intrinsic);
+      }
+      inst.settled = true;
+      this.events.optionSettled.emit({ venue: this.params.id, instrument: inst, atUs: this.sim.now, payouts });
+    }
+    return null;
+  }
+}

@@ -1,0 +1,64 @@
+// Options: venues on rollups, the market makers quoting them and hedging on an AMM, and the takers.
+import type { OptionKind } from '../model/options/blackScholes.ts';
+import { OptionVenue } from '../model/options/venue.ts';
+import { OptionMaker } from '../model/agents/optionMaker.ts';
+import { OptionTakers } from '../model/agents/optionTakers.ts';
+import { submitterFor, type WorldContext } from './context.ts';
+
+export interface OptionsParts {
+  venues: Map<string, OptionVenue>;
+  makers: OptionMaker[];
+}
+
+export function buildOptions(ctx: WorldContext): OptionsParts {
+  const { sim, scenario, events, rollups, rollupIndex, feeds, sequencing } = ctx;
+  const o = scenario.options;
+  const venues = new Map<string, OptionVenue>();
+  const trueVol = (asset: string) => scenario.assets.find((a) => a.id === asset)!.vol;
+  for (const v of o.venues) {
+    const rollup = rollupIndex.get(v.rollup)!;
+    const feed = feeds.get(v.asset)!;
+    feed.report(events);
+    const keeper = submitterFor(ctx, rollup, `options/venues/${v.id}`);
+    const params = { id: v.id, rollup, strikesPct: v.strikes_pct, strikeStep: v.strike_step, tenorsUs: v.expiries, kinds: v.kinds as OptionKind[], takerFeeBps: v.taker_fee_bps, makerFeeBps: v.maker_fee_bps, rate: v.rate };
+    venues.set(v.id, new OptionVenue(sim, params, feed, trueVol(v.asset), keeper, events));
+  }
+  const makers = o.makers.map((m) => {
+    const mine = m.venues.map((id) => venues.get(id)!);
+    const asset = scenario.options.venues.find((v) => v.id === m.venues[0])!.asset;
+    const hedgeRollup = rollupIndex.get(m.hedge?.rollup ?? scenario.rollups[mine[0].params.rollup].id)!;
+    const hedgePool = m.hedge?.pool ?? scenario.rollups[hedgeRollup].pools.find((p) => p.asset === asset)!.id;
+    const placement = { region: m.region, latencyUs: m.latency };
+    // Collateral: one account when one sequencer orders (atomically) every rollup it uses, else one per rollup.
+    const used = [...new Set([hedgeRollup, ...mine.map((v) => v.params.rollup)])];
+    const oneAccount = used.length === 1 || (sequencing.sequencers[used[0]].receiveBundle !== undefined && used.every((r) => sequencing.sequencers[r] === sequencing.sequencers[used[0]]));
+    const collateral = m.collateral === 'auto' ? (oneAccount ? 'pooled' : 'siloed') : m.collateral;
+    const params = {
+      name: m.name,
+      vol: m.vol ?? trueVol(asset),
+      size: m.size,
+      refreshUs: m.refresh,
+      moveThresholdBps: m.move_threshold_bps,
+      riskAversion: m.risk_aversion,
+      hedgeThreshold: m.hedge_threshold,
+      hedgeEveryUs: m.hedge_every,
+      collateral: collateral as 'pooled' | 'siloed',
+      marginFraction: m.margin_fraction,
+      capitalCostPerYear: m.capital_cost,
+      quoteFeeUsd: m.quote_fee_usd,
+      markoutUs: m.markout,
+      learning: m.learning,
+    };
+    const label = `options/makers/${m.name}`;
+    const quoteLinks = mine.map((venue) => ({ venue, submitter: submitterFor(ctx, venue.params.rollup, label, placement) }));
+    return new OptionMaker(sim, params, quoteLinks, rollups[hedgeRollup].pools.get(hedgePool)!, submitterFor(ctx, hedgeRollup, label, placement), events, label);
+  });
+  for (const t of o.takers) {
+    const venue = venues.get(t.venue)!;
+    const asset = scenario.options.venues.find((v) => v.id === t.venue)!.asset;
+    const label = `options/takers/${t.name}`;
+    const params = { name: t.name, kind: t.kind, ratePerSecond: t.rate, size: t.size, limitBps: t.limit_bps, horizonUs: t.horizon, signalCorrelation: t.signal_correlation, thresholdBps: t.threshold_bps, feeUsd: t.fee_usd, vol: trueVol(asset) };
+    new OptionTakers(sim, params, venue, submitterFor(ctx, venue.params.rollup, label, { region: t.region, latencyUs: t.latency }), sim.stream(`${label}/orders`), sim.stream(`${label}/arrivals`), label);
+  }
+  return { venues, makers };
+}
