@@ -55,7 +55,7 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
   })),
   option_trades: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, mode: 'centralized', at_us: BIG + i, decided_us: BIG + i - 9, venue: 'v', instrument: 'v-P3000-3600s#0', taker: 't', taker_kind: 'sniper', strategy: 'snipe',
-    maker: i === 3 ? null : 'mm', side: i % 2 ? 'sell' : 'buy', size: i === 3 ? 0 : 1, price: i === 3 ? null : 40.5, spot: 3000, fair_usd: i === 3 ? null : 41,
+    maker: i === 3 ? null : 'mm', side: i % 2 ? 'sell' : 'buy', size: i === 3 ? 0 : 1, price: i === 3 ? null : 40.5, quote_mid: i === 3 ? null : 40.7, spot: 3000, fair_usd: i === 3 ? null : 41,
     taker_edge_usd: i === 3 ? null : 0.5, snipe: i !== 3, taker_fee_usd: i === 3 ? null : 0.9, markout_1s_usd: i === 3 ? null : 0.4, markout_10s_usd: i === 4 ? null : 0.3,
     markout_60s_usd: null, status: i === 3 ? 'no-quote-within-limit' : 'filled',
   })),

@@ -40,7 +40,7 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const pbs = new PbsRecorder(rollupIds, warmupUs, sinks.bids, events);
   const o = scenario.options;
   const venueOf = (id: string) => o.venues.find((v) => v.id === id)!;
-  const options = new OptionsRecorder(world.options.venues, (id) => venueOf(id).asset, (id) => scenario.assets.find((a) => a.id === venueOf(id).asset)!.vol, warmupUs, sinks.quotes, sinks.option_trades, events);
+  const options = new OptionsRecorder(world.options.venues, (id) => venueOf(id).asset, (id) => scenario.assets.find((a) => a.id === venueOf(id).asset)!.vol, warmupUs, (maker) => world.options.makers.find((m) => m.params.name === maker)?.params.collateral === 'pooled', sinks.quotes, sinks.option_trades, events);
   const consensus = sequencing.sequencers.some((s) => s instanceof SharedSequencer) ? new ConsensusRecorder(warmupUs, events) : undefined;
   return {
     finish() {

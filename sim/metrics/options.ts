@@ -28,6 +28,7 @@ class MakerStats {
   hedges = 0;
   hedgeFailures = 0;
   hedgeLagMs = new Distribution();
+  marginUsd = new Distribution();
 }
 
 interface PendingTrade {
@@ -48,6 +49,8 @@ export class OptionsRecorder {
     assetOf: (venue: string) => string,
     private readonly trueVol: (venue: string) => number,
     private readonly warmupUs: Micros,
+    /** Whether a maker's collateral is pooled (its margin after each hedge is reported in its regime). */
+    private readonly pooled: (maker: string) => boolean,
     private readonly quotes: RowSink,
     private readonly trades: RowSink,
     events: ModelEvents,
@@ -164,6 +167,7 @@ export class OptionsRecorder {
       side: f.side,
       size: f.size,
       price: f.price,
+      quote_mid: f.quoteMid,
       spot: f.spot,
       fair_usd: f.fairAtFill,
       taker_edge_usd: edge,
@@ -201,6 +205,7 @@ export class OptionsRecorder {
       side: o.side,
       size: 0,
       price: null,
+      quote_mid: null,
       spot: o.venue.feed.price,
       fair_usd: null,
       taker_edge_usd: null,
@@ -223,6 +228,7 @@ export class OptionsRecorder {
     s.hedges++;
     s.hedgeCostUsd += h.costUsd;
     s.hedgeLagMs.add(h.lagUs / MS);
+    s.marginUsd.add(this.pooled(h.maker) ? h.pooledMarginUsd : h.siloedMarginUsd);
   };
 
   /** Writes the trades still waiting for markouts (with the ones not reached left null) and reports. */
@@ -244,6 +250,7 @@ export class OptionsRecorder {
       r.add('options.hedges', s.hedges, 'count');
       r.add('options.hedge_failures', s.hedgeFailures, 'count');
       r.distribution('options.hedge_lag_ms', s.hedgeLagMs, 'ms');
+      r.add('options.margin_usd.mean', s.marginUsd.mean, 'USD');
     }
   }
 }

@@ -126,4 +126,7 @@ export interface HedgeEvent {
   readonly costUsd: number;
   /** From the first unhedged fill to this execution. */
   readonly lagUs: Micros;
+  /** Margin its positions need after this hedge, USD: with one account netting every rollup, and with each rollup margined alone. */
+  readonly pooledMarginUsd: number;
+  readonly siloedMarginUsd: number;
 }

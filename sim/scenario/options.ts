@@ -60,6 +60,7 @@ export const TakerSchema = z
     signal_correlation: z.number().min(0).max(1).default(0.7).describe('Informed: correlation of its signal with the reference-price move over the horizon'),
     threshold_bps: nonNegativeNumber('an edge in basis points').default(5).describe('Sniper: smallest edge (fair value minus quote, bps of the underlying) it acts on, after fees'),
     fee_usd: nonNegativeNumber('a fee in USD').default(0).describe('Priority fee offered on each trade'),
+    vol: positiveNumber('an annualized volatility').optional().describe('Informed and sniper: the volatility it prices with (default: the underlying\'s true vol)'),
   })
   .describe('Option takers');
 

@@ -4,11 +4,13 @@
 //   fee               its own maker fee;
 //   adverse selection the markout of its fills: how far the fair value moved against it over
 //                     `markout` after it traded (Glosten–Milgrom: what informed flow costs);
-//   snipe             the edge takers had when they hit its quotes, i.e. quotes left stale by
-//                     a price move while its update was still travelling through the sequencer;
-//   inventory         Avellaneda–Stoikov: ½·γ·(δ·S·σ)²·τ, the risk of carrying a fill's delta δ
-//                     for the time τ its hedges take to execute (measured), and a reservation
-//                     price shifted against its unhedged delta;
+//   snipe             how far the fair value had moved from its quotes' mids, in the taker's
+//                     favour, when they were hit: quotes left stale by a price move while its
+//                     update was still travelling through the sequencer;
+//   inventory         Avellaneda–Stoikov: ½·γ·[(δ·S·σ)²·τ + (π/4)·(vega·σ)²/N], the risk of
+//                     carrying a fill's delta δ for the time τ its hedges take to execute, and of
+//                     hedging it discretely, N times over its life at the interval it measured
+//                     (Kamal & Derman), and a reservation price shifted against its unhedged delta;
 //   hedge cost        its realized delta-hedge slippage on the AMM (fee, impact, MEV, latency
 //                     drift) on the fill's delta;
 //   leg failure       its rate of failed hedges × the loss the unhedged delta took meanwhile;
@@ -57,11 +59,13 @@ export interface MakerVenue {
 /** Slippage limit of a hedge swap: it reverts rather than pay more than this against the reference. */
 const HEDGE_LIMIT = 0.02;
 
-/** An exponentially weighted running mean; NaN until the first observation. */
+/**
+ * An exponentially weighted running mean. Costs start at a prior of 0 (a maker assumes nothing
+ * costs until it has seen it cost); times start unknown (NaN) and take their first observation.
+ */
 class Ewma {
-  value = NaN;
   count = 0;
-  constructor(private readonly weight: number) {}
+  constructor(private readonly weight: number, public value = 0) {}
   add(x: number): void {
     this.count++;
     this.value = Number.isNaN(this.value) ? x : this.value + this.weight * (x - this.value);
@@ -106,8 +110,8 @@ export class OptionMaker {
     this.adverse = new Ewma(w);
     this.snipe = new Ewma(w);
     this.hedgeCost = new Ewma(w);
-    this.hedgeLagUs = new Ewma(w);
-    this.hedgeIntervalUs = new Ewma(w);
+    this.hedgeLagUs = new Ewma(w, NaN);
+    this.hedgeIntervalUs = new Ewma(w, NaN);
     this.legFailRate = new Ewma(w);
     this.legFailLoss = new Ewma(w);
     this.timers = venues.map(() => undefined);
@@ -148,7 +152,7 @@ export class OptionMaker {
 
   private priceMoved(i: number): void {
     const spot = this.venues[i].venue.feed.price;
-    if (Math.abs(spot / this.lastQuoteSpot[i] - 1) * 1e4 >= this.params.moveThresholdBps) this.requote(i, 'move');
+    if (spot !== this.lastQuoteSpot[i] && Math.abs(spot / this.lastQuoteSpot[i] - 1) * 1e4 >= this.params.moveThresholdBps) this.requote(i, 'move');
   }
 
   /** Builds and sends a full quote update for one venue. */
@@ -181,13 +185,18 @@ export class OptionMaker {
       const fee = Math.min((venue.params.makerFeeBps / 1e4) * spot, 0.125 * g.price);
       const adverse = Math.max(this.adverse.or(0), 0);
       const snipe = Math.max(this.snipe.or(0), 0);
-      const inventory = 0.5 * p.riskAversion * d * d * variance;
+      // Plus the risk of hedging discretely over the option's life (Kamal & Derman: the hedging
+      // error's standard deviation is √(π/4)·vega·σ/√N for N rebalances), at its measured interval.
+      const rebalances = dtYears > 0 ? years / dtYears : Infinity;
+      const hedgeError = (Math.PI / 4) * (g.vega * sigma) ** 2 / Math.max(rebalances, 1);
+      const inventory = 0.5 * p.riskAversion * (d * d * variance + hedgeError);
       const hedgeCost = d * spot * Math.max(this.hedgeCost.or(0), 0);
       const legFailure = this.legFailRate.or(0) * Math.max(this.legFailLoss.or(0), 0) * d;
       // Margin for the fill's delta while it is unhedged (pooled: the hedge nets it) or until
       // expiry on both sides (siloed: the option's rollup and the hedge's rollup margined alone).
-      const heldYears = p.collateral === 'pooled' ? Math.min(tauYears, years) : years;
-      const sides = p.collateral === 'pooled' ? 1 : 2;
+      const nets = p.collateral === 'pooled' || venue.params.rollup === this.hedgeMarket.rollup;
+      const heldYears = nets ? Math.min(tauYears, years) : years;
+      const sides = nets ? 1 : 2;
       const capital = p.capitalCostPerYear * heldYears * p.marginFraction * spot * d * sides;
       const half = fee + adverse + snipe + inventory + hedgeCost + legFailure + capital;
       // Avellaneda–Stoikov reservation price: lean against the unhedged delta it already carries.
@@ -205,9 +214,10 @@ export class OptionMaker {
     const i = this.venues.findIndex((v) => v.venue.params.id === f.venue);
     const { venue } = this.venues[i];
     const makerSign = f.side === 'buy' ? -1 : 1; // the taker bought: the maker sold
-    // The taker's edge at the fill, at the maker's own volatility: positive when the quote was stale.
+    // Staleness: how far its own fair value had moved from the hit quote's mid by the fill, in the
+    // taker's favour. Uninformed fills average zero; snipers' are all positive.
     const fairNow = this.greeks(venue, f.instrument, f.spot, this.params.vol).price;
-    this.snipe.add(Math.max(-makerSign * (fairNow - f.price), 0));
+    this.snipe.add(-makerSign * (fairNow - f.quoteMid));
     // Markout: how the value moved against it over the horizon, spot move only (same time left).
     const at = f.atUs + this.params.markoutUs;
     if (at < f.instrument.expiryUs)
@@ -267,17 +277,31 @@ export class OptionMaker {
     } else {
       this.failedAt ??= { atUs: nowUs, spot, delta: this.delta() };
     }
-    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs });
+    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled'), siloedMarginUsd: this.marginUsd('siloed') });
     // Try again (or check the next threshold crossing) once the block is done.
     if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
   }
 
-  /** Its margin now, USD: on the net delta (pooled) or on each rollup's delta alone (siloed). */
-  marginUsd(): number {
+  /**
+   * Margin for its positions now, USD: on the net delta (one account netting its rollups) or on
+   * each rollup's delta alone (the options on their venue's rollup, the hedge on the pool's). A
+   * hedge on the venue's own rollup nets in either regime.
+   */
+  marginUsd(regime: 'pooled' | 'siloed' = this.params.collateral): number {
     const p = this.params;
     const spot = this.hedgeMarket.feed.price;
-    const optionDelta = this.delta() - this.hedgeBase;
-    if (p.collateral === 'pooled') return p.marginFraction * spot * Math.abs(optionDelta + this.hedgeBase);
-    return p.marginFraction * spot * (Math.abs(optionDelta) + Math.abs(this.hedgeBase));
+    const byRollup = new Map<number, number>();
+    const add = (rollup: number, d: number) => byRollup.set(rollup, (byRollup.get(rollup) ?? 0) + d);
+    const now = this.sim.now;
+    for (const { venue } of this.venues)
+      for (const [index, n] of venue.positionsOf(p.name)) {
+        const inst = venue.instruments[index];
+        if (inst.expiryUs > now) add(venue.params.rollup, n * this.greeks(venue, inst, venue.feed.price, p.vol).delta);
+      }
+    add(this.hedgeMarket.rollup, this.hedgeBase);
+    let exposure = 0;
+    if (regime === 'pooled') exposure = Math.abs([...byRollup.values()].reduce((a, b) => a + b, 0));
+    else for (const d of byRollup.values()) exposure += Math.abs(d);
+    return p.marginFraction * spot * exposure;
   }
 }

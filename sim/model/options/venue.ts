@@ -111,6 +111,8 @@ export interface OptionFill {
   side: 'buy' | 'sell';
   size: number;
   price: number;
+  /** Mid of the maker's resting quote that was hit. */
+  quoteMid: number;
   takerFeeUsd: number;
   makerFeeUsd: number;
   atUs: Micros;
@@ -262,7 +264,7 @@ export class OptionVenue {
       else q.bidLeft -= n;
       left -= n;
       const fee = (bps: number) => Math.min((bps / 1e4) * spot, 0.125 * price) * n;
-      const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy };
+      const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, quoteMid: (q.bid + q.ask) / 2, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy };
       const dir = side === 'buy' ? 1 : -1;
       this.move(taker, index, dir * n, -dir * price * n - f.takerFeeUsd);
       this.move(q.maker, index, -dir * n, dir * price * n - f.makerFeeUsd);

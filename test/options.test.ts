@@ -1,0 +1,234 @@
+// Options through the simulator: stale-quote sniping decided by the ordering policy and the
+// latencies, pooled against siloed collateral, spreads collapsing to their floor without informed
+// flow or hedging costs, and the flip — fast shared sequencing tightens spreads, slow consensus
+// widens them, each for a reason the test names.
+import { describe, expect, it } from 'vitest';
+import { buildWorld, type Mode } from '../sim/world/build.ts';
+import { attachRecorders, NULL_SINKS } from '../sim/metrics/attach.ts';
+import { runScenario } from '../sim/index.ts';
+import { inlineScenario } from './util/scenario.ts';
+import { plain } from './util/rows.ts';
+import type { ScenarioInput } from '../sim/scenario/schema.ts';
+import type { OptionFill } from '../sim/model/options/venue.ts';
+import { blackScholes } from '../sim/model/options/blackScholes.ts';
+import { YEAR_US } from '../sim/model/market/price.ts';
+
+const MS = 1000;
+
+/**
+ * A jump world: no diffusion, Merton jumps of about ±1% every ~20 s on a 100 ms tick grid; one
+ * venue on a rollup with 250 ms blocks; a maker that requotes on any move; a sniper.
+ */
+function jumpWorld(policy: 'fcfs' | 'priority', makerLatency: string, sniperLatency: string, makerFee = 0): ScenarioInput {
+  return {
+    name: 'snipes',
+    seed: 3,
+    horizon: '40m',
+    warmup: '0s',
+    network: { base_latency: '10ms', jitter: '0s' },
+    assets: [{ id: 'x', price: 1000, vol: 0, tick: '100ms', jumps: { rate: 1.5e6, mean: 0, stdev: 0.01, compensated: false } }],
+    rollups: [{ id: 'r', block_time: '250ms', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e10, fee_bps: 0 }] }],
+    sequencing: { centralized: { policy } },
+    options: {
+      venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [0], strike_step: 10, expiries: ['10m'], kinds: ['call', 'put'], taker_fee_bps: 0, maker_fee_bps: 0 }],
+      // Maker and sniper price with the same volatility: the sniper's edge is the quote's staleness alone.
+      makers: [{ name: 'mm', venues: ['v'], latency: makerLatency, vol: 0.5, refresh: '1h', move_threshold_bps: 0, size: 1, hedge_threshold: 1e9, quote_fee_usd: makerFee, learning: 0.0001, risk_aversion: 0 }],
+      // The threshold (1 USD) is above what time decay alone makes a quote stale by between jumps.
+      takers: [{ name: 'sniper', kind: 'sniper', venue: 'v', latency: sniperLatency, threshold_bps: 10, size: 1, vol: 0.5 }],
+    },
+  };
+}
+
+/** Per jump the sniper acted on: did its order fill a stale quote, and does the latency/ordering arithmetic say it should? */
+function raceOutcomes(input: ScenarioInput, predict: (jumpUs: number) => boolean) {
+  const loaded = inlineScenario(input);
+  const world = buildWorld(loaded, 'centralized', loaded.scenario.seed);
+  const jumps: number[] = [];
+  const orders = new Set<number>();
+  const fills: OptionFill[] = [];
+  let last = NaN;
+  world.events.priceTick.on((t) => {
+    if (!Number.isNaN(last) && t.price !== last) jumps.push(t.atUs);
+    last = t.price;
+  });
+  world.events.txSubmitted.on((tx) => (tx.sender === 'sniper' ? orders.add(tx.submitUs) : undefined));
+  world.events.optionFill.on((f) => fills.push(f));
+  world.advance(loaded.scenario.horizon);
+  const sniped = (j: number) => fills.some((f) => f.taker === 'sniper' && f.atUs > j && f.atUs <= j + 300 * MS);
+  // Jumps within 2 s of an expiry (the chain is relisted under them) are left out.
+  const venue = world.options.venues.get('v')!;
+  // So are jumps within 1 s of another jump: a clean race starts from fresh quotes and no order in flight.
+  const isolated = (j: number, k: number) => (k === 0 || j - jumps[k - 1] > 1_000 * MS) && (k === jumps.length - 1 || jumps[k + 1] - j > 1_000 * MS);
+  const judged = jumps.filter((j, k) => orders.has(j) && isolated(j, k) && j + 400 * MS < loaded.scenario.horizon && venue.instruments.every((i) => Math.abs(i.expiryUs - j) > 2_000 * MS));
+  return { jumps, judged, hits: judged.map(sniped), predicted: judged.map(predict), fills };
+}
+
+describe('stale-quote sniping: who wins the race is the ordering policy and the latencies', () => {
+  const nextBlockAfter = (t: number) => Math.floor(t / 250_000) * 250_000 + 250_000;
+
+  it('FCFS, maker slower than the sniper: every jump the sniper acts on is sniped (the faster message is ordered first)', () => {
+    const { jumps, judged, hits } = raceOutcomes(jumpWorld('fcfs', '50ms', '5ms'), () => true);
+    expect(judged.length).toBeGreaterThan(0.6 * jumps.length);
+    expect(judged.length).toBeGreaterThan(60);
+    expect(hits.filter(Boolean).length).toBe(judged.length);
+  });
+
+  it('FCFS, maker faster: its update lands first, and the sniper fills nothing', () => {
+    const { judged, fills } = raceOutcomes(jumpWorld('fcfs', '2ms', '5ms'), () => false);
+    expect(judged.length).toBeGreaterThan(60);
+    expect(fills.filter((f) => f.taker === 'sniper').length).toBe(0);
+  });
+
+  it('priority, the maker bids more for its updates: sniped only when a block boundary falls between the two arrivals', () => {
+    // Both react at the jump's µs; the sniper's order arrives 5 ms later, the maker's update 60 ms
+    // later. Ordered by fee within a block, the update goes first — unless a block is cut between
+    // (an arrival at the very µs of a cut still makes that block).
+    const predict = (j: number) => {
+      const b = nextBlockAfter(j);
+      return j + 5 * MS <= b && b < j + 60 * MS;
+    };
+    const { judged, hits, predicted } = raceOutcomes(jumpWorld('priority', '60ms', '5ms', 1), predict);
+    expect(judged.length).toBeGreaterThan(60);
+    expect(hits).toEqual(predicted);
+    // On the 100 ms tick grid, the next 250 ms block boundary lies 50 ms after a tick for one tick phase in five.
+    const rate = hits.filter(Boolean).length / hits.length;
+    const se = Math.sqrt((0.2 * 0.8) / hits.length);
+    expect(Math.abs(rate - 0.2)).toBeLessThan(4 * se);
+    console.log(`priority: ${hits.filter(Boolean).length} of ${hits.length} jumps sniped (${rate.toFixed(3)}; theory 0.2 ± ${se.toFixed(3)})`);
+  });
+
+  it('the snipe losses are the stale edge, and the maker learns them as its snipe component', () => {
+    const { fills } = raceOutcomes(jumpWorld('fcfs', '50ms', '5ms'), () => true);
+    // Every fill is a snipe: the quote's mid was stale against the new price, in the sniper's favour.
+    const staleness = fills.map((f) => {
+      const years = (f.instrument.expiryUs - f.atUs) / YEAR_US;
+      const fair = blackScholes({ kind: f.instrument.kind, spot: f.spot, strike: f.instrument.strike, years, rate: 0, vol: 0.5 }).price;
+      return (f.side === 'buy' ? 1 : -1) * (fair - f.quoteMid);
+    });
+    expect(staleness.length).toBeGreaterThan(60);
+    for (const x of staleness) expect(x).toBeGreaterThan(0);
+    // The maker's estimate is a running mean of exactly these, in fill order, from a prior of 0.
+    const loaded = inlineScenario(jumpWorld('fcfs', '50ms', '5ms'));
+    const world = buildWorld(loaded, 'centralized', loaded.scenario.seed);
+    world.advance(loaded.scenario.horizon);
+    let expected = 0;
+    for (const x of staleness) expected += 0.0001 * (x - expected);
+    expect(world.options.makers[0].snipe.value).toBeCloseTo(expected, 12);
+  });
+});
+
+/** A venue on rollup a; the maker hedges on rollup b. */
+function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?: string; modes?: Mode[]; horizon?: string; seed?: number; runs?: number; snipers?: boolean; informed?: boolean } = {}): ScenarioInput {
+  return {
+    name: 'two-rollups',
+    seed: over.seed ?? 1,
+    runs: over.runs ?? 1,
+    horizon: over.horizon ?? '30m',
+    warmup: '5m',
+    modes: over.modes ?? ['centralized'],
+    network: { base_latency: '20ms', jitter: '5ms' },
+    assets: [{ id: 'eth', price: 3000, vol: 0.8, tick: '100ms' }],
+    rollups: [
+      { id: 'a', block_time: '2s', pools: [{ id: 'p', asset: 'eth', liquidity_usd: 2e7, fee_bps: 5 }], arbitrageurs: [{ name: 'arb', latency: '5ms', gas_usd: 0.05 }] },
+      { id: 'b', block_time: '2s', pools: [{ id: 'p', asset: 'eth', liquidity_usd: 5e7, fee_bps: 5 }], arbitrageurs: [{ name: 'arb', latency: '5ms', gas_usd: 0.05 }] },
+    ],
+    sequencing: { centralized: { policy: 'fcfs' }, shared: { nodes: 4, node_latency: '20ms', node_jitter: '5ms', min_slot_time: over.minSlot ?? '500ms', policy: 'fcfs' } },
+    options: {
+      venues: [{ id: 'v', rollup: 'a', asset: 'eth', strikes_pct: [-5, 0, 5], strike_step: 50, expiries: ['30d'] }],
+      makers: [{ name: 'mm', venues: ['v'], hedge: { rollup: 'b', pool: 'p' }, latency: '20ms', refresh: '10s', move_threshold_bps: 5, size: 2, hedge_threshold: 2, collateral: over.collateral ?? 'auto', capital_cost: 0.1 }],
+      takers: [
+        { name: 'retail', kind: 'uninformed', venue: 'v', rate: 0.3, size: 1 },
+        ...(over.informed === false ? [] : [{ name: 'fund', kind: 'informed' as const, venue: 'v', rate: 0.02, size: 2, horizon: '5m' }]),
+        ...(over.snipers === false ? [] : [{ name: 'sniper', kind: 'sniper' as const, venue: 'v', latency: '5ms', threshold_bps: 1 }]),
+      ],
+    },
+  };
+}
+
+const metricOf = (rows: Record<string, unknown>[], mode: string, name: string, seed?: number, runs?: { run_id: number; seed: number }[]) =>
+  rows.find((m) => m.mode === mode && m.metric === name && m.subject === 'mm' && (seed === undefined || runs!.find((r) => r.run_id === m.run_id)!.seed === seed))!.value as number;
+
+describe('pooled against siloed collateral', () => {
+  it('netting the hedge against the options needs less margin, and shows in the capital-cost component', async () => {
+    const pooled = await runScenario(inlineScenario(twoRollups({ collateral: 'pooled' })));
+    const siloed = await runScenario(inlineScenario(twoRollups({ collateral: 'siloed' })));
+    const m = (r: typeof pooled, name: string) => metricOf(r.tables.metrics.toArray().map((x) => plain(x)), 'centralized', name);
+    expect(m(pooled, 'options.hedges')).toBeGreaterThan(10);
+    expect(m(pooled, 'options.margin_usd.mean')).toBeLessThan(0.5 * m(siloed, 'options.margin_usd.mean'));
+    expect(m(pooled, 'spread.capital_usd.mean')).toBeLessThan(0.01 * m(siloed, 'spread.capital_usd.mean'));
+    // Same positions, both regimes, margined after every hedge: pooled never needs more.
+    const loaded = inlineScenario(twoRollups({ collateral: 'siloed' }));
+    const world = buildWorld(loaded, 'centralized', 1);
+    attachRecorders(world, NULL_SINKS);
+    let hedges = 0;
+    world.events.hedge.on((h) => {
+      hedges++;
+      expect(h.pooledMarginUsd).toBeLessThanOrEqual(h.siloedMarginUsd + 1e-9);
+    });
+    world.advance(loaded.scenario.horizon);
+    expect(hedges).toBeGreaterThan(10);
+  });
+});
+
+describe('the floor', () => {
+  it('no informed flow, no snipers, free hedging: the half-spread collapses to its fee, inventory and capital floor', async () => {
+    const input = twoRollups({ snipers: false, informed: false, collateral: 'pooled' });
+    // Free hedging: a zero-fee pool deep enough for no impact, kept at the reference price by a zero-latency arbitrageur.
+    input.rollups = input.rollups!.map((r) => ({ ...r, pools: [{ id: 'p', asset: 'eth', liquidity_usd: 1e13, fee_bps: 0 }], arbitrageurs: [{ name: 'arb', latency: '0s', gas_usd: 0 }] }));
+    input.network = { base_latency: '0s', jitter: '0s' };
+    input.options!.makers![0].latency = '0s';
+    const { tables } = await runScenario(inlineScenario(input));
+    const metrics = tables.metrics.toArray().map((x) => plain(x));
+    const m = (name: string) => metricOf(metrics, 'centralized', name);
+    expect(m('options.fills')).toBeGreaterThan(200);
+    // Free up to the price moving while a hedge is in flight (one 2 s block): a few cents on the dollar of nothing.
+    expect(m('spread.hedge_cost_usd.mean')).toBeLessThan(1e-3);
+    expect(m('spread.leg_failure_usd.mean')).toBe(0);
+    expect(Math.abs(m('options.leland_premium_pct.mean'))).toBeLessThan(0.01); // vol points
+    // Adverse selection: the markouts of uninformed fills average zero; the maker's running
+    // estimate (floored at 0) of that noise stays within 4 of its standard deviations.
+    const fills = tables.option_trades.toArray().map((x) => plain(x)).filter((t) => t.status === 'filled' && t.markout_60s_usd !== null);
+    const moves = fills.map((t) => (t.markout_60s_usd as number) - (t.taker_edge_usd as number));
+    const sd = Math.sqrt(moves.reduce((a, x) => a + x * x, 0) / moves.length);
+    const w = 0.05; // the maker's default learning weight
+    const bound = 4 * sd * Math.sqrt(w / (2 - w));
+    expect(m('spread.adverse_selection_usd.mean')).toBeLessThan(bound);
+    // Staleness of the quotes uninformed flow hits averages zero too: the same bound for the snipe component.
+    const stale = fills.map((t) => (t.side === 'buy' ? 1 : -1) * ((t.fair_usd as number) - (t.quote_mid as number)));
+    const meanStale = stale.reduce((a, x) => a + x, 0) / stale.length;
+    const sdStale = Math.sqrt(stale.reduce((a, x) => a + (x - meanStale) ** 2, 0) / stale.length);
+    expect(Math.abs(meanStale)).toBeLessThan(4 * sdStale / Math.sqrt(stale.length));
+    expect(m('spread.snipe_usd.mean')).toBeLessThan(4 * sdStale * Math.sqrt(w / (2 - w)));
+    console.log(`floor: adverse ${m('spread.adverse_selection_usd.mean').toFixed(3)} USD (bound ${bound.toFixed(3)}), snipe ${m('spread.snipe_usd.mean').toFixed(3)}, inventory ${m('spread.inventory_usd.mean').toExponential(2)}, capital ${m('spread.capital_usd.mean').toExponential(2)}`);
+  });
+});
+
+describe('the sequencer reaches the spread through named components', () => {
+  it('pooled collateral under a shared set removes the capital component; slow consensus raises hedge lag and the inventory component', async () => {
+    const seeds = 4;
+    const run = async (modes: Mode[], minSlot: string) => {
+      const { tables, runs } = await runScenario(inlineScenario(twoRollups({ modes, minSlot, runs: seeds, horizon: '40m' })));
+      return { metrics: tables.metrics.toArray().map((x) => plain(x)), runs: runs.map((r) => ({ run_id: r.runId, seed: r.seed })) };
+    };
+    const fast = await run(['centralized', 'shared'], '500ms');
+    const slow = await run(['shared'], '20s');
+    const paired = (a: typeof fast, modeA: string, b: typeof fast, modeB: string, name: string) => {
+      const d = Array.from({ length: seeds }, (_, k) => metricOf(a.metrics, modeA, name, 1 + k, a.runs) - metricOf(b.metrics, modeB, name, 1 + k, b.runs));
+      const mean = d.reduce((x, y) => x + y, 0) / seeds;
+      const se = Math.sqrt(d.reduce((x, y) => x + (y - mean) ** 2, 0) / (seeds - 1) / seeds);
+      return { mean, se };
+    };
+    // Fast shared vs centralized with the hedge on another rollup: one margin account (pooled)
+    // against two (siloed) — the capital component falls.
+    const capital = paired(fast, 'shared', fast, 'centralized', 'spread.capital_usd.mean');
+    expect(capital.mean + 3 * capital.se).toBeLessThan(0);
+    // Slowing only the set's consensus: hedges take longer, and the inventory component grows.
+    const lag = paired(slow, 'shared', fast, 'shared', 'options.hedge_lag_ms.mean');
+    const inventory = paired(slow, 'shared', fast, 'shared', 'spread.inventory_usd.mean');
+    expect(lag.mean - 3 * lag.se).toBeGreaterThan(0);
+    expect(inventory.mean - 3 * inventory.se).toBeGreaterThan(0);
+    const spread = paired(fast, 'shared', fast, 'centralized', 'spread.option_atm_bps.mean');
+    const slowSpread = paired(slow, 'shared', fast, 'centralized', 'spread.option_atm_bps.mean');
+    console.log(`components: capital shared − centralized ${capital.mean.toFixed(3)} ± ${capital.se.toFixed(3)} USD; slow − fast shared: hedge lag +${(lag.mean / 1000).toFixed(1)} s, inventory +${inventory.mean.toFixed(4)} USD; ATM spread shared − centralized ${spread.mean.toFixed(0)} ± ${spread.se.toFixed(0)} bps, slow shared − centralized ${slowSpread.mean.toFixed(0)} ± ${slowSpread.se.toFixed(0)} bps`);
+  });
+});
