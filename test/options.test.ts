@@ -9,7 +9,7 @@ import { runScenario } from '../sim/index.ts';
 import { inlineScenario } from './util/scenario.ts';
 import { plain } from './util/rows.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
-import type { OptionFill } from '../sim/model/options/venue.ts';
+import { TakeOrder, type OptionFill } from '../sim/model/options/venue.ts';
 import { blackScholes } from '../sim/model/options/blackScholes.ts';
 import { YEAR_US } from '../sim/model/market/price.ts';
 
@@ -230,5 +230,66 @@ describe('the sequencer reaches the spread through named components', () => {
     const spread = paired(fast, 'shared', fast, 'centralized', 'spread.option_atm_bps.mean');
     const slowSpread = paired(slow, 'shared', fast, 'centralized', 'spread.option_atm_bps.mean');
     console.log(`components: capital shared − centralized ${capital.mean.toFixed(3)} ± ${capital.se.toFixed(3)} USD; slow − fast shared: hedge lag +${(lag.mean / 1000).toFixed(1)} s, inventory +${inventory.mean.toFixed(4)} USD; ATM spread shared − centralized ${spread.mean.toFixed(0)} ± ${spread.se.toFixed(0)} bps, slow shared − centralized ${slowSpread.mean.toFixed(0)} ± ${slowSpread.se.toFixed(0)} bps`);
+  });
+});
+
+describe('discrete delta hedging without frictions (Kamal & Derman)', () => {
+  it('hedging N times, the P&L of a sold option hedged at the true vol has mean ≈ 0 and standard deviation ≈ √(π/4)·vega·σ/√N', () => {
+    const sigma = 0.5;
+    const N = 16;
+    const runs = 160;
+    const pnl: number[] = [];
+    let vega0 = NaN;
+    for (let k = 0; k < runs; k++) {
+      const loaded = inlineScenario({
+        name: 'kamal-derman',
+        seed: 100 + k,
+        horizon: '62m',
+        network: { base_latency: '0s', jitter: '0s' },
+        assets: [{ id: 'x', price: 1000, vol: sigma, tick: '100ms' }],
+        // Frictionless hedging: no fee, no impact, the pool kept at the reference by a zero-latency arbitrageur.
+        rollups: [{ id: 'r', block_time: '100ms', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e14, fee_bps: 0 }], arbitrageurs: [{ name: 'arb', latency: '0s', gas_usd: 0 }] }],
+        options: {
+          venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [0], strike_step: 1, expiries: ['1h'], kinds: ['call'], taker_fee_bps: 0, maker_fee_bps: 0 }],
+          makers: [{ name: 'mm', venues: ['v'], latency: '0s', refresh: '1h', move_threshold_bps: 1e6, size: 1, hedge_every: `${3600 / N}s`, risk_aversion: 0 }],
+        },
+      });
+      const world = buildWorld(loaded, 'centralized', loaded.scenario.seed);
+      const venue = world.options.venues.get('v')!;
+      let premium = NaN;
+      let hedgeCash = 0;
+      let hedgeBase = 0;
+      let payoff = NaN;
+      world.events.optionFill.on((f) => {
+        premium = f.fairAtFill; // measured against the fair price: the quote's half-spread is not hedging error
+        const g = blackScholes({ kind: 'call', spot: f.spot, strike: f.instrument.strike, years: venue.yearsLeft(f.instrument, f.atUs), rate: 0, vol: sigma });
+        vega0 = g.vega;
+      });
+      world.events.hedge.on((h) => {
+        if (!h.ok) return;
+        hedgeCash += -h.base * h.refUsd - h.costUsd;
+        hedgeBase += h.base;
+      });
+      world.events.optionSettled.on((s) => {
+        if (s.instrument.expiryUs === 3600e6 && Number.isNaN(payoff)) payoff = -(s.payouts.get('mm') ?? 0);
+      });
+      // One buyer takes the call at the start; the maker, short it, hedges on its clock until expiry.
+      world.sim.at(1_000_000, 20, () => {
+        const inst = venue.active[0];
+        const tx = { id: 1e15 + k, rollup: 0, sender: 'buyer', submitUs: world.sim.now, action: new TakeOrder(venue, 'buyer', 'uninformed', 'single', inst.index, 'buy', 1, Infinity, world.sim.now), feeUsd: 0, status: 'pending' as const };
+        world.sequencing.sequencers[0].receive(tx);
+      });
+      world.advance(loaded.scenario.horizon);
+      const spotT = venue.instruments[0].settlementPrice!;
+      // The hedge is unwound at the settlement price (what its base is worth then).
+      pnl.push(premium + hedgeCash + hedgeBase * spotT - payoff);
+    }
+    const mean = pnl.reduce((a, b) => a + b, 0) / runs;
+    const sd = Math.sqrt(pnl.reduce((a, b) => a + (b - mean) ** 2, 0) / (runs - 1));
+    const theory = Math.sqrt(Math.PI / 4) * vega0 * sigma / Math.sqrt(N);
+    console.log(`Kamal–Derman: hedging P&L mean ${mean.toFixed(3)}, sd ${sd.toFixed(3)} vs √(π/4)·vega·σ/√N = ${theory.toFixed(3)} (N = ${N}, ${runs} paths)`);
+    // The mean is zero within 4 standard errors; the sd matches within 4 of its standard errors (≈ sd/√(2n)).
+    expect(Math.abs(mean)).toBeLessThan((4 * sd) / Math.sqrt(runs));
+    expect(Math.abs(sd - theory)).toBeLessThan((4 * theory) / Math.sqrt(2 * runs));
   });
 });

@@ -122,7 +122,9 @@ export interface HedgeEvent {
   readonly ok: boolean;
   /** Base units bought (+) or sold (−). */
   readonly base: number;
-  /** Cost against the reference price when the hedge was decided, USD (positive = paid). */
+  /** Reference price when the hedge was decided. */
+  readonly refUsd: number;
+  /** Cost against that price, USD (positive = paid): the hedge's cash flow is −base·refUsd − costUsd. */
   readonly costUsd: number;
   /** From the first unhedged fill to this execution. */
   readonly lagUs: Micros;

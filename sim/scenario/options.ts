@@ -36,7 +36,7 @@ export const MakerSchema = z
     move_threshold_bps: nonNegativeNumber('a move in basis points').default(10).describe('Requote when the reference price moved this far since its last quote'),
     risk_aversion: nonNegativeNumber('a risk aversion').default(0.01).describe('Avellaneda–Stoikov γ, per USD: the price of carrying unhedged delta'),
     hedge_threshold: nonNegativeNumber('a delta in underlying units').default(2).describe('Hedges when its unhedged delta exceeds this many underlying units'),
-    hedge_every: duration('Hedge on a clock instead: rebalance the whole delta this often', { positive: true }).optional(),
+    hedge_every: duration('Hedge on a clock instead: the whole delta after each fill, then rebalanced this often', { positive: true }).optional(),
     collateral: z.enum(['auto', 'pooled', 'siloed']).default('auto').describe('"pooled": one margin account across rollups (netting); "siloed": each rollup margined alone; "auto": pooled when one atomic sequencer orders all its rollups'),
     margin_fraction: z.number().min(0).max(1).default(0.15).describe('Margin held per unit of net delta exposure, as a fraction of the underlying value'),
     capital_cost: nonNegativeNumber('an annual rate').default(0.1).describe('Cost of capital on margin held, per year'),

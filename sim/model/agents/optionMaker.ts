@@ -228,7 +228,8 @@ export class OptionMaker {
         this.adverse.add(-makerSign * (v(later) - v(f.spot)));
       });
     this.requote(i, 'fill');
-    if (this.params.hedgeEveryUs === undefined) this.rebalance(false);
+    // A new position is hedged at once; on a clock the rebalancing then follows the clock.
+    this.rebalance(this.params.hedgeEveryUs !== undefined);
   };
 
   /** Sends a hedge when its delta is past the threshold (or its clock ticks) and no hedge is in flight. */
@@ -277,7 +278,7 @@ export class OptionMaker {
     } else {
       this.failedAt ??= { atUs: nowUs, spot, delta: this.delta() };
     }
-    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled'), siloedMarginUsd: this.marginUsd('siloed') });
+    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, refUsd: refAtDecision, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled'), siloedMarginUsd: this.marginUsd('siloed') });
     // Try again (or check the next threshold crossing) once the block is done.
     if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
   }
