@@ -1,6 +1,6 @@
 // Pure summaries of the `metrics` table, what a reader wants first after `seqsim run`:
-//   - per mode, the mean of a metric over seeds with a Student-t 95% interval (n − 1 degrees of
-//     freedom: with 2 seeds t = 12.7, not 1.96);
+//   - per mode, the mean of a metric over seeds with a Student-t 95% interval on n − 1 degrees of
+//     freedom (with 2 seeds the multiplier is 12.7: a handful of seeds gives wide, honest intervals);
 //   - the paired comparison: for each seed, the other mode minus the baseline on the same
 //     exogenous world (common random numbers), its mean with a Student-t 95% interval, and n.
 import { deviation, groups, mean } from 'd3-array';

@@ -4,7 +4,7 @@
 import { MS, type Micros } from '../engine/time.ts';
 import type { HedgeEvent, ModelEvents, PriceTick } from '../model/events.ts';
 import type { Tx } from '../model/tx.ts';
-import { blackScholes, impliedVol } from '../model/options/blackScholes.ts';
+import { impliedVol } from '../model/options/blackScholes.ts';
 import { TakeOrder, type OptionFill, type OptionQuoteEvent, type OptionVenue } from '../model/options/venue.ts';
 import { Distribution } from './distribution.ts';
 import type { RowSink, RunReport } from './rows.ts';
@@ -114,7 +114,7 @@ export class OptionsRecorder {
       if (!measured || inst.strike !== atmStrike) continue;
       s.atmSpreadBps.add(((e.ask - e.bid) / d.spot) * 1e4);
       const years = venue.yearsLeft(inst, q.decidedUs);
-      const g = blackScholes({ kind: inst.kind, spot: d.spot, strike: inst.strike, years, rate: venue.params.rate, vol: trueVol });
+      const g = venue.greeks(inst, d.spot, trueVol, q.decidedUs);
       if (g.vega > 0) s.atmSpreadVolPts.add(((e.ask - e.bid) / g.vega) * 100);
       const iv = impliedVol({ kind: inst.kind, spot: d.spot, strike: inst.strike, years, rate: venue.params.rate }, e.ask);
       if (iv.ok) s.volPremiumPct.add((iv.vol - trueVol) * 100);

@@ -33,10 +33,6 @@ export class RegionMatrix {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) this.d[i * n + j] = oneWayUs(regions[i], regions[j]);
   }
 
-  has(region: string): boolean {
-    return this.index.has(region);
-  }
-
   delayUs(from: string, to: string): Micros {
     const i = this.index.get(from);
     const j = this.index.get(to);

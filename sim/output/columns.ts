@@ -37,9 +37,7 @@ export abstract class ColumnBuilder {
     if (index >= this.capacity) throw new RangeError(`column ${this.spec.name}: row ${index} beyond the batch capacity ${this.capacity}`);
     let size = this.size;
     while (size <= index) size = Math.min(this.capacity, size * 2);
-    const validity = new Uint8Array((size + 7) >> 3);
-    validity.set(this.validity);
-    this.validity = validity;
+    this.validity = enlarged(this.validity, (size + 7) >> 3);
     this.size = size;
     this.growValues(size);
   }
@@ -81,6 +79,13 @@ export abstract class ColumnBuilder {
   }
 }
 
+/** A larger copy of a typed array, its contents kept at the start. */
+function enlarged<T extends Int32Array | BigInt64Array | Float64Array | Uint8Array>(array: T, length: number): T {
+  const next = new (array.constructor as new (n: number) => T)(length);
+  next.set(array as never);
+  return next;
+}
+
 function take<T extends { subarray(a: number, b: number): T; slice(a: number, b: number): T }>(buffer: T, length: number, copy: boolean): T {
   return copy ? buffer.slice(0, length) : buffer.subarray(0, length);
 }
@@ -94,9 +99,7 @@ class Int32Builder extends ColumnBuilder {
   }
   private values = new Int32Array(this.size);
   protected growValues(rows: number): void {
-    const next = new Int32Array(rows);
-    next.set(this.values);
-    this.values = next;
+    this.values = enlarged(this.values, rows);
   }
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'number' || (value | 0) !== value) this.fail('a 32-bit integer', value);
@@ -120,10 +123,8 @@ class Int64Builder extends ColumnBuilder {
   // so is every platform Node runs on), so exact integer numbers need no BigInt.
   private words = new Uint32Array(this.values.buffer);
   protected growValues(rows: number): void {
-    const next = new BigInt64Array(rows);
-    next.set(this.values);
-    this.values = next;
-    this.words = new Uint32Array(next.buffer);
+    this.values = enlarged(this.values, rows);
+    this.words = new Uint32Array(this.values.buffer);
   }
   protected setValue(index: number, value: unknown): void {
     if (typeof value === 'number') {
@@ -153,9 +154,7 @@ class Float64Builder extends ColumnBuilder {
   }
   private values = new Float64Array(this.size);
   protected growValues(rows: number): void {
-    const next = new Float64Array(rows);
-    next.set(this.values);
-    this.values = next;
+    this.values = enlarged(this.values, rows);
   }
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'number') this.fail('a number', value);
@@ -176,9 +175,7 @@ class BoolBuilder extends ColumnBuilder {
   }
   private bits = new Uint8Array((this.size + 7) >> 3);
   protected growValues(rows: number): void {
-    const next = new Uint8Array((rows + 7) >> 3);
-    next.set(this.bits);
-    this.bits = next;
+    this.bits = enlarged(this.bits, (rows + 7) >> 3);
   }
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'boolean') this.fail('a boolean', value);
@@ -202,9 +199,7 @@ class Utf8Builder extends ColumnBuilder {
   // A Node Buffer: `write` encodes UTF-8 in place without an intermediate array. Grows by doubling.
   private bytes = Buffer.alloc(Math.max(64, this.size * 16));
   protected growValues(rows: number): void {
-    const next = new Int32Array(rows + 1);
-    next.set(this.offsets);
-    this.offsets = next;
+    this.offsets = enlarged(this.offsets, rows + 1);
   }
 
   private end = 0;
@@ -264,9 +259,7 @@ class BinaryBuilder extends ColumnBuilder {
   private offsets = new Int32Array(this.size + 1);
   private bytes = new Uint8Array(256);
   protected growValues(rows: number): void {
-    const next = new Int32Array(rows + 1);
-    next.set(this.offsets);
-    this.offsets = next;
+    this.offsets = enlarged(this.offsets, rows + 1);
   }
 
   private end = 0;

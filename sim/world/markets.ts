@@ -20,7 +20,7 @@ export function buildMarkets(sim: Simulation, events: ModelEvents, scenario: Sce
   const historyUs = Math.max(10 * SECOND, 2 * (scenario.network.base_latency + 20 * scenario.network.jitter));
   const maxArbLatency = Math.max(0, ...scenario.rollups.flatMap((r) => r.arbitrageurs.map((a) => a.latency ?? 0)));
   const feeds = new Map<string, ReferenceFeed>();
-  for (const a of scenario.assets) feeds.set(a.id, new ReferenceFeed(sim, a.id, pricePath(sim, a, priceSeries), a.tick, Math.max(historyUs, 2 * maxArbLatency)));
+  for (const a of scenario.assets) feeds.set(a.id, new ReferenceFeed(sim, a.id, pricePath(sim, a, priceSeries), a.tick, Math.max(historyUs, 2 * maxArbLatency), events));
   const markets: MarketPool[] = [];
   scenario.rollups.forEach((r, i) => {
     for (const p of r.pools) {

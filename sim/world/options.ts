@@ -18,7 +18,6 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
   for (const v of o.venues) {
     const rollup = rollupIndex.get(v.rollup)!;
     const feed = feeds.get(v.asset)!;
-    feed.report(events);
     const keeper = submitterFor(ctx, rollup, `options/venues/${v.id}`);
     const params = { id: v.id, rollup, strikesPct: v.strikes_pct, strikeStep: v.strike_step, tenorsUs: v.expiries, kinds: v.kinds as OptionKind[], takerFeeBps: v.taker_fee_bps, makerFeeBps: v.maker_fee_bps, rate: v.rate };
     venues.set(v.id, new OptionVenue(sim, params, feed, trueVol(v.asset), keeper, events));

@@ -29,7 +29,7 @@ import type { MarketPool } from '../market/marketPool.ts';
 import { beforeSwap, reportSwap, seeState } from '../market/swap.ts';
 import { YEAR_US } from '../market/price.ts';
 import type { ModelEvents } from '../events.ts';
-import { blackScholes, lelandVol } from '../options/blackScholes.ts';
+import { lelandVol } from '../options/blackScholes.ts';
 import type { Instrument, OptionFill, OptionVenue, QuoteEntry } from '../options/venue.ts';
 import type { Submitter } from './submitter.ts';
 
@@ -132,22 +132,29 @@ export class OptionMaker {
     }
   }
 
-  /** Its net delta: every option it holds (Black–Scholes at its vol) plus its hedge, in underlying units. */
-  delta(): number {
-    let d = this.hedgeBase;
+  /** Its delta on each rollup, in underlying units: the options it holds (Black–Scholes at its vol) and its hedge. */
+  private deltaByRollup(): Map<number, number> {
+    const byRollup = new Map<number, number>([[this.hedgeMarket.rollup, this.hedgeBase]]);
     const now = this.sim.now;
     for (const { venue } of this.venues) {
+      const rollup = venue.params.rollup;
       for (const [index, n] of venue.positionsOf(this.params.name)) {
         const inst = venue.instruments[index];
-        if (inst.expiryUs <= now) continue;
-        d += n * this.greeks(venue, inst, venue.feed.price, this.params.vol).delta;
+        if (inst.expiryUs > now) byRollup.set(rollup, (byRollup.get(rollup) ?? 0) + n * this.greeks(venue, inst, venue.feed.price, this.params.vol).delta);
       }
     }
+    return byRollup;
+  }
+
+  /** Its net delta across rollups. */
+  delta(): number {
+    let d = 0;
+    for (const x of this.deltaByRollup().values()) d += x;
     return d;
   }
 
   private greeks(venue: OptionVenue, inst: Instrument, spot: number, vol: number) {
-    return blackScholes({ kind: inst.kind, spot, strike: inst.strike, years: venue.yearsLeft(inst, this.sim.now), rate: venue.params.rate, vol });
+    return venue.greeks(inst, spot, vol, this.sim.now);
   }
 
   private priceMoved(i: number): void {
@@ -222,10 +229,8 @@ export class OptionMaker {
     const at = f.atUs + this.params.markoutUs;
     if (at < f.instrument.expiryUs)
       this.sim.at(at, Priority.agent, () => {
-        const later = venue.feed.price;
-        const years = venue.yearsLeft(f.instrument, this.sim.now);
-        const v = (s: number) => blackScholes({ kind: f.instrument.kind, spot: s, strike: f.instrument.strike, years, rate: venue.params.rate, vol: this.params.vol }).price;
-        this.adverse.add(-makerSign * (v(later) - v(f.spot)));
+        const v = (s: number) => this.greeks(venue, f.instrument, s, this.params.vol).price;
+        this.adverse.add(-makerSign * (v(venue.feed.price) - v(f.spot)));
       });
     this.requote(i, 'fill');
     // A new position is hedged at once; on a clock the rebalancing then follows the clock.
@@ -278,7 +283,8 @@ export class OptionMaker {
     } else {
       this.failedAt ??= { atUs: nowUs, spot, delta: this.delta() };
     }
-    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, refUsd: refAtDecision, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled'), siloedMarginUsd: this.marginUsd('siloed') });
+    const deltas = this.deltaByRollup();
+    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, refUsd: refAtDecision, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled', deltas), siloedMarginUsd: this.marginUsd('siloed', deltas) });
     // Try again (or check the next threshold crossing) once the block is done.
     if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
   }
@@ -288,21 +294,13 @@ export class OptionMaker {
    * each rollup's delta alone (the options on their venue's rollup, the hedge on the pool's). A
    * hedge on the venue's own rollup nets in either regime.
    */
-  marginUsd(regime: 'pooled' | 'siloed' = this.params.collateral): number {
-    const p = this.params;
-    const spot = this.hedgeMarket.feed.price;
-    const byRollup = new Map<number, number>();
-    const add = (rollup: number, d: number) => byRollup.set(rollup, (byRollup.get(rollup) ?? 0) + d);
-    const now = this.sim.now;
-    for (const { venue } of this.venues)
-      for (const [index, n] of venue.positionsOf(p.name)) {
-        const inst = venue.instruments[index];
-        if (inst.expiryUs > now) add(venue.params.rollup, n * this.greeks(venue, inst, venue.feed.price, p.vol).delta);
-      }
-    add(this.hedgeMarket.rollup, this.hedgeBase);
+  marginUsd(regime: 'pooled' | 'siloed' = this.params.collateral, byRollup = this.deltaByRollup()): number {
     let exposure = 0;
-    if (regime === 'pooled') exposure = Math.abs([...byRollup.values()].reduce((a, b) => a + b, 0));
-    else for (const d of byRollup.values()) exposure += Math.abs(d);
-    return p.marginFraction * spot * exposure;
+    if (regime === 'pooled') {
+      let net = 0;
+      for (const d of byRollup.values()) net += d;
+      exposure = Math.abs(net);
+    } else for (const d of byRollup.values()) exposure += Math.abs(d);
+    return this.params.marginFraction * this.hedgeMarket.feed.price * exposure;
   }
 }

@@ -15,7 +15,6 @@ import { newTx } from '../tx.ts';
 import { YEAR_US } from '../market/price.ts';
 import { PoissonArrivals } from './poisson.ts';
 import type { Submitter } from './submitter.ts';
-import { blackScholes } from '../options/blackScholes.ts';
 import { TakeOrder, type Instrument, type OptionVenue } from '../options/venue.ts';
 
 export interface TakerParams {
@@ -105,9 +104,8 @@ export class OptionTakers {
     const threshold = (this.params.thresholdBps / 1e4) * spot;
     for (const inst of this.venue.active) {
       if (this.inFlight.has(inst.index)) continue;
-      const years = this.venue.yearsLeft(inst, now);
-      if (years <= 0) continue;
-      const fair = blackScholes({ kind: inst.kind, spot, strike: inst.strike, years, rate: this.venue.params.rate, vol: this.params.vol }).price;
+      if (this.venue.yearsLeft(inst, now) <= 0) continue;
+      const fair = this.venue.greeks(inst, spot, this.params.vol, now).price;
       const q = this.venue.bestQuotes(inst.index);
       const fee = Math.min((this.venue.params.takerFeeBps / 1e4) * spot, 0.125 * fair);
       const size = this.params.size;

@@ -21,7 +21,6 @@ export class ReferenceFeed {
   private aheadHead = 0;
   /** Time of the last tick generated (current or ahead). */
   private generatedUs: Micros;
-  private events?: ModelEvents;
 
   constructor(
     private readonly sim: Simulation,
@@ -30,6 +29,8 @@ export class ReferenceFeed {
     private readonly tickUs: Micros,
     /** How far back `priceAt` must answer exactly. */
     historyUs: Micros,
+    /** Where each tick is reported (a `priceTick` domain event). */
+    private readonly events?: ModelEvents,
   ) {
     const capacity = Math.max(4, Math.ceil(historyUs / tickUs) + 2);
     this.times = new Float64Array(capacity);
@@ -37,11 +38,6 @@ export class ReferenceFeed {
     this.record(sim.now, path.price);
     this.generatedUs = sim.now;
     sim.after(tickUs, Priority.world, this.tick);
-  }
-
-  /** Where ticks are reported (a `priceTick` domain event per tick). */
-  report(events: ModelEvents): void {
-    this.events = events;
   }
 
   /**

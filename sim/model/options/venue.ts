@@ -1,6 +1,6 @@
 // An option venue on one rollup: a listed chain of European, cash-settled options on one
 // underlying (strikes around the reference price at listing, a few tenors, each relisted when it
-// expires), makers' resting quotes, and every party's positions and cash. Quotes, takes and
+// expires), makers' resting quotes, and every party's positions. Quotes, takes and
 // settlements are transactions executed in the rollup's blocks in the order its sequencer chose:
 // a quote update that lands after a taker's order is a quote that was sniped.
 import type { IdSpace, Simulation } from '../../engine/simulation.ts';
@@ -11,7 +11,7 @@ import { newTx, type Tx, type TxAction } from '../tx.ts';
 import type { ReferenceFeed } from '../market/feed.ts';
 import type { ModelEvents } from '../events.ts';
 import type { Submitter } from '../agents/submitter.ts';
-import { blackScholes, type OptionKind } from './blackScholes.ts';
+import { blackScholes, type Greeks, type OptionKind } from './blackScholes.ts';
 
 export interface Instrument {
   /** Position among every instrument this venue ever listed. */
@@ -23,8 +23,6 @@ export interface Instrument {
   readonly expiryUs: Micros;
   readonly tenorUs: Micros;
   readonly listedUs: Micros;
-  /** Reference price at listing (the strikes are placed around it). */
-  readonly refAtListing: number;
   settled: boolean;
   /** Settlement price, fixed at expiry (the reference index then). */
   settlementPrice?: number;
@@ -149,9 +147,8 @@ export class OptionVenue {
   /** Resting quotes by instrument index, one per maker. */
   private readonly book = new Map<number, Resting[]>();
   private readonly lastSeq = new Map<string, number>();
-  /** Contracts held, by party then instrument index; cash by party. */
+  /** Contracts held, by party then instrument index. */
   private readonly positions = new Map<string, Map<number, number>>();
-  private readonly cash = new Map<string, number>();
   private readonly fillListeners = new Map<string, ((f: OptionFill) => void)[]>();
   private readonly listingListeners: (() => void)[] = [];
   private readonly ids: IdSpace;
@@ -175,9 +172,14 @@ export class OptionVenue {
     return Math.max(instrument.expiryUs - nowUs, 0) / YEAR_US;
   }
 
+  /** Black–Scholes price and Greeks of a listed option at `vol`, with the time it has left at `nowUs`. */
+  greeks(instrument: Instrument, spot: number, vol: number, nowUs: Micros): Greeks {
+    return blackScholes({ kind: instrument.kind, spot, strike: instrument.strike, years: this.yearsLeft(instrument, nowUs), rate: this.params.rate, vol });
+  }
+
   /** Black–Scholes at the true volatility: the fair value used to mark fills (not seen by agents). */
   fairValue(instrument: Instrument, spot: number, nowUs: Micros): number {
-    return blackScholes({ kind: instrument.kind, spot, strike: instrument.strike, years: this.yearsLeft(instrument, nowUs), rate: this.params.rate, vol: this.trueVol }).price;
+    return this.greeks(instrument, spot, this.trueVol, nowUs).price;
   }
 
   /** A maker's fills on this venue, told in the reaction phase after the block that executed them. */
@@ -204,17 +206,9 @@ export class OptionVenue {
     return { bid, bidSize, ask, askSize };
   }
 
-  position(party: string, instrument: number): number {
-    return this.positions.get(party)?.get(instrument) ?? 0;
-  }
-
   /** Every open position of a party: instrument index → contracts. */
   positionsOf(party: string): ReadonlyMap<number, number> {
     return this.positions.get(party) ?? new Map();
-  }
-
-  cashOf(party: string): number {
-    return this.cash.get(party) ?? 0;
   }
 
   /** A transaction that replaces `maker`'s quotes (entries with size 0 pull a quote). */
@@ -266,8 +260,8 @@ export class OptionVenue {
       const fee = (bps: number) => Math.min((bps / 1e4) * spot, 0.125 * price) * n;
       const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, quoteMid: (q.bid + q.ask) / 2, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy };
       const dir = side === 'buy' ? 1 : -1;
-      this.move(taker, index, dir * n, -dir * price * n - f.takerFeeUsd);
-      this.move(q.maker, index, -dir * n, dir * price * n - f.makerFeeUsd);
+      this.move(taker, index, dir * n);
+      this.move(q.maker, index, -dir * n);
       fills.push(f);
     }
     for (const f of fills) {
@@ -278,13 +272,12 @@ export class OptionVenue {
     return null;
   }
 
-  private move(party: string, instrument: number, contracts: number, cashUsd: number): void {
+  private move(party: string, instrument: number, contracts: number): void {
     let p = this.positions.get(party);
     if (!p) this.positions.set(party, (p = new Map()));
     const next = (p.get(instrument) ?? 0) + contracts;
     if (Math.abs(next) < 1e-12) p.delete(instrument);
     else p.set(instrument, next);
-    this.cash.set(party, (this.cash.get(party) ?? 0) + cashUsd);
   }
 
   /** Lists one expiry of a tenor: every kind at every strike around the reference price now. */
@@ -296,7 +289,7 @@ export class OptionVenue {
     const strikes = [...new Set(this.params.strikesPct.map((pct) => Math.max(this.params.strikeStep, Math.round((ref * (1 + pct / 100)) / this.params.strikeStep) * this.params.strikeStep)))];
     for (const strike of strikes)
       for (const kind of this.params.kinds) {
-        const inst: Instrument = { index: this.instruments.length, id: `${this.params.id}-${kind[0].toUpperCase()}${strike}-${Math.round(tenorUs / 1e6)}s#${n}`, kind, strike, expiryUs, tenorUs, listedUs: now, refAtListing: ref, settled: false };
+        const inst: Instrument = { index: this.instruments.length, id: `${this.params.id}-${kind[0].toUpperCase()}${strike}-${Math.round(tenorUs / 1e6)}s#${n}`, kind, strike, expiryUs, tenorUs, listedUs: now, settled: false };
         this.instruments.push(inst);
         this.active.push(inst);
       }
@@ -328,7 +321,6 @@ export class OptionVenue {
         const n = p.get(inst.index);
         if (n === undefined) continue;
         p.delete(inst.index);
-        this.cash.set(party, (this.cash.get(party) ?? 0) + n * intrinsic);
         payouts.set(party, n * intrinsic);
       }
       inst.settled = true;
