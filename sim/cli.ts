@@ -1,17 +1,34 @@
 // The `seqsim` command line: parse, call the experiment layer, map outcomes to exit codes.
 // Exit codes (a contract): 0 ok, 1 a check/regression failed, 2 bad input or usage,
-// 3 a run broke an invariant (recorded as failed; the other runs are still written), 70 internal error.
+// 3 a run broke an invariant (recorded as failed; the other runs are still written), 70 internal error,
+// 130 / 143 interrupted by SIGINT / SIGTERM (nothing of the interrupted invocation is kept).
 import { Command, CommanderError, Option } from 'commander';
 import { loadScenario } from './scenario/load.ts';
 import { ScenarioError } from './scenario/errors.ts';
 import { scenarioJsonSchema } from './scenario/schema.ts';
 import { runToDirectory } from './experiment/outputs.ts';
+import { OutputPathError } from './experiment/outputDir.ts';
+import { Interrupted } from './experiment/run.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
 import { formatSummary, HEADLINE_METRICS, pairedDifferences, summarize } from '../analysis/summary.ts';
 
-export const ExitCode = { ok: 0, checkFailed: 1, badInput: 2, invariantBroken: 3, internal: 70 } as const;
+export const ExitCode = { ok: 0, checkFailed: 1, badInput: 2, invariantBroken: 3, internal: 70, sigint: 130, sigterm: 143 } as const;
+
+/** Stops the runs at the next chunk on SIGINT or SIGTERM (a second signal kills at once, as usual). */
+function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const handler = () => {
+      process.removeListener(name, handler);
+      controller.abort(name);
+    };
+    process.on(name, handler);
+    return () => process.removeListener(name, handler);
+  });
+  return { signal: controller.signal, dispose: () => handlers.forEach((h) => h()) };
+}
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -31,14 +48,15 @@ Examples:
   $ seqsim validate scenarios/default.yaml
   $ seqsim schema > scenario.schema.json
 
-Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invariant, 70 internal error.`,
+Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invariant, 70 internal error,
+130/143 interrupted (SIGINT/SIGTERM).`,
     );
 
   program
     .command('run')
     .description('Run a scenario: every seed under every mode; write runs, metrics and txs as Arrow files.')
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
-    .option('-o, --out <dir>', 'output directory (created if missing)', 'out')
+    .option('-o, --out <dir>', 'output directory (created if missing; its parent must exist)', 'out')
     .option('--set <path=value>', 'override a scenario field, e.g. --set rollups[0].block_time=2s (repeatable)', collect, [])
     .option('--json', 'print a machine-readable summary on stdout')
     .addOption(new Option('-q, --quiet', 'no progress bar'))
@@ -53,8 +71,17 @@ Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arr
     .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean }) => {
       const loaded = loadScenario(file, { set: opts.set });
       const progress = opts.quiet ? undefined : progressReporter(process.stderr);
-      const result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update });
-      progress?.stop();
+      const interrupt = interruptOnSignals();
+      let result;
+      try {
+        result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal });
+      } finally {
+        progress?.stop();
+        interrupt.dispose();
+      }
+      if (result.sweep.removed.length > 0)
+        process.stderr.write(`seqsim: removed ${result.sweep.removed.length} temporary file${result.sweep.removed.length === 1 ? '' : 's'} left in ${opts.out} by an interrupted run\n`);
+      for (const k of result.sweep.kept) process.stderr.write(`seqsim: left ${k.file} in place: ${k.why}\n`);
       const failed = result.runs.filter((r) => r.status === 'failed');
       const headline = summarize(result.metrics, HEADLINE_METRICS);
       const baseline = loaded.scenario.modes[0];
@@ -118,6 +145,14 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // Help and version exit 0; every usage error is "bad input".
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (e instanceof OutputPathError) {
+      process.stderr.write(`seqsim: ${e.message}\n`);
+      return ExitCode.badInput;
+    }
+    if (e instanceof Interrupted) {
+      process.stderr.write(`seqsim: ${e.message}; stopped cleanly, no tables written and temporary files removed\n`);
+      return e.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
     }
     if (e instanceof ScenarioError) {
       const json = argv.includes('--json');

@@ -1,6 +1,6 @@
 // Where a run's rows go: streamed Arrow files in an output directory (the CLI) or Arrow tables in
 // memory (the library API). Both use the same table specs and provenance metadata.
-import { mkdirSync } from 'node:fs';
+import { rmdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { TABLES, TABLE_NAMES, type TableName } from '../metrics/tables.ts';
@@ -9,6 +9,8 @@ import { provenanceMetadata } from '../output/provenance.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { MetricRow } from '../metrics/rows.ts';
 import { SEQSIM_VERSION } from '../version.ts';
+import { prepareOutputDirectory } from './outputDir.ts';
+import type { StaleSweep } from '../output/tempFiles.ts';
 import { executeRuns, planRuns, type ExecuteOptions, type RunSinks, type RunSummary } from './run.ts';
 
 /** Every table is written by every invocation, in the order of their specs. */
@@ -21,6 +23,8 @@ export interface DirectoryResult {
   runs: RunSummary[];
   /** The rows written to metrics.arrow, with each run's seed (for the summary printed after a run). */
   metrics: (MetricRow & { run_id: number; mode: string; seed: number })[];
+  /** Temporary files of crashed runs found in the directory before this one started. */
+  sweep: StaleSweep;
 }
 
 export interface MemoryResult {
@@ -44,9 +48,13 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
   });
 }
 
-/** Runs the scenario and writes `<out>/<table>.arrow` for every table, each renamed into place only when complete. */
+/**
+ * Runs the scenario and writes `<out>/<table>.arrow` for every table, each renamed into place only
+ * when complete. On any failure (including an interrupt) every temporary file is removed, and a
+ * directory this call created is removed again if it is left empty.
+ */
 export async function runToDirectory(loaded: LoadedScenario, out: string, options: ExecuteOptions = {}): Promise<DirectoryResult> {
-  mkdirSync(out, { recursive: true });
+  const { created, sweep } = prepareOutputDirectory(out);
   const sinkOptions = { batchRows: loaded.scenario.output.batch_rows, metadata: metadataFor(loaded) };
   const sinks = {} as Record<OutputTable, ArrowFileSink>;
   try {
@@ -62,13 +70,23 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
     const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
     return {
       out,
+      sweep,
       runs,
       files: OUTPUT_TABLES.map((t) => ({ table: t, path: join(out, `${t}.arrow`), rows: sinks[t].rows })),
       metrics: metricRows.map((r) => ({ ...(r as unknown as MetricRow & { run_id: number; mode: string }), seed: seedOf.get(r.run_id as number)! })),
     };
   } catch (e) {
     for (const t of OUTPUT_TABLES) sinks[t]?.abort();
+    if (created) removeIfEmpty(out);
     throw e;
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir); // fails, and keeps it, when anything is inside
+  } catch {
+    /* not empty: leave it */
   }
 }
 

@@ -41,6 +41,15 @@ export type RunSinks = Record<TableName, RunSink>;
 export interface ExecuteOptions {
   /** Called between chunks of a run with the fraction of all work done. */
   onProgress?: (fraction: number) => void;
+  /** Checked between chunks: once aborted, the runs stop with an Interrupted error. */
+  signal?: AbortSignal;
+}
+
+/** The runs were stopped from outside (a signal): nothing they wrote is kept. */
+export class Interrupted extends Error {
+  constructor(readonly reason: string) {
+    super(`interrupted by ${reason}`);
+  }
 }
 
 /**
@@ -60,7 +69,7 @@ export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, optio
   const plans = planRuns(loaded);
   const summaries: RunSummary[] = [];
   for (let i = 0; i < plans.length; i++) {
-    summaries.push(await executeRun(loaded, plans[i], sinks, (f) => options.onProgress?.((i + f) / plans.length)));
+    summaries.push(await executeRun(loaded, plans[i], sinks, (f) => options.onProgress?.((i + f) / plans.length), options.signal));
   }
   options.onProgress?.(1);
   return summaries;
@@ -72,7 +81,7 @@ function tagged(sink: RunSink, plan: RunPlan): RowSink {
   return { append: (row) => sink.append(row, constants) };
 }
 
-async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void): Promise<RunSummary> {
+async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void, signal?: AbortSignal): Promise<RunSummary> {
   const { scenario } = loaded;
   const world = buildWorld({ scenario, priceSeries: loaded.priceSeries }, plan.mode, plan.seed, { runId: plan.runId });
   const recorders = attachRecorders(world, { txs: tagged(sinks.txs, plan), trades: tagged(sinks.trades, plan), mev: tagged(sinks.mev, plan), bids: tagged(sinks.bids, plan), quotes: tagged(sinks.quotes, plan), option_trades: tagged(sinks.option_trades, plan) });
@@ -82,6 +91,7 @@ async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks
   try {
     while (!world.advance(scenario.horizon, CHUNK_EVENTS)) {
       await drainAll();
+      if (signal?.aborted) throw new Interrupted(String(signal.reason));
       onProgress(world.sim.now / scenario.horizon);
     }
     const report = recorders.finish();

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { threadId } from 'node:worker_threads';
+import { tempPathFor } from './tempFiles.ts';
 import { RecordBatchFileWriter, Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { tableSchema, type RowOf, type TableSpec } from '../metrics/tables.ts';
 import { RowBatcher } from './batches.ts';
@@ -70,9 +70,9 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
   constructor(readonly spec: TableSpec, readonly finalPath: string, options: TableSinkOptions = {}) {
     this.schema = tableSchema(spec, options.metadata);
     this.batcher = new RowBatcher(spec, this.schema, options.batchRows ?? DEFAULT_BATCH_ROWS);
-    // pid and thread id keep concurrent writers (processes, worker threads) off each other's files;
-    // the `.seqsim-tmp-` prefix is git-ignored and easy to sweep after a crash.
-    this.tempPath = path.join(path.dirname(finalPath), `.seqsim-tmp-${process.pid}-${threadId}-${path.basename(finalPath)}`);
+    // Named after its writer (tempFiles.ts): concurrent writers keep off each other's files, and
+    // the next run sweeps what a crashed one left.
+    this.tempPath = tempPathFor(finalPath);
     this.fd = fs.openSync(this.tempPath, 'w');
     // The schema now, so that a table with no rows is still a valid file.
     this.writer.reset(undefined, this.schema);

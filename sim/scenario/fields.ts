@@ -2,6 +2,7 @@
 // readable errors, uniqueness within lists.
 import { z } from 'zod';
 import { formatDuration, parseDuration, type Micros } from '../engine/time.ts';
+import { LIMITS } from './limits.ts';
 
 /** The same grammar as `parseDuration`, kept as a pattern so the JSON Schema can check it too. */
 export const DURATION_PATTERN = /^\s*\d+(?:\.\d+)?\s*(?:us|µs|ms|s|min|m|h|d)\s*$/;
@@ -22,11 +23,13 @@ export function onlyTypeError(message: string) {
 interface DurationBounds {
   /** Reject zero: a zero block time or horizon would never advance the clock. */
   positive?: boolean;
+  /** Default: LIMITS.durationUs (30 days). */
   maxUs?: Micros;
 }
 
 /** A duration string in the file, integer µs after parsing. */
 export function duration(description: string, bounds: DurationBounds = {}) {
+  const maxUs = bounds.maxUs ?? LIMITS.durationUs;
   return z
     .string({ error: `expected ${DURATION_EXAMPLES}` })
     .regex(DURATION_PATTERN, { error: `expected ${DURATION_EXAMPLES}` })
@@ -40,13 +43,13 @@ export function duration(description: string, bounds: DurationBounds = {}) {
         ctx.addIssue({ code: 'custom', message: 'expected a duration greater than 0', input: text });
         return z.NEVER;
       }
-      if (bounds.maxUs !== undefined && us > bounds.maxUs) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration of at most ${formatDuration(bounds.maxUs)}`, input: text });
+      if (us > maxUs) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration of at most ${formatDuration(maxUs)}`, input: text });
         return z.NEVER;
       }
       return us;
     })
-    .describe(`${description} (duration string like "250ms", "2s", "6h"; integer µs in the resolved scenario)`);
+    .describe(`${description} (duration string like "250ms", "2s", "6h", at most ${formatDuration(maxUs)}; integer µs in the resolved scenario)`);
 }
 
 export const name = (description: string) =>
@@ -71,8 +74,15 @@ export function uniqueBy<T>(what: string, key: (item: T) => string, field?: stri
   };
 }
 
-export const positiveNumber = (expected: string) =>
-  z.number({ error: onlyTypeError(`expected ${expected}`) }).positive({ error: `expected ${expected} greater than 0` });
-export const nonNegativeNumber = (expected: string) =>
-  z.number({ error: onlyTypeError(`expected ${expected}`) }).min(0, { error: `expected ${expected} ≥ 0` });
+/** Every number has both bounds (LIMITS): past the upper one a value is a mistake, not a scenario. */
+export const positiveNumber = (expected: string, max: number) =>
+  z.number({ error: onlyTypeError(`expected ${expected}`) }).positive({ error: `expected ${expected} greater than 0` }).max(max, { error: `expected ${expected} of at most ${max.toLocaleString('en-US')}` });
+export const nonNegativeNumber = (expected: string, max: number) =>
+  z.number({ error: onlyTypeError(`expected ${expected}`) }).min(0, { error: `expected ${expected} ≥ 0` }).max(max, { error: `expected ${expected} of at most ${max.toLocaleString('en-US')}` });
+export const signedNumber = (expected: string, bound: number) =>
+  z.number({ error: onlyTypeError(`expected ${expected}`) }).min(-bound, { error: `expected ${expected} ≥ ${-bound}` }).max(bound, { error: `expected ${expected} of at most ${bound}` });
+/** A list of at most LIMITS.listItems entries. */
+export const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.listItems, { error: `expected at most ${LIMITS.listItems} entries` });
+/** An index into the shared set's nodes (0-based). */
+export const nodeIndex = (description: string) => z.number().int().min(0).max(LIMITS.listItems - 1).describe(description);
 

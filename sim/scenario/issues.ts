@@ -81,7 +81,7 @@ function expectation(issue: z.core.$ZodIssue): string {
   }
 }
 
-function withOrigin(issue: ScenarioIssue, path: readonly PathSegment[], provenance: Provenance, key = false): ScenarioIssue {
+export function withOrigin(issue: ScenarioIssue, path: readonly PathSegment[], provenance: Provenance, key = false): ScenarioIssue {
   const origin = originOf(path, provenance);
   if (!origin) return issue;
   if ('set' in origin) return { ...issue, set: origin.set };

@@ -2,13 +2,15 @@
 // first), apply `--set` overrides, then validate once and fill defaults. Loading only reads:
 // it never writes, so a bad scenario leaves no trace but its error.
 import path from 'node:path';
-import { ScenarioError, type PathSegment, type ScenarioIssue } from './errors.ts';
+import { ScenarioError, formatPath, type PathSegment, type ScenarioIssue } from './errors.ts';
 import { canonicalJson, deepMerge, type PlainObject } from './data.ts';
 import { applyOverride, parseOverride, type Override } from './overrides.ts';
-import { toScenarioIssues } from './issues.ts';
+import { toScenarioIssues, withOrigin } from './issues.ts';
+import { budgetIssues } from './budget.ts';
+import { LIMITS } from './limits.ts';
 import { ScenarioSchema, scenarioJsonSchemaShared, type Scenario } from './schema.ts';
 import { PriceFileError, ReplayPath, type PriceSeries } from '../model/market/price.ts';
-import { describeReadError, formatOf, parseSource, readFileBytes, sha256Hex, type ScenarioSource } from './source.ts';
+import { describeReadError, FileTooLarge, formatOf, parseSource, readFileBytes, readScenarioBytes, sha256Hex, type ScenarioSource } from './source.ts';
 
 export interface LoadOptions {
   /** `path=value` overrides, applied in order after `extends`, before validation. */
@@ -38,7 +40,7 @@ export interface LoadedScenario {
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
   let bytes: Buffer;
   try {
-    bytes = readFileBytes(path.resolve(file));
+    bytes = readScenarioBytes(path.resolve(file));
   } catch (e) {
     throw new ScenarioError(file, [{ path: '', file, message: `cannot read the scenario file: ${describeReadError(e)}` }]);
   }
@@ -50,13 +52,19 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
  * its extension and anchors relative `extends` paths; it need not exist.
  */
 export function parseScenarioText(text: string, file: string, opts: LoadOptions = {}): LoadedScenario {
+  if (Buffer.byteLength(text) > LIMITS.fileBytes)
+    throw new ScenarioError(file, [{ path: '', file, message: `cannot read the scenario: ${new FileTooLarge(Buffer.byteLength(text)).message}` }]);
   return loadFromText(text, sha256Hex(text), file, opts);
 }
 
 /** Validates data already merged (no files, no positions): for callers that build scenarios in code. */
 export function validateScenario(data: unknown, name = '<scenario>'): Scenario {
   const result = ScenarioSchema.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    const budget = budgetIssues(result.data);
+    if (budget.length > 0) throw new ScenarioError(name, budget.map((b) => ({ path: formatPath(b.path), file: name, message: b.message })));
+    return result.data;
+  }
   throw new ScenarioError(name, toScenarioIssues(result.error.issues, data, scenarioJsonSchemaShared(), { sources: [], overrides: [] }));
 }
 
@@ -75,6 +83,8 @@ function loadFromText(text: string, sha256: string, file: string, opts: LoadOpti
   if (!result.success) throw new ScenarioError(file, toScenarioIssues(result.error.issues, resolved, scenarioJsonSchemaShared(), { sources, overrides }));
 
   const scenario = result.data;
+  const budget = budgetIssues(scenario);
+  if (budget.length > 0) throw new ScenarioError(file, budget.map((b) => withOrigin({ path: formatPath(b.path), message: b.message }, b.path, { sources, overrides })));
   const priceSeries = readPriceFiles(scenario, file, files, sources);
   return {
     scenario,
@@ -141,7 +151,7 @@ function collectSources(source: ScenarioSource, absPath: string, chain: readonly
     if (formatOf(ref) === undefined) throw issue(`expected a .yaml, .yml or .json file to extend, found ${JSON.stringify(ref)}`);
     let bytes: Buffer;
     try {
-      bytes = readFileBytes(parentAbs);
+      bytes = readScenarioBytes(parentAbs);
     } catch (e) {
       throw issue(`cannot read extended file ${JSON.stringify(ref)} (${parentFile}): ${describeReadError(e)}`);
     }

@@ -2,19 +2,20 @@
 // takers who trade against the quotes. Every quote, cancel, trade and settlement is a transaction
 // through the venue's rollup sequencer.
 import { z } from 'zod';
-import { duration, name, nonNegativeNumber, positiveNumber, uniqueBy } from './fields.ts';
+import { duration, list, name, nonNegativeNumber, positiveNumber, uniqueBy } from './fields.ts';
+import { LIMITS } from './limits.ts';
 
 export const VenueSchema = z
   .strictObject({
     id: name('Venue id, unique'),
     rollup: name('The rollup the venue lives on (a rollups[].id)'),
     asset: name('The underlying (an assets[].id)'),
-    strikes_pct: z.array(z.number().min(-90).max(900)).min(1).default([-5, 0, 5]).describe('Strikes listed, % away from the reference price at listing (0 = at the money)'),
-    strike_step: positiveNumber('a strike step in USD').default(10).describe('Strikes are rounded to multiples of this, USD'),
-    expiries: z.array(duration('A tenor: each expiry is listed this long before it', { positive: true })).min(1).prefault(['1h']).describe('Tenors listed; when one expires the next of the same tenor is listed at once'),
-    kinds: z.array(z.enum(['call', 'put'])).min(1).default(['call', 'put']).describe('Option kinds listed at every strike'),
-    taker_fee_bps: nonNegativeNumber('a fee in basis points').default(3).describe('Taker fee, bps of the underlying notional, capped at 12.5% of the option price (Deribit, docs/calibration.md §6)'),
-    maker_fee_bps: nonNegativeNumber('a fee in basis points').default(0).describe('Maker fee, bps of the underlying notional, same cap'),
+    strikes_pct: list(z.number().min(-90).max(900)).min(1).default([-5, 0, 5]).describe('Strikes listed, % away from the reference price at listing (0 = at the money)'),
+    strike_step: positiveNumber('a strike step in USD', LIMITS.priceUsd).default(10).describe('Strikes are rounded to multiples of this, USD'),
+    expiries: list(duration('A tenor: each expiry is listed this long before it', { positive: true })).min(1).prefault(['1h']).describe('Tenors listed; when one expires the next of the same tenor is listed at once'),
+    kinds: list(z.enum(['call', 'put'])).min(1).default(['call', 'put']).describe('Option kinds listed at every strike'),
+    taker_fee_bps: nonNegativeNumber('a fee in basis points', LIMITS.bps).default(3).describe('Taker fee, bps of the underlying notional, capped at 12.5% of the option price (Deribit, docs/calibration.md §6)'),
+    maker_fee_bps: nonNegativeNumber('a fee in basis points', LIMITS.bps).default(0).describe('Maker fee, bps of the underlying notional, same cap'),
     rate: z.number().min(-0.5).max(1).default(0).describe('Risk-free rate used for pricing, annualized, continuous'),
     cancels_first: z.boolean().default(false).describe('Batch rule: within a block, quote updates execute before takes (makers can never be sniped inside one block)'),
   })
@@ -23,24 +24,24 @@ export const VenueSchema = z
 export const MakerSchema = z
   .strictObject({
     name: name('Maker name, unique'),
-    venues: z.array(name('A venue id')).min(1).describe('Venues it quotes on'),
+    venues: list(name('A venue id')).min(1).describe('Venues it quotes on'),
     hedge: z
       .strictObject({ rollup: name('Rollup of the hedge pool'), pool: name('Pool id on that rollup') })
       .optional()
       .describe('Where it delta-hedges (default: the first pool of the underlying on its first venue\'s rollup)'),
     region: name('Where it runs (a region of network.regions)').optional(),
     latency: duration('One-way delay to the sequencers, replacing the network\'s').optional(),
-    vol: positiveNumber('an annualized volatility').optional().describe('Its volatility estimate, annualized (default: the underlying\'s true vol)'),
-    size: positiveNumber('a number of contracts').default(1).describe('Contracts quoted on each side of each option'),
+    vol: positiveNumber('an annualized volatility', LIMITS.annual).optional().describe('Its volatility estimate, annualized (default: the underlying\'s true vol)'),
+    size: positiveNumber('a number of contracts', LIMITS.units).default(1).describe('Contracts quoted on each side of each option'),
     refresh: duration('Timer: requote at least this often', { positive: true }).prefault('10s'),
-    move_threshold_bps: nonNegativeNumber('a move in basis points').default(10).describe('Requote when the reference price moved this far since its last quote'),
-    risk_aversion: nonNegativeNumber('a risk aversion').default(0.01).describe('Avellaneda–Stoikov γ, per USD: the price of carrying unhedged delta'),
-    hedge_threshold: nonNegativeNumber('a delta in underlying units').default(2).describe('Hedges when its unhedged delta exceeds this many underlying units'),
+    move_threshold_bps: nonNegativeNumber('a move in basis points', LIMITS.bps).default(10).describe('Requote when the reference price moved this far since its last quote'),
+    risk_aversion: nonNegativeNumber('a risk aversion', 1000).default(0.01).describe('Avellaneda–Stoikov γ, per USD: the price of carrying unhedged delta'),
+    hedge_threshold: nonNegativeNumber('a delta in underlying units', 1e12 /* a huge threshold: never hedges */).default(2).describe('Hedges when its unhedged delta exceeds this many underlying units'),
     hedge_every: duration('Hedge on a clock instead: the whole delta after each fill, then rebalanced this often', { positive: true }).optional(),
     collateral: z.enum(['auto', 'pooled', 'siloed']).default('auto').describe('"pooled": one margin account across rollups (netting); "siloed": each rollup margined alone; "auto": pooled when one atomic sequencer orders all its rollups'),
     margin_fraction: z.number().min(0).max(1).default(0.15).describe('Margin held per unit of net delta exposure, as a fraction of the underlying value'),
-    capital_cost: nonNegativeNumber('an annual rate').default(0.1).describe('Cost of capital on margin held, per year'),
-    quote_fee_usd: nonNegativeNumber('a fee in USD').default(0).describe('Priority fee offered on each quote update'),
+    capital_cost: nonNegativeNumber('an annual rate', LIMITS.annual).default(0.1).describe('Cost of capital on margin held, per year'),
+    quote_fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(0).describe('Priority fee offered on each quote update'),
     markout: duration('Horizon after a fill at which it measures its adverse selection', { positive: true }).prefault('60s'),
     learning: z.number().gt(0).max(1).default(0.05).describe('Weight of each new observation in its running estimates (EWMA)'),
   })
@@ -53,22 +54,22 @@ export const TakerSchema = z
     venue: name('The venue it trades on'),
     region: name('Where it is (a region of network.regions)').optional(),
     latency: duration('One-way delay to the sequencer, replacing the network\'s').optional(),
-    rate: nonNegativeNumber('a number of trades per second').default(0.1).describe('Poisson arrival rate (uninformed and informed), per second'),
-    size: positiveNumber('a number of contracts').default(1).describe('Contracts per trade (uninformed: the median of a lognormal)'),
-    limit_bps: nonNegativeNumber('a tolerance in basis points').default(50).describe('Worst price accepted, bps of the underlying beyond the quote seen'),
+    rate: nonNegativeNumber('a number of trades per second', LIMITS.ratePerS).default(0.1).describe('Poisson arrival rate (uninformed and informed), per second'),
+    size: positiveNumber('a number of contracts', LIMITS.units).default(1).describe('Contracts per trade (uninformed: the median of a lognormal)'),
+    limit_bps: nonNegativeNumber('a tolerance in basis points', LIMITS.bps).default(50).describe('Worst price accepted, bps of the underlying beyond the quote seen'),
     horizon: duration('Informed: how far ahead its signal sees', { positive: true }).prefault('5m'),
     signal_correlation: z.number().min(0).max(1).default(0.7).describe('Informed: correlation of its signal with the reference-price move over the horizon'),
-    threshold_bps: nonNegativeNumber('an edge in basis points').default(5).describe('Sniper: smallest edge (fair value minus quote, bps of the underlying) it acts on, after fees'),
-    fee_usd: nonNegativeNumber('a fee in USD').default(0).describe('Priority fee offered on each trade'),
-    vol: positiveNumber('an annualized volatility').optional().describe('Informed and sniper: the volatility it prices with (default: the underlying\'s true vol)'),
+    threshold_bps: nonNegativeNumber('an edge in basis points', LIMITS.bps).default(5).describe('Sniper: smallest edge (fair value minus quote, bps of the underlying) it acts on, after fees'),
+    fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(0).describe('Priority fee offered on each trade'),
+    vol: positiveNumber('an annualized volatility', LIMITS.annual).optional().describe('Informed and sniper: the volatility it prices with (default: the underlying\'s true vol)'),
   })
   .describe('Option takers');
 
 export const OptionsSchema = z
   .strictObject({
-    venues: z.array(VenueSchema).default([]).superRefine(uniqueBy<{ id: string }>('venue id', (v) => v.id, 'id')).describe('Option venues'),
-    makers: z.array(MakerSchema).default([]).superRefine(uniqueBy<{ name: string }>('maker name', (m) => m.name, 'name')).describe('Market makers'),
-    takers: z.array(TakerSchema).default([]).superRefine(uniqueBy<{ name: string }>('taker name', (t) => t.name, 'name')).describe('Takers'),
+    venues: list(VenueSchema).default([]).superRefine(uniqueBy<{ id: string }>('venue id', (v) => v.id, 'id')).describe('Option venues'),
+    makers: list(MakerSchema).default([]).superRefine(uniqueBy<{ name: string }>('maker name', (m) => m.name, 'name')).describe('Market makers'),
+    takers: list(TakerSchema).default([]).superRefine(uniqueBy<{ name: string }>('taker name', (t) => t.name, 'name')).describe('Takers'),
   })
   .describe('Options: venues, makers and takers');
 

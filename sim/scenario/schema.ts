@@ -6,7 +6,8 @@
 // slot in beside these without touching the others.
 import { z } from 'zod';
 import { DAY, formatDuration, type Micros } from '../engine/time.ts';
-import { duration, name, nonNegativeNumber, onlyTypeError, positiveNumber, uniqueBy } from './fields.ts';
+import { duration, list, name, nonNegativeNumber, onlyTypeError, positiveNumber, signedNumber, uniqueBy } from './fields.ts';
+import { LIMITS } from './limits.ts';
 import { SequencingSchema } from './sequencing.ts';
 import { OptionsSchema } from './options.ts';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from '../model/regions.ts';
@@ -14,9 +15,9 @@ import { REGION_PRESETS, REGION_PRESET_NAMES } from '../model/regions.ts';
 export { duration, name } from './fields.ts';
 
 /** A horizon beyond this is almost certainly a unit mistake ("30000m"), and runs would not end. */
-export const MAX_HORIZON_US: Micros = 30 * DAY;
-export const MAX_ROLLUPS = 64;
-export const MAX_RUNS = 100_000;
+export const MAX_HORIZON_US: Micros = LIMITS.durationUs;
+export const MAX_ROLLUPS = LIMITS.rollups;
+export const MAX_RUNS = LIMITS.runs;
 
 export const SEQUENCING_MODES = ['centralized', 'shared'] as const;
 export type SequencingMode = (typeof SEQUENCING_MODES)[number];
@@ -44,15 +45,16 @@ export const UserSchema = z
     region: region('Where these users are').optional(),
     rate: z.number({ error: onlyTypeError('expected a number of transactions per second') })
       .positive({ error: 'expected a rate greater than 0 transactions per second' })
+      .max(LIMITS.ratePerS, { error: `expected a rate of at most ${LIMITS.ratePerS.toLocaleString('en-US')} transactions per second` })
       .describe('Mean arrival rate in transactions per second (Poisson arrivals)'),
   })
   .describe('A source of ordinary user transactions on one rollup');
 
 export const JumpsSchema = z
   .strictObject({
-    rate: nonNegativeNumber('a number of jumps per year').describe('Poisson rate of price jumps, per year'),
-    mean: z.number().default(0).describe('Mean of the log-jump size (dimensionless, e.g. -0.05 for a 5% drop on average)'),
-    stdev: nonNegativeNumber('a standard deviation').default(0).describe('Standard deviation of the log-jump size'),
+    rate: nonNegativeNumber('a number of jumps per year', LIMITS.jumpsPerYear).describe('Poisson rate of price jumps, per year'),
+    mean: signedNumber('a mean log-jump', 1).default(0).describe('Mean of the log-jump size (dimensionless, e.g. -0.05 for a 5% drop on average)'),
+    stdev: nonNegativeNumber('a standard deviation', 1).default(0).describe('Standard deviation of the log-jump size'),
     compensated: z.boolean().default(true).describe('Reduce the drift so that jumps do not change it (Merton compensator)'),
   })
   .describe('Merton jumps added to the diffusion');
@@ -60,9 +62,9 @@ export const JumpsSchema = z
 export const AssetSchema = z
   .strictObject({
     id: name('Asset id (e.g. "eth"), unique; pools name it'),
-    price: positiveNumber('a price in USD').optional().describe('Initial reference price, USD per unit (required unless `file` gives the path)'),
-    vol: nonNegativeNumber('an annualized volatility').default(0.6).describe('Annualized volatility σ of the reference price (0.6 = 60%/√year)'),
-    drift: z.number().default(0).describe('Annualized drift, in the sense of drift_kind'),
+    price: positiveNumber('a price in USD', LIMITS.priceUsd).optional().describe('Initial reference price, USD per unit (required unless `file` gives the path)'),
+    vol: nonNegativeNumber('an annualized volatility', LIMITS.annual).default(0.6).describe('Annualized volatility σ of the reference price (0.6 = 60%/√year)'),
+    drift: signedNumber('an annualized drift', LIMITS.annual).default(0).describe('Annualized drift, in the sense of drift_kind'),
     drift_kind: z
       .enum(['log', 'arithmetic'])
       .default('log')
@@ -81,14 +83,14 @@ export const PoolSchema = z
   .strictObject({
     id: name('Pool id, unique within its rollup (metrics name it as subject)'),
     asset: name('The asset traded against USD in this pool (an assets[].id)'),
-    liquidity_usd: positiveNumber('a pool value in USD').describe('Initial pool value in USD (half in the asset, half in USD, at the initial pool price)'),
+    liquidity_usd: positiveNumber('a pool value in USD', LIMITS.usd).describe('Initial pool value in USD (half in the asset, half in USD, at the initial pool price)'),
     price_offset_bps: z
       .number()
       .gt(-10_000, { error: 'expected an offset above -10000 bps (the pool price must stay positive)' })
       .max(100_000)
       .default(0)
       .describe('Initial pool price relative to the initial reference price, basis points (+100: the pool starts 1% dear), to study arbitrage from a dislocated start'),
-    fee_bps: nonNegativeNumber('a fee in basis points').max(4999).default(30).describe('Swap fee on the input, basis points'),
+    fee_bps: nonNegativeNumber('a fee in basis points', 4999).default(30).describe('Swap fee on the input, basis points'),
     fee_mode: z
       .enum(['external', 'in_pool'])
       .default('external')
@@ -101,11 +103,11 @@ export const TraderSchema = z
     name: name('Trader population name, unique within its rollup'),
     region: region('Where these traders are').optional(),
     pool: name('The pool it trades in (a pools[].id on the same rollup)'),
-    rate: positiveNumber('a number of swaps per second').describe('Mean swap arrival rate, swaps per second (Poisson)'),
-    size_usd: positiveNumber('a trade size in USD').default(1000).describe('Median trade size in USD (lognormal)'),
-    size_sigma: nonNegativeNumber('a lognormal sigma').default(1).describe('Dispersion of trade sizes: sigma of log(size)'),
+    rate: positiveNumber('a number of swaps per second', LIMITS.ratePerS).describe('Mean swap arrival rate, swaps per second (Poisson)'),
+    size_usd: positiveNumber('a trade size in USD', LIMITS.usd).default(1000).describe('Median trade size in USD (lognormal)'),
+    size_sigma: nonNegativeNumber('a lognormal sigma', 5).default(1).describe('Dispersion of trade sizes: sigma of log(size)'),
     buy_fraction: z.number().min(0).max(1).default(0.5).describe('Probability that a swap buys the asset (otherwise it sells)'),
-    slippage_bps: nonNegativeNumber('a slippage tolerance in basis points')
+    slippage_bps: nonNegativeNumber('a slippage tolerance in basis points', LIMITS.bps)
       .default(50)
       .describe('Slippage limit: an exact-in swap fails if it would get less than (1 − limit) × the output quoted at decision; an exact-out swap, if it would cost more than (1 + limit) × the input quoted'),
     exact_out_fraction: z.number().min(0).max(1).default(0).describe('Share of swaps that fix the output amount (exact-out, with a maximum input) instead of the input'),
@@ -116,10 +118,10 @@ export const ArbitrageurSchema = z
   .strictObject({
     name: name('Arbitrageur name, unique within its rollup'),
     region: region('Where it runs').optional(),
-    pools: z.array(name('A pool id on this rollup')).optional().describe('Pools it watches (default: every pool on the rollup)'),
+    pools: list(name('A pool id on this rollup')).optional().describe('Pools it watches (default: every pool on the rollup)'),
     latency: duration('One-way delay from the arbitrageur to the sequencer, replacing the network base latency').optional(),
-    min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit, USD, for which it trades'),
-    gas_usd: nonNegativeNumber('a cost in USD').default(0).describe('Cost per transaction, USD, paid whether the trade succeeds or reverts'),
+    min_profit_usd: nonNegativeNumber('a profit in USD', LIMITS.feeUsd).default(0).describe('Smallest expected profit, USD, for which it trades'),
+    gas_usd: nonNegativeNumber('a cost in USD', LIMITS.feeUsd).default(0).describe('Cost per transaction, USD, paid whether the trade succeeds or reverts'),
   })
   .describe('A CEX-DEX arbitrageur: trades a pool back to the reference price when the gap exceeds fee and gas');
 
@@ -129,11 +131,11 @@ export const SearcherSchema = z
     region: region('Where it runs').optional(),
     strategy: z.enum(['sandwich', 'backrun']).default('sandwich').describe('"sandwich": front-run and back-run visible user swaps (needs a public mempool); "backrun": an arbitrage right after a visible swap (also once an encrypted mempool reveals it)'),
     latency: duration('One-way delay from the searcher to the sequencer, replacing the network base latency').optional(),
-    gas_usd: nonNegativeNumber('a cost in USD').default(0.05).describe('Gas per transaction, USD, paid whether it succeeds or reverts'),
-    min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit after gas, USD, worth an attempt'),
+    gas_usd: nonNegativeNumber('a cost in USD', LIMITS.feeUsd).default(0.05).describe('Gas per transaction, USD, paid whether it succeeds or reverts'),
+    min_profit_usd: nonNegativeNumber('a profit in USD', LIMITS.feeUsd).default(0).describe('Smallest expected profit after gas, USD, worth an attempt'),
     bid_fraction: z.number().min(0).max(1).default(0.1).describe('Opening priority-fee bid as a fraction of the expected profit (first-price)'),
-    bid_increment_usd: nonNegativeNumber('a bid increment in USD').default(0.01).describe('Raise over a rival\'s visible bid in a priority gas auction, USD'),
-    capital_usd: positiveNumber('an amount in USD').optional().describe('Most it can put into one front-run, USD (default: unconstrained)'),
+    bid_increment_usd: nonNegativeNumber('a bid increment in USD', LIMITS.feeUsd).default(0.01).describe('Raise over a rival\'s visible bid in a priority gas auction, USD'),
+    capital_usd: positiveNumber('an amount in USD', LIMITS.usd).optional().describe('Most it can put into one front-run, USD (default: unconstrained)'),
   })
   .describe('An MEV searcher: acts only on what the ordering policy lets it see, when it sees it');
 
@@ -149,31 +151,27 @@ export const RollupSchema = z
     capacity: z.number({ error: onlyTypeError('expected a whole number of transactions per block') })
       .int({ error: 'expected a whole number of transactions per block' })
       .positive({ error: 'expected a capacity greater than 0 transactions per block' })
+      .max(LIMITS.capacity, { error: `expected a capacity of at most ${LIMITS.capacity.toLocaleString('en-US')} transactions per block` })
       .default(1000)
       .describe('Maximum transactions per block (count)'),
-    users: z
-      .array(UserSchema)
+    users: list(UserSchema)
       .default([])
       .superRefine(uniqueBy<{ name: string }>('user name', (u) => u.name, 'name'))
       .describe('User transaction flows on this rollup'),
-    pools: z
-      .array(PoolSchema)
+    pools: list(PoolSchema)
       .default([])
       .superRefine(uniqueBy<{ id: string }>('pool id', (p) => p.id, 'id'))
       .describe('Constant-product pools on this rollup'),
-    traders: z
-      .array(TraderSchema)
+    traders: list(TraderSchema)
       .default([])
       .superRefine(uniqueBy<{ name: string }>('trader name', (t) => t.name, 'name'))
       .describe('Noise trader populations on this rollup'),
-    searchers: z
-      .array(SearcherSchema)
+    searchers: list(SearcherSchema)
       .default([])
       .superRefine(uniqueBy<{ name: string }>('searcher name', (t) => t.name, 'name'))
       .describe('MEV searchers on this rollup'),
     leg_failure_prob: z.number().min(0).max(1).default(0).describe('Probability that a cross-rollup leg on this rollup fails on its own (revert, drop, rejection), independent of prices'),
-    arbitrageurs: z
-      .array(ArbitrageurSchema)
+    arbitrageurs: list(ArbitrageurSchema)
       .default([])
       .superRefine(uniqueBy<{ name: string }>('arbitrageur name', (a) => a.name, 'name'))
       .describe('CEX-DEX arbitrageurs on this rollup'),
@@ -184,8 +182,8 @@ export const IntentSchema = z
   .strictObject({
     name: name('Intent population name, unique'),
     region: region('Where these users are').optional(),
-    rate: positiveNumber('a number of intents per second').describe('Mean arrival rate of intents, per second (Poisson)'),
-    rollups: z.array(name('A rollup id')).min(2).describe('The rollups the intent has a leg on, in order (at least two, distinct)'),
+    rate: positiveNumber('a number of intents per second', LIMITS.ratePerS).describe('Mean arrival rate of intents, per second (Poisson)'),
+    rollups: list(name('A rollup id')).min(2).describe('The rollups the intent has a leg on, in order (at least two, distinct)'),
     route: z
       .enum(['inventory', 'bridge'])
       .default('inventory')
@@ -201,9 +199,9 @@ export const CrossArbitrageurSchema = z
     rollups: z.tuple([name('A rollup id'), name('Another rollup id')]).describe('The two rollups it trades between'),
     route: z.enum(['inventory', 'bridge']).default('inventory').describe('Under centralized sequencing: both legs at once from inventory held on both rollups, or the second leg after the bridge; under shared sequencing: one atomic bundle'),
     latency: duration('One-way delay to the sequencers, replacing the network base latency').optional(),
-    gas_usd: nonNegativeNumber('a cost in USD').default(0.05).describe('Gas per leg, USD'),
-    min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('Smallest expected profit after gas, USD'),
-    tolerance_bps: nonNegativeNumber('a tolerance in basis points').default(10).describe('Slippage limit of each leg, basis points of its quoted output'),
+    gas_usd: nonNegativeNumber('a cost in USD', LIMITS.feeUsd).default(0.05).describe('Gas per leg, USD'),
+    min_profit_usd: nonNegativeNumber('a profit in USD', LIMITS.feeUsd).default(0).describe('Smallest expected profit after gas, USD'),
+    tolerance_bps: nonNegativeNumber('a tolerance in basis points', LIMITS.bps).default(10).describe('Slippage limit of each leg, basis points of its quoted output'),
   })
   .describe('Arbitrage of the same asset between two rollups');
 
@@ -222,7 +220,7 @@ export const DebugSchema = z
   .strictObject({
     break_invariant: z
       .strictObject({
-        run: z.number().int().min(0).describe('run_id of the run to break (0-based)'),
+        run: z.number().int().min(0).max(MAX_RUNS * 2).describe('run_id of the run to break (0-based)'),
         at: duration('Simulated time at which that run breaks its "debug" invariant'),
       })
       .optional()
@@ -248,15 +246,13 @@ export const ScenarioSchema = z
       .describe('Number of runs (count); run k uses seed + k, for k = 0 … runs − 1'),
     horizon: duration('Simulated time of each run', { positive: true, maxUs: MAX_HORIZON_US }),
     warmup: duration('Initial simulated time excluded from metrics; must be shorter than horizon').prefault('0s'),
-    modes: z
-      .array(z.enum(SEQUENCING_MODES))
+    modes: list(z.enum(SEQUENCING_MODES))
       .min(1, { error: 'expected at least one sequencing mode' })
       .default(['centralized'])
       .superRefine(uniqueBy<SequencingMode>('mode', (m) => m))
       .describe('Sequencing modes to run the same world under: "centralized" and/or "shared"'),
     network: NetworkSchema.prefault({}),
-    assets: z
-      .array(AssetSchema)
+    assets: list(AssetSchema)
       .default([])
       .superRefine(uniqueBy<{ id: string }>('asset id', (a) => a.id, 'id'))
       .describe('Assets and their reference price processes'),
@@ -266,13 +262,11 @@ export const ScenarioSchema = z
       .max(MAX_ROLLUPS, { error: `expected at most ${MAX_ROLLUPS} rollups` })
       .superRefine(uniqueBy<{ id: string }>('rollup id', (r) => r.id, 'id'))
       .describe('The rollups in the world'),
-    intents: z
-      .array(IntentSchema)
+    intents: list(IntentSchema)
       .default([])
       .superRefine(uniqueBy<{ name: string }>('intent name', (t) => t.name, 'name'))
       .describe('Cross-rollup intent flows'),
-    cross_arbitrageurs: z
-      .array(CrossArbitrageurSchema)
+    cross_arbitrageurs: list(CrossArbitrageurSchema)
       .default([])
       .superRefine(uniqueBy<{ name: string }>('cross-arbitrageur name', (t) => t.name, 'name'))
       .describe('Cross-rollup arbitrageurs'),
@@ -349,6 +343,7 @@ function checkRegions(s: Scenario, ctx: z.RefinementCtx): void {
     if (regions === undefined) ctx.addIssue({ code: 'custom', message: 'expected no region: set network.regions first (a preset like "aws" or a delay matrix)', path, input: value });
     else if (!known.includes(value)) ctx.addIssue({ code: 'custom', message: `expected a region of network.regions (one of ${known.map((k) => `"${k}"`).join(', ')})`, path, input: value });
   };
+  if (known.length > LIMITS.regions) ctx.addIssue({ code: 'custom', message: `expected at most ${LIMITS.regions} regions, found ${known.length}`, path: ['network', 'regions'], input: regions });
   if (regions !== undefined) check(s.network.default_region, ['network', 'default_region']);
   if (regions !== undefined && typeof regions !== 'string') {
     for (const a of known)
@@ -447,7 +442,7 @@ function buildJsonSchema(): Record<string, unknown> {
   const properties = schema.properties as Record<string, unknown>;
   properties.extends = {
     description: 'Scenario file(s) to start from, relative to this file; applied in order, this file overrides them',
-    anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: LIMITS.listItems }],
   };
   return { $schema: schema.$schema, $id: SCENARIO_SCHEMA_ID, title: 'seqsim scenario', ...schema };
 }

@@ -3,7 +3,8 @@
 // BFT protocol whose timing comes from message delays between nodes. A preset fills the shared
 // section's defaults; the scenario's own keys win.
 import { z } from 'zod';
-import { duration, name, nonNegativeNumber, uniqueBy } from './fields.ts';
+import { duration, list, name, nodeIndex, nonNegativeNumber, uniqueBy } from './fields.ts';
+import { LIMITS } from './limits.ts';
 import { ASTRIA_TIMEOUTS, PRESET_NAMES, SHARED_PRESETS } from '../model/sequencer/presets.ts';
 import { deepMerge, isPlainObject } from './data.ts';
 
@@ -11,7 +12,7 @@ export const POLICIES = ['fcfs', 'priority', 'encrypted', 'fair', 'pbs'] as cons
 
 const OfflineSchema = z
   .strictObject({
-    node: z.number().int().min(0).describe('Node index (0-based)'),
+    node: nodeIndex('Node index (0-based)'),
     at: duration('When the node goes offline'),
     for: duration('How long it stays offline', { positive: true }),
   })
@@ -20,9 +21,9 @@ const OfflineSchema = z
 const BridgeSchema = z
   .strictObject({
     latency: duration('Time for a message to cross between rollups (bridge-based settlement: 242 s median, Öz et al. 2025, docs/calibration.md §5)').prefault('242s'),
-    fee_usd: nonNegativeNumber('a fee in USD').default(0).describe('Fee per bridged message, USD'),
+    fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(0).describe('Fee per bridged message, USD'),
     failure_prob: z.number().min(0).max(1).default(0).describe('Probability that a message is lost (the next leg is never sent)'),
-    halts: z.array(z.strictObject({ at: duration('When the bridge halts'), for: duration('For how long', { positive: true }) })).default([]).describe('Windows during which the bridge holds messages'),
+    halts: list(z.strictObject({ at: duration('When the bridge halts'), for: duration('For how long', { positive: true }) })).default([]).describe('Windows during which the bridge holds messages'),
   })
   .describe('Cross-rollup messaging between independent sequencers');
 
@@ -37,7 +38,7 @@ const BuilderSchema = z
 
 const CensorSchema = z
   .strictObject({
-    senders: z.array(z.string()).min(1).describe('Senders (user, trader, arbitrageur or intent names) whose transactions are left out'),
+    senders: list(z.string()).min(1).describe('Senders (user, trader, arbitrageur or intent names) whose transactions are left out'),
   })
   .describe('A censoring sequencer: it never orders these senders\' transactions');
 
@@ -67,9 +68,9 @@ const SharedFields = z.strictObject({
   preset: z.enum(PRESET_NAMES).optional().describe('Start from a preset: "espresso", "astria" or "radius" (its values are defaults; keys set here win)'),
   protocol: z.enum(['hotstuff2', 'tendermint']).default('hotstuff2').describe('"hotstuff2": pipelined, linear, two-chain commit (HotShot); "tendermint": propose/prevote/precommit rounds (CometBFT)'),
   nodes: z.number().int().min(1).max(1000).default(10).describe('Number of sequencer nodes (count)'),
-  stakes: z.array(z.number().int().min(0)).optional().describe('Stake of each node (integers); default: equal stakes'),
-  rollups: z.array(z.string()).min(1).optional().describe('Rollups that join the set (default: all); the others keep their own (centralized) sequencer in the shared mode'),
-  node_regions: z.array(z.string()).min(1).optional().describe('Region of each node, cycled over the nodes (["us-east", "eu-frankfurt"]: even nodes in us-east, odd in eu-frankfurt); with network.regions set, node-to-node delays come from the region matrix instead of node_latency'),
+  stakes: list(z.number().int().min(0).max(LIMITS.stake)).optional().describe('Stake of each node (integers); default: equal stakes'),
+  rollups: list(z.string()).min(1).optional().describe('Rollups that join the set (default: all); the others keep their own (centralized) sequencer in the shared mode'),
+  node_regions: list(z.string()).min(1).optional().describe('Region of each node, cycled over the nodes (["us-east", "eu-frankfurt"]: even nodes in us-east, odd in eu-frankfurt); with network.regions set, node-to-node delays come from the region matrix instead of node_latency'),
   leader_rotation: z.enum(['round_robin', 'stake_weighted', 'fixed']).default('round_robin').describe('Leader of each slot: in turn, drawn by stake, or one leader replaced only after a timeout'),
   node_latency: duration('One-way base delay between two sequencer nodes').prefault('50ms'),
   node_jitter: duration('Mean exponential extra delay per message between nodes').prefault('10ms'),
@@ -80,17 +81,16 @@ const SharedFields = z.strictObject({
   preconfirm: z.enum(['leader', 'commit']).default('leader').describe('"leader": the slot leader pre-confirms at proposal; "commit": nothing before commit'),
   l1_post_delay: duration('Extra delay from commit to finality (posting to L1); 0s: final at commit').prefault('0s'),
   policy: z.enum(POLICIES).default('fcfs').describe('Ordering within a slot: fcfs, priority (fee), encrypted (contents hidden until ordered), fair (median receive time across nodes), pbs (builders bid blocks to the slot leader)'),
-  offline: z.array(OfflineSchema).default([]).describe('Nodes taken offline at a time, for a duration'),
-  extractive_nodes: z.array(z.number().int().min(0)).default([]).describe('Indices of extractive nodes: as leaders they sandwich user swaps on every rollup of their slot'),
+  offline: list(OfflineSchema).default([]).describe('Nodes taken offline at a time, for a duration'),
+  extractive_nodes: list(nodeIndex('Node index')).default([]).describe('Indices of extractive nodes: as leaders they sandwich user swaps on every rollup of their slot'),
   censors: z
     .strictObject({
-      nodes: z.array(z.number().int().min(0)).min(1).describe('Indices of the censoring nodes: as leaders they leave the senders\' transactions out'),
-      senders: z.array(z.string()).min(1).describe('Censored senders'),
+      nodes: list(nodeIndex('Node index')).min(1).describe('Indices of the censoring nodes: as leaders they leave the senders\' transactions out'),
+      senders: list(z.string()).min(1).describe('Censored senders'),
     })
     .optional()
     .describe('Censoring nodes; a censored transaction gets in when an honest leader\'s turn comes'),
-  equivocators: z
-    .array(z.strictObject({ node: z.number().int().min(0).describe('Node index'), from: duration('From when it equivocates whenever it leads') }))
+  equivocators: list(z.strictObject({ node: nodeIndex('Node index'), from: duration('From when it equivocates whenever it leads') }))
     .default([])
     .describe('Nodes that, as leaders, sign two conflicting proposals: the slot fails, and the proof is slashable'),
   slashing: z

@@ -2,11 +2,12 @@
 // a line and column. YAML is parsed as data only (core schema, no custom tags, unique keys), so a
 // scenario file can never construct objects or run code.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 import { ScenarioError, formatPath, type PathSegment, type ScenarioIssue } from './errors.ts';
 import { isPlainObject, type PlainObject } from './data.ts';
+import { LIMITS } from './limits.ts';
 
 export interface Position {
   line: number;
@@ -40,11 +41,25 @@ export function describeReadError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (error instanceof FileTooLarge) return error.message;
   return (error as Error)?.message ?? String(error);
 }
 
 export function readFileBytes(absPath: string): Buffer {
   return readFileSync(absPath);
+}
+
+/** A scenario file's bytes, refused by size before any is read: parsing time grows with the text. */
+export function readScenarioBytes(absPath: string): Buffer {
+  const size = statSync(absPath).size;
+  if (size > LIMITS.fileBytes) throw new FileTooLarge(size);
+  return readFileSync(absPath);
+}
+
+export class FileTooLarge extends Error {
+  constructor(readonly size: number) {
+    super(`the file is ${(size / 1024 / 1024).toFixed(1)} MiB; scenario files are limited to ${LIMITS.fileBytes / 1024 / 1024} MiB`);
+  }
 }
 
 export function sha256Hex(bytes: Buffer | string): string {
@@ -94,6 +109,8 @@ export function parseSource(text: string, file: string, sha256: string): Scenari
     const found = data === null || data === undefined ? 'an empty document' : Array.isArray(data) ? 'a list' : `${typeof data}`;
     fail(file, { path: '', message: `expected a mapping of scenario fields (key: value), found ${found}`, ...locate([]) });
   }
+  const deep = firstTooDeep(data, []);
+  if (deep) fail(file, { path: formatPath(deep), message: `expected data nested at most ${LIMITS.depth} levels deep`, ...locate(deep) });
   const strange = firstNonPlainValue(data, []);
   if (strange) fail(file, { path: formatPath(strange), message: 'expected plain data (string, number, boolean, list or mapping), found a tagged value', ...locate(strange) });
   return { file, sha256, data, locate };
@@ -106,6 +123,17 @@ function fail(file: string, ...issues: ScenarioIssue[]): never {
 /** yaml's pretty messages append " at line L, column C:" and a code excerpt; we print the position ourselves. */
 function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** The path of the first value nested deeper than LIMITS.depth (aliases can nest deep in few bytes). */
+function firstTooDeep(value: unknown, at: PathSegment[]): PathSegment[] | undefined {
+  if (at.length > LIMITS.depth) return at;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = firstTooDeep(child, [...at, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Explicit tags like `!!binary` still resolve to objects (a Buffer); scenario data must not contain them. */
