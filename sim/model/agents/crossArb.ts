@@ -105,16 +105,17 @@ export class CrossRollupArbitrageur {
     }
     const tol = this.params.tolerance;
     const bundle = new Bundle(this.bundleIds.next(), this.params.name, this.sim.now, this.events);
-    const leg = (v: ArbVenue, action: ArbLeg) => {
-      const tx = newTx(this.txIds.next(), v.rollup.params.index, this.params.name, this.sim.now, new LegAction(v.failureProb, v.failures, action));
-      tx.gasUsd = this.params.gasUsd;
-      bundle.add(tx);
-    };
-    leg(cheap, new ArbLeg(cheap.market, this.params.name, 'buy', best.quoteIn, best.baseOut * (1 - tol)));
-    leg(rich, new ArbLeg(rich.market, this.params.name, 'sell', best.baseOut, best.quoteOut * (1 - tol)));
+    this.addLeg(bundle, cheap, new ArbLeg(cheap.market, this.params.name, 'buy', best.quoteIn, best.baseOut * (1 - tol)));
+    this.addLeg(bundle, rich, new ArbLeg(rich.market, this.params.name, 'sell', best.baseOut, best.quoteOut * (1 - tol)));
     this.inFlight = bundle;
     this.router.send(bundle);
   };
+
+  private addLeg(bundle: Bundle, v: ArbVenue, action: ArbLeg): void {
+    const tx = newTx(this.txIds.next(), v.rollup.params.index, this.params.name, this.sim.now, new LegAction(v.failureProb, v.failures, action));
+    tx.gasUsd = this.params.gasUsd;
+    bundle.add(tx);
+  }
 }
 
 /**
