@@ -11,6 +11,8 @@ export interface RealisticMode {
   /** Simulated seconds per wall second over a simulated day. */
   realTime: number;
   wallPerDay: number;
+  /** CPU seconds (all threads) per simulated day: steadier than wall time on a shared machine. */
+  cpuPerDay: number;
   cpuPerEvent: number;
   memory: { horizon: string; maxRssMb: number }[];
   /** Peak RSS at 10× the horizon ÷ at 1×. */
@@ -51,6 +53,7 @@ export function benchRealistic(quick: boolean, progress: (msg: string) => void):
       events: run.events,
       realTime: run.simulatedS / run.wall,
       wallPerDay: (run.wall * 86_400) / run.simulatedS,
+      cpuPerDay: (run.cpu * 86_400) / run.simulatedS,
       cpuPerEvent: run.cpu / run.events,
       memory,
       memoryRatio: memory[1].maxRssMb / memory[0].maxRssMb,

@@ -76,14 +76,17 @@ export function slippageComponents(r: TradeRecord): SlippageComponents {
   if (r.exact === 'in') {
     const ideal = r.side === 'buy' ? amountIn / midSeen : amountIn * midSeen;
     const outSeen = amountOut(amountIn, rIn, rOut, feeBps);
-    const bps = (x: number) => (x / ideal) * 1e4;
-    return { total: bps(ideal - out), fee: f * 1e4, impact: bps(ideal * (1 - f) - outSeen), drift: bps(outSeen - out), ideal, seenQuote: outSeen };
+    return { total: bps(ideal - out, ideal), fee: f * 1e4, impact: bps(ideal * (1 - f) - outSeen, ideal), drift: bps(outSeen - out, ideal), ideal, seenQuote: outSeen };
   }
   const ideal = r.side === 'buy' ? out * midSeen : out / midSeen;
   const inSeen = amountInFor(out, rIn, rOut, feeBps);
   const netSeen = inSeen * (1 - f);
-  const bps = (x: number) => (x / ideal) * 1e4;
-  return { total: bps(amountIn - ideal), fee: bps(inSeen - netSeen), impact: bps(netSeen - ideal), drift: bps(amountIn - inSeen), ideal, seenQuote: inSeen };
+  return { total: bps(amountIn - ideal, ideal), fee: bps(inSeen - netSeen, ideal), impact: bps(netSeen - ideal, ideal), drift: bps(amountIn - inSeen, ideal), ideal, seenQuote: inSeen };
+}
+
+/** x in bps of `ideal`. A module function, not a closure per swap: tsx names every closure it creates (keepNames), which costs on hot paths. */
+function bps(x: number, ideal: number): number {
+  return (x / ideal) * 1e4;
 }
 
 /** execution_drift_bps split by who moved the pool; all NaN for failed and non-user swaps. */

@@ -20,6 +20,10 @@ class RollupMev {
   userVolumeUsd = 0;
 }
 
+/** USD value of an amount of a sandwich's input token (quote for a buy) and of its output token, at `ref`. */
+const inUsd = (buy: boolean, ref: number, x: number): number => (buy ? x : x * ref);
+const outUsd = (buy: boolean, ref: number, x: number): number => (buy ? x * ref : x);
+
 const executed = (tx: Tx | undefined): boolean => tx !== undefined && (tx.status === 'included' || tx.status === 'reverted');
 
 export class MevRecorder {
@@ -44,11 +48,10 @@ export class MevRecorder {
   private closed = (p: Position): void => {
     const ref = p.market.feed.price;
     // The sandwich's profit is counted in its input token; its victim's loss in the victim's output token.
-    const inUsd = (x: number) => (p.side === 'buy' ? x : x * ref);
-    const outUsd = (x: number) => (p.side === 'buy' ? x * ref : x);
+    const buy = p.side === 'buy';
     const backrun = p.kind === 'backrun';
     const frontDone = p.frontOut !== undefined;
-    const gross = backrun ? (p.grossUsd ?? 0) : !frontDone ? 0 : p.backOut !== undefined ? inUsd(p.backOut - p.frontIn) : outUsd(p.frontOut!) - inUsd(p.frontIn);
+    const gross = backrun ? (p.grossUsd ?? 0) : !frontDone ? 0 : p.backOut !== undefined ? inUsd(buy, ref, p.backOut - p.frontIn) : outUsd(buy, ref, p.frontOut!) - inUsd(buy, ref, p.frontIn);
     // The back-run is executing right now (its status is set when it returns).
     const txs = [p.front, p.back].filter((tx, k) => tx !== undefined && (k === 1 || executed(tx))) as Tx[];
     // A bid is paid by a transaction that executes; one that reverts early pays gas only.
@@ -56,7 +59,7 @@ export class MevRecorder {
     const gas = txs.length * p.gasPerTxUsd;
     const net = gross - fees - gas;
     const victim = p.victim.action instanceof SwapAction ? p.victim.action.result : undefined;
-    const victimLoss = !backrun && frontDone && victim?.ok && p.victimOutWithout !== undefined ? outUsd(p.victimOutWithout - victim.amountOut) : null;
+    const victimLoss = !backrun && frontDone && victim?.ok && p.victimOutWithout !== undefined ? outUsd(buy, ref, p.victimOutWithout - victim.amountOut) : null;
     const ok = p.ok === true;
     this.rows.append({
       kind: p.kind,
@@ -70,7 +73,7 @@ export class MevRecorder {
       opened_us: p.openedUs,
       closed_us: p.closedUs!,
       front_in: backrun || !frontDone ? null : p.frontIn,
-      front_in_usd: backrun || !frontDone ? null : inUsd(p.frontIn),
+      front_in_usd: backrun || !frontDone ? null : inUsd(buy, ref, p.frontIn),
       gross_profit_usd: gross,
       fees_paid_usd: fees,
       gas_usd: gas,

@@ -2,7 +2,7 @@
 // turns the rows gathered so far into an Arrow RecordBatch with the table's explicit schema.
 
 import { RecordBatch, Struct, makeData, type Schema } from 'apache-arrow';
-import type { TableSpec } from '../metrics/tables.ts';
+import type { ColumnSpec, TableSpec } from '../metrics/tables.ts';
 import { columnBuilder, type ColumnBuilder } from './columns.ts';
 
 /** Columns a run's rows may leave out: the run's identity, filled from the sink's constants. */
@@ -12,15 +12,41 @@ export const RUN_COLUMNS = ['run_id', 'mode', 'point'] as const;
 type Appender = (row: Record<string, unknown>, constants: Record<string, unknown> | null, builders: ColumnBuilder[], index: number) => void;
 
 /**
- * One appender per table, generated from its column list: a property read per column with its
- * name written out, so each read is monomorphic (a loop over names reads every key at one site,
- * which is slow for millions of rows). Column names are our specs' identifiers (checked here).
+ * One appender per table, generated from its columns: a property read per column with its name
+ * written out, so each read is monomorphic (a loop over names reads every key at one site, which
+ * is slow for millions of rows). Numbers and booleans of the expected type go straight into the
+ * builder's typed array in this code (one `set` call per value would not all be inlined, and each
+ * call would box the double it passes); anything else — null, strings, bytes, bigints, a wrong
+ * type — goes through the builder's `set`, which handles and checks every case. Both paths write
+ * the same bytes. The builders of a batcher grow in step (they all hold every row), so one size
+ * check covers them all. Non-nullable columns skip the validity bitmap: it is never written out
+ * for them (a null there throws). Column names are our specs' identifiers (checked here).
  */
-function compileAppender(names: readonly string[]): Appender {
-  const lines = names.map((name, c) => {
+function compileAppender(columns: readonly ColumnSpec[]): Appender {
+  const lines = ['if (builders.length > 0 && index >= builders[0].size) for (let c = 0; c < builders.length; c++) builders[c].ensure(index);'];
+  columns.forEach((col, c) => {
+    const name = col.name;
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`column name ${JSON.stringify(name)} is not an identifier`);
     const read = (RUN_COLUMNS as readonly string[]).includes(name) ? `(row.${name} === undefined && constants !== null ? constants.${name} : row.${name})` : `row.${name}`;
-    return `builders[${c}].set(index, ${read});`;
+    const b = `builders[${c}]`;
+    const valid = col.nullable ? ` ${b}.validity[index >> 3] |= 1 << (index & 7);` : '';
+    switch (col.type) {
+      case 'float64':
+        lines.push(`{ const v = ${read}; if (typeof v === 'number') { ${b}.values[index] = v;${valid} } else ${b}.set(index, v); }`);
+        break;
+      case 'int32':
+        lines.push(`{ const v = ${read}; if (typeof v === 'number' && (v | 0) === v) { ${b}.values[index] = v;${valid} } else ${b}.set(index, v); }`);
+        break;
+      case 'int64':
+        // As Int64Builder.setValue: two 32-bit words, no BigInt.
+        lines.push(`{ const v = ${read}; if (typeof v === 'number' && Number.isSafeInteger(v)) { const w = ${b}.words; const high = Math.floor(v / 4294967296); w[2 * index] = v - high * 4294967296; w[2 * index + 1] = high >>> 0;${valid} } else ${b}.set(index, v); }`);
+        break;
+      case 'bool':
+        lines.push(`{ const v = ${read}; if (typeof v === 'boolean') { if (v) ${b}.bits[index >> 3] |= 1 << (index & 7);${valid} } else ${b}.set(index, v); }`);
+        break;
+      default:
+        lines.push(`${b}.set(index, ${read});`);
+    }
   });
   return new Function('row', 'constants', 'builders', 'index', lines.join('\n')) as Appender;
 }
@@ -45,7 +71,7 @@ export class RowBatcher {
     this.names = spec.columns.map((c) => c.name);
     this.columnNames = new Set(this.names);
     this.builders = spec.columns.map((c) => columnBuilder(c, capacity));
-    this.write = compileAppender(this.names);
+    this.write = compileAppender(spec.columns);
     this.struct = new Struct(schema.fields);
   }
 

@@ -15,10 +15,11 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INITIAL_ROWS = 256;
 
 export abstract class ColumnBuilder {
-  protected validity: Uint8Array;
+  /** Validity bitmap; with `size`, and each builder's `values` (`words` for int64, `bits` for bool), also written directly by the appender compiled for a table (batches.ts). */
+  validity: Uint8Array;
   protected nullCount = 0;
   /** Rows the buffers hold now (≤ capacity). */
-  protected size: number;
+  size: number;
 
   constructor(readonly spec: ColumnSpec, readonly capacity: number) {
     this.size = Math.min(capacity, INITIAL_ROWS);
@@ -31,6 +32,11 @@ export abstract class ColumnBuilder {
    * site for millions of rows): the bodies are the same.
    */
   abstract set(index: number, value: unknown): void;
+
+  /** Makes room for row `index`. */
+  ensure(index: number): void {
+    if (index >= this.size) this.grow(index);
+  }
 
   /** Doubles the buffers (up to capacity) until row `index` fits. */
   protected grow(index: number): void {
@@ -97,7 +103,7 @@ class Int32Builder extends ColumnBuilder {
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private values = new Int32Array(this.size);
+  values = new Int32Array(this.size);
   protected growValues(rows: number): void {
     this.values = enlarged(this.values, rows);
   }
@@ -121,7 +127,7 @@ class Int64Builder extends ColumnBuilder {
   private values = new BigInt64Array(this.size);
   // Two little-endian 32-bit words per value over the same memory (Arrow IPC is little-endian, and
   // so is every platform Node runs on), so exact integer numbers need no BigInt.
-  private words = new Uint32Array(this.values.buffer);
+  words = new Uint32Array(this.values.buffer);
   protected growValues(rows: number): void {
     this.values = enlarged(this.values, rows);
     this.words = new Uint32Array(this.values.buffer);
@@ -152,7 +158,7 @@ class Float64Builder extends ColumnBuilder {
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private values = new Float64Array(this.size);
+  values = new Float64Array(this.size);
   protected growValues(rows: number): void {
     this.values = enlarged(this.values, rows);
   }
@@ -173,7 +179,7 @@ class BoolBuilder extends ColumnBuilder {
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private bits = new Uint8Array((this.size + 7) >> 3);
+  bits = new Uint8Array((this.size + 7) >> 3);
   protected growValues(rows: number): void {
     this.bits = enlarged(this.bits, (rows + 7) >> 3);
   }

@@ -43,12 +43,12 @@ export class BackrunSearcher {
     if (!trade || trade.profit - this.params.gasUsd < this.params.minProfitUsd) return;
     const now = this.sim.now;
     const p: Position = { id: this.positions++, kind: 'backrun', searcher: this.params.name, capturedBy: 'searcher', market, victim, side: trade.side, openedUs: now, frontIn: 0, gasPerTxUsd: this.params.gasUsd, maxBidUsd: 0 };
-    const done = (profitUsd: number | null, at: Micros) => {
+    // The close hook is written inline: tsx (keepNames) names every closure bound to a name, at a cost per position.
+    const arb = new ArbitrageAction(market, this.params.name, trade.side, 0, this.params.gasUsd, seeState(market, now), 'searcher', (profitUsd: number | null, at: Micros) => {
       p.grossUsd = profitUsd ?? 0;
       if (profitUsd === null) p.failure = 'no-opportunity';
       closePosition(p, at, this.events);
-    };
-    const arb = new ArbitrageAction(market, this.params.name, trade.side, 0, this.params.gasUsd, seeState(market, now), 'searcher', done);
+    });
     p.back = newTx(this.ids.next(), victim.rollup, this.params.name, now, arb, 0);
     p.back.gasUsd = this.params.gasUsd;
     this.submitter.submit(p.back);

@@ -62,6 +62,12 @@ export class CrossRollupArbitrageur {
   private inFlight: Bundle | null = null;
   private readonly txIds: IdSpace;
   private readonly bundleIds: IdSpace;
+  /**
+   * Both pools' reserves (base, quote of each) when a look last found nothing that pays. A look
+   * reads nothing but these reserves, so until one of the pools trades, looking again (on every
+   * price tick, on every block of either rollup) would find nothing again.
+   */
+  private readonly idleAt = new Float64Array(4).fill(NaN);
 
   constructor(
     private readonly sim: Simulation,
@@ -80,24 +86,36 @@ export class CrossRollupArbitrageur {
   private look = (): void => {
     if (this.inFlight !== null && !this.inFlight.closed) return;
     this.inFlight = null;
-    const [a, b] = this.venues;
-    const midA = a.market.pool.reserveQuote / a.market.pool.reserveBase;
-    const midB = b.market.pool.reserveQuote / b.market.pool.reserveBase;
-    const [cheap, rich] = midA < midB ? [a, b] : [b, a];
+    const a = this.venues[0];
+    const b = this.venues[1];
+    const pa = a.market.pool;
+    const pb = b.market.pool;
+    const idle = this.idleAt;
+    if (pa.reserveBase === idle[0] && pa.reserveQuote === idle[1] && pb.reserveBase === idle[2] && pb.reserveQuote === idle[3]) return;
+    const aCheaper = pa.reserveQuote / pa.reserveBase < pb.reserveQuote / pb.reserveBase;
+    const cheap = aCheaper ? a : b;
+    const rich = aCheaper ? b : a;
     const best = bestSize(cheap.market, rich.market);
-    if (!best || best.profit - 2 * this.params.gasUsd < this.params.minProfitUsd) return;
+    if (!best || best.profit - 2 * this.params.gasUsd < this.params.minProfitUsd) {
+      idle[0] = pa.reserveBase;
+      idle[1] = pa.reserveQuote;
+      idle[2] = pb.reserveBase;
+      idle[3] = pb.reserveQuote;
+      return;
+    }
     const tol = this.params.tolerance;
     const bundle = new Bundle(this.bundleIds.next(), this.params.name, this.sim.now, this.events);
-    const leg = (v: ArbVenue, action: ArbLeg) => {
-      const tx = newTx(this.txIds.next(), v.rollup.params.index, this.params.name, this.sim.now, new LegAction(v.failureProb, v.failures, action));
-      tx.gasUsd = this.params.gasUsd;
-      bundle.add(tx);
-    };
-    leg(cheap, new ArbLeg(cheap.market, this.params.name, 'buy', best.quoteIn, best.baseOut * (1 - tol)));
-    leg(rich, new ArbLeg(rich.market, this.params.name, 'sell', best.baseOut, best.quoteOut * (1 - tol)));
+    this.addLeg(bundle, cheap, new ArbLeg(cheap.market, this.params.name, 'buy', best.quoteIn, best.baseOut * (1 - tol)));
+    this.addLeg(bundle, rich, new ArbLeg(rich.market, this.params.name, 'sell', best.baseOut, best.quoteOut * (1 - tol)));
     this.inFlight = bundle;
     this.router.send(bundle);
   };
+
+  private addLeg(bundle: Bundle, v: ArbVenue, action: ArbLeg): void {
+    const tx = newTx(this.txIds.next(), v.rollup.params.index, this.params.name, this.sim.now, new LegAction(v.failureProb, v.failures, action));
+    tx.gasUsd = this.params.gasUsd;
+    bundle.add(tx);
+  }
 }
 
 /**

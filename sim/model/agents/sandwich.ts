@@ -137,7 +137,6 @@ export class SandwichSearcher {
   private consider(victim: Tx, action: SwapAction): void {
     const market = action.market;
     const ref = market.feed.price;
-    const toUsd = (x: number) => (action.side === 'buy' ? x : x * ref);
     const gasIn = action.side === 'buy' ? 2 * this.params.gasUsd : (2 * this.params.gasUsd) / ref;
     const largest = largestSandwich(market.pool, action.side, action.amount, action.limit, gasIn);
     if (!largest) return;
@@ -146,7 +145,8 @@ export class SandwichSearcher {
     const frontIn = Math.min(largest.frontIn, capitalIn);
     const legs = frontIn < largest.frontIn ? sandwichProfit(market.pool, action.side, frontIn, action.amount) : largest;
     const frontOut = legs.frontOut;
-    const value = toUsd(legs.grossProfit - gasIn);
+    const net = legs.grossProfit - gasIn;
+    const value = action.side === 'buy' ? net : net * ref; // USD
     if (!(value > this.params.minProfitUsd)) return;
     const p: Position = {
       id: this.positions++,

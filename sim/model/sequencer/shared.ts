@@ -161,7 +161,7 @@ export class SharedSequencer implements Sequencer {
       // An equivocating leader sends different proposals to different nodes: none gathers a quorum.
       const { qc } = this.equivocates(leader, now) ? { qc: Infinity } : hotstuffView(now, leader, next, this.d, this.online, this.stakes, this.total, this.scratch);
       if (qc !== Infinity) {
-        this.proposals.set(v, { leader, startUs: now, ...slot });
+        this.proposals.set(v, { leader, startUs: now, bundles: slot.bundles, batches: slot.batches });
         this.sim.at(qc, Priority.sequencing, this.onQc, v);
         return;
       }
@@ -208,7 +208,8 @@ export class SharedSequencer implements Sequencer {
       res.roundEnd = now + tendermintRoundTimeout(this.params.timeouts, this.round);
     }
     if (res.committed) {
-      this.proposals.set(this.view, { leader: proposer, startUs: now, ...this.takeBatches(now, proposer) });
+      const slot = this.takeBatches(now, proposer);
+      this.proposals.set(this.view, { leader: proposer, startUs: now, bundles: slot.bundles, batches: slot.batches });
       this.sim.at(res.decided, Priority.sequencing, this.onDecided, this.view);
       return;
     }
