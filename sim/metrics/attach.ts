@@ -9,6 +9,7 @@ import { IntentRecorder } from './intents.ts';
 import { PbsRecorder } from './pbs.ts';
 import { ConsensusRecorder } from './consensus.ts';
 import { OptionsRecorder } from './options.ts';
+import { FaultRecorder } from './faults.ts';
 import { NULL_SINK, RunReport, type RowSink } from './rows.ts';
 
 /** The row tables recorders write while a run goes on. */
@@ -42,6 +43,8 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const venueOf = (id: string) => o.venues.find((v) => v.id === id)!;
   const options = new OptionsRecorder(world.options.venues, (id) => venueOf(id).asset, (id) => scenario.assets.find((a) => a.id === venueOf(id).asset)!.vol, warmupUs, (maker) => world.options.makers.find((m) => m.params.name === maker)?.params.collateral === 'pooled', sinks.quotes, sinks.option_trades, events);
   const consensus = sequencing.sequencers.some((s) => s instanceof SharedSequencer) ? new ConsensusRecorder(warmupUs, events) : undefined;
+  const f = scenario.faults;
+  const faults = f.outages.length > 0 || f.random ? new FaultRecorder(rollupIds, warmupUs, world.faults.injector.episodes, events) : undefined;
   return {
     finish() {
       const report = new RunReport();
@@ -52,6 +55,7 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
       pbs.finish(report);
       intents.finish(report);
       consensus?.finish(end, report);
+      faults?.finish(end, report);
       options.finish(report, (maker) => {
         const m = o.makers.find((x) => x.name === maker);
         return m ? venueOf(m.venues[0]).rollup : null;

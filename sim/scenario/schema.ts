@@ -9,6 +9,7 @@ import { DAY, formatDuration, type Micros } from '../engine/time.ts';
 import { duration, name, nonNegativeNumber, onlyTypeError, positiveNumber, uniqueBy } from './fields.ts';
 import { SequencingSchema } from './sequencing.ts';
 import { OptionsSchema } from './options.ts';
+import { FaultsSchema, checkFaults } from './faults.ts';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from '../model/regions.ts';
 
 export { duration, name } from './fields.ts';
@@ -278,6 +279,7 @@ export const ScenarioSchema = z
       .describe('Cross-rollup arbitrageurs'),
     sequencing: SequencingSchema.prefault({}),
     options: OptionsSchema.prefault({}),
+    faults: FaultsSchema.prefault({}),
     output: OutputSchema.prefault({}),
     debug: DebugSchema.prefault({}),
   })
@@ -303,6 +305,7 @@ export const ScenarioSchema = z
     });
     checkRegions(s, ctx);
     checkOptions(s, ctx);
+    checkFaults(s, ctx);
     // Cross-field: a warmup that eats the whole horizon would leave no measured time at all.
     if (s.warmup >= s.horizon)
       ctx.addIssue({
