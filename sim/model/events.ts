@@ -9,6 +9,8 @@ import type { Position } from './agents/position.ts';
 import type { Bundle } from './crossrollup.ts';
 import type { OptionFill, OptionQuoteEvent, OptionSettlement } from './options/venue.ts';
 import type { FaultEpisode } from './faults/injector.ts';
+import type { OracleUpdate } from './lending/oracle.ts';
+import type { LiquidationEvent } from './lending/market.ts';
 
 /** One kind of event and its listeners, called in subscription order. */
 export class Channel<T> {
@@ -112,6 +114,10 @@ export class ModelEvents {
   /** A fault began (its machines crashed) / ended (they recovered). */
   readonly faultStarted = new Channel<FaultEpisode>();
   readonly faultEnded = new Channel<FaultEpisode>();
+  /** A push oracle's update transaction executed. */
+  readonly oracleUpdated = new Channel<OracleUpdate>();
+  /** A liquidation executed on a lending market. */
+  readonly liquidation = new Channel<LiquidationEvent>();
 }
 
 export interface PriceTick {

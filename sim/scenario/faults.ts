@@ -32,6 +32,7 @@ export const FaultsSchema = z
   .strictObject({
     outages: z.array(OutageSchema).default([]).describe('Scheduled outages'),
     random: OutageBudgetSchema.optional().describe('Random outages on one fault budget'),
+    aftermath: duration('How long after an outage ends liquidations, bad debt and price dislocations on its rollups are attributed to it (the contagion table)').prefault('2h'),
   })
   .describe('Sequencer faults, in every mode');
 
