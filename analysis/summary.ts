@@ -142,4 +142,13 @@ export const HEADLINE_METRICS = [
   'spread.hedge_cost_usd.mean',
   'spread.capital_usd.mean',
   'options.vol_premium_pct.mean',
+  'faults.downtime_s',
+  'lending.liquidations',
+  'lending.bad_debt_usd',
+  'lending.generation.max',
+  'contagion.bad_debt_usd',
+  'contagion.liquidated_usd',
+  'contagion.rollups_affected.mean',
+  'contagion.recovery_s.p50',
+  'contagion.cascade_depth.max',
 ] as const;

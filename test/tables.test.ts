@@ -59,6 +59,16 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     taker_edge_usd: i === 3 ? null : 0.5, snipe: i !== 3, taker_fee_usd: i === 3 ? null : 0.9, markout_1s_usd: i === 3 ? null : 0.4, markout_10s_usd: i === 4 ? null : 0.3,
     markout_60s_usd: null, status: i === 3 ? 'no-quote-within-limit' : 'filled',
   })),
+  liquidations: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, mode: 'shared', at_us: BIG + i, decided_us: BIG + i - 50, rollup: 'rollup-a', market: 'eth-lend', borrower: i, liquidator: 'liq', tx_id: BIG + i,
+    repaid_usd: 1000 + i, seized: 0.35, seized_usd: 1050 + i, bonus_usd: 50, proceeds_usd: 1049, hf_before: 0.97, hf_after: i === 4 ? Infinity : 0.95, oracle_price: 3000,
+    oracle_age_us: BIG + 7, deficit_usd: i === 4 ? 12.5 : 0, generation: i % 3, episode_id: i === 2 ? null : i,
+  })),
+  contagion: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, mode: 'centralized', episode_id: i, kind: 'outage', cause: i % 2 ? 'random' : 'scheduled', start_us: BIG + i, duration_us: BIG, machines: 1, of_machines: i + 1,
+    rollups: 'fast,medium', rollups_affected: 2, txs_delayed: BIG + 1, txs_reverted: 3, txs_dropped: 0, liquidations: 7 + i, liquidated_usd: 1e6, cascade_depth: i === 3 ? null : i,
+    bad_debt_usd: 0.5 * i, recovery_s: i === 1 ? null : 3600.5, max_ref_dislocation_bps: 950, max_cross_dislocation_bps: i === 0 ? null : 12.25,
+  })),
   sketches: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, mode: 'shared', metric: 'latency.inclusion_ms', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms',
     count: BIG + i, sum: 1.5 * i, relative_accuracy: 0.01, ddsketch: Uint8Array.from({ length: 3 + i }, (_, k) => (k * 37 + i) & 0xff),

@@ -9,6 +9,9 @@ import { IntentRecorder } from './intents.ts';
 import { PbsRecorder } from './pbs.ts';
 import { ConsensusRecorder } from './consensus.ts';
 import { OptionsRecorder } from './options.ts';
+import { FaultRecorder } from './faults.ts';
+import { LendingRecorder } from './lending.ts';
+import { ContagionRecorder } from './contagion.ts';
 import { NULL_SINK, RunReport, type RowSink } from './rows.ts';
 
 /** The row tables recorders write while a run goes on. */
@@ -19,10 +22,12 @@ export interface RecorderSinks {
   bids: RowSink;
   quotes: RowSink;
   option_trades: RowSink;
+  liquidations: RowSink;
+  contagion: RowSink;
 }
 
 /** Sinks that drop every row (a run whose metrics are wanted but not its tables). */
-export const NULL_SINKS: RecorderSinks = { txs: NULL_SINK, trades: NULL_SINK, mev: NULL_SINK, bids: NULL_SINK, quotes: NULL_SINK, option_trades: NULL_SINK };
+export const NULL_SINKS: RecorderSinks = { txs: NULL_SINK, trades: NULL_SINK, mev: NULL_SINK, bids: NULL_SINK, quotes: NULL_SINK, option_trades: NULL_SINK, liquidations: NULL_SINK, contagion: NULL_SINK };
 
 export interface Recorders {
   /** Writes what is still pending and returns the run's metrics and sketches. */
@@ -42,6 +47,11 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const venueOf = (id: string) => o.venues.find((v) => v.id === id)!;
   const options = new OptionsRecorder(world.options.venues, (id) => venueOf(id).asset, (id) => scenario.assets.find((a) => a.id === venueOf(id).asset)!.vol, warmupUs, (maker) => world.options.makers.find((m) => m.params.name === maker)?.params.collateral === 'pooled', sinks.quotes, sinks.option_trades, events);
   const consensus = sequencing.sequencers.some((s) => s instanceof SharedSequencer) ? new ConsensusRecorder(warmupUs, events) : undefined;
+  const f = scenario.faults;
+  const hasFaults = f.outages.length > 0 || f.random !== undefined;
+  const faults = hasFaults ? new FaultRecorder(rollupIds, warmupUs, world.faults.injector.episodes, events) : undefined;
+  const contagion = hasFaults ? new ContagionRecorder(rollupIds, world.faults.injector.episodes, world.markets, f.aftermath, warmupUs, sinks.contagion, events) : undefined;
+  const lending = new LendingRecorder(rollupIds, world.lending.markets, warmupUs, (l) => contagion?.episodeOf(l) ?? null, sinks.liquidations, events);
   return {
     finish() {
       const report = new RunReport();
@@ -52,6 +62,9 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
       pbs.finish(report);
       intents.finish(report);
       consensus?.finish(end, report);
+      faults?.finish(end, report);
+      lending.finish(report);
+      contagion?.finish(end, report);
       options.finish(report, (maker) => {
         const m = o.makers.find((x) => x.name === maker);
         return m ? venueOf(m.venues[0]).rollup : null;

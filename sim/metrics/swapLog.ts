@@ -28,9 +28,10 @@ export const ALL = USER | ARBITRAGEUR | MEV;
 
 export function kindBit(kind: AgentKind): number {
   switch (kind) {
-    // A maker's delta hedge is order flow like a user's: it lands in `ordering`.
+    // A maker's delta hedge and a liquidator's sale are order flow like a user's: they land in `ordering`.
     case 'noise':
-    case 'maker': return USER;
+    case 'maker':
+    case 'liquidator': return USER;
     case 'arbitrageur': return ARBITRAGEUR;
     case 'searcher':
     case 'sequencer': return MEV;

@@ -8,6 +8,9 @@ import type { TradeRecord } from './market/swap.ts';
 import type { Position } from './agents/position.ts';
 import type { Bundle } from './crossrollup.ts';
 import type { OptionFill, OptionQuoteEvent, OptionSettlement } from './options/venue.ts';
+import type { FaultEpisode } from './faults/injector.ts';
+import type { OracleUpdate } from './lending/oracle.ts';
+import type { LiquidationEvent } from './lending/market.ts';
 
 /** One kind of event and its listeners, called in subscription order. */
 export class Channel<T> {
@@ -108,6 +111,13 @@ export class ModelEvents {
   readonly optionSettled = new Channel<OptionSettlement>();
   /** A maker's delta hedge executed (or failed) on its hedge pool. */
   readonly hedge = new Channel<HedgeEvent>();
+  /** A fault began (its machines crashed) / ended (they recovered). */
+  readonly faultStarted = new Channel<FaultEpisode>();
+  readonly faultEnded = new Channel<FaultEpisode>();
+  /** A push oracle's update transaction executed. */
+  readonly oracleUpdated = new Channel<OracleUpdate>();
+  /** A liquidation executed on a lending market. */
+  readonly liquidation = new Channel<LiquidationEvent>();
 }
 
 export interface PriceTick {

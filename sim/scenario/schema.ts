@@ -10,6 +10,8 @@ import { duration, list, name, nonNegativeNumber, onlyTypeError, positiveNumber,
 import { LIMITS } from './limits.ts';
 import { SequencingSchema } from './sequencing.ts';
 import { OptionsSchema } from './options.ts';
+import { FaultsSchema, checkFaults } from './faults.ts';
+import { LendingSchema, checkLending } from './lending.ts';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from '../model/regions.ts';
 
 export { duration, name } from './fields.ts';
@@ -272,6 +274,8 @@ export const ScenarioSchema = z
       .describe('Cross-rollup arbitrageurs'),
     sequencing: SequencingSchema.prefault({}),
     options: OptionsSchema.prefault({}),
+    faults: FaultsSchema.prefault({}),
+    lending: LendingSchema.prefault({}),
     output: OutputSchema.prefault({}),
     debug: DebugSchema.prefault({}),
   })
@@ -297,6 +301,8 @@ export const ScenarioSchema = z
     });
     checkRegions(s, ctx);
     checkOptions(s, ctx);
+    checkFaults(s, ctx);
+    checkLending(s, ctx);
     // Cross-field: a warmup that eats the whole horizon would leave no measured time at all.
     if (s.warmup >= s.horizon)
       ctx.addIssue({

@@ -21,6 +21,8 @@ import { buildArbitrage } from './arbitrage.ts';
 import { buildSearchers } from './searchers.ts';
 import { buildCrossRollup } from './crossRollup.ts';
 import { buildOptions, type OptionsParts } from './options.ts';
+import { buildFaults, type FaultsParts } from './faults.ts';
+import { buildLending, type LendingParts } from './lending.ts';
 
 export type { Mode } from './sequencing.ts';
 export type { WorldInputs } from './context.ts';
@@ -33,6 +35,8 @@ export interface World {
   readonly markets: readonly MarketPool[];
   readonly sequencing: SequencingLayer;
   readonly options: OptionsParts;
+  readonly faults: FaultsParts;
+  readonly lending: LendingParts;
   /**
    * Advances the world to `untilUs` (callable repeatedly with increasing times), stopping early
    * after `maxEvents` events; true once the clock has reached `untilUs`. Chunking never changes
@@ -56,13 +60,15 @@ export function buildWorld(inputs: WorldInputs, mode: Mode, seed: number, debug?
   buildSearchers(ctx);
   buildCrossRollup(ctx);
   const options = buildOptions(ctx);
+  const lending = buildLending(ctx);
+  const faults = buildFaults(ctx);
 
   const breakAt = scenario.debug.break_invariant;
   if (breakAt && debug && breakAt.run === debug.runId) {
     sim.at(breakAt.at, Priority.world, () => invariant(false, 'debug', () => `deliberately broken at ${breakAt.at} µs (scenario debug.break_invariant)`));
   }
 
-  return { sim, events, scenario, rollups, markets, sequencing, options, advance: (untilUs, maxEvents) => sim.runUntil(untilUs, maxEvents) };
+  return { sim, events, scenario, rollups, markets, sequencing, options, lending, faults, advance: (untilUs, maxEvents) => sim.runUntil(untilUs, maxEvents) };
 }
 
 function buildNetwork(scenario: Scenario): Network {

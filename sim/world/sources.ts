@@ -20,6 +20,9 @@ export function sourceLabels(scenario: Scenario): string[] {
   for (const v of scenario.options.venues) labels.push(`options/venues/${v.id}`);
   for (const t of scenario.options.takers) labels.push(`options/takers/${t.name}`);
   for (const m of scenario.options.makers) labels.push(`options/makers/${m.name}`);
+  // Added after every earlier kind, so that scenarios without lending keep their ids.
+  for (const m of scenario.lending.markets) if (m.oracle.source === 'reference') labels.push(`lending/oracles/${m.id}`);
+  for (const q of scenario.lending.liquidators) labels.push(`lending/liquidators/${q.name}`);
   return labels;
 }
 

@@ -6,8 +6,8 @@ import type { Tx, TxAction } from '../tx.ts';
 import { midPrice, optimalArbitrage, swapExactIn, swapExactOut, type Side, type SwapResult } from './amm.ts';
 import type { MarketPool } from './marketPool.ts';
 
-/** Who traded: users ('noise'), arbitrageurs, MEV searchers, an extractive sequencer itself, or an options market maker hedging. */
-export type AgentKind = 'noise' | 'arbitrageur' | 'searcher' | 'sequencer' | 'maker';
+/** Who traded: users ('noise'), arbitrageurs, MEV searchers, an extractive sequencer itself, an options market maker hedging, or a liquidator selling seized collateral. */
+export type AgentKind = 'noise' | 'arbitrageur' | 'searcher' | 'sequencer' | 'maker' | 'liquidator';
 
 /** The pool as a trader saw it when deciding. */
 export interface SeenState {

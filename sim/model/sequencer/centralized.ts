@@ -2,7 +2,7 @@
 // position at once: a pre-confirmation, as Arbitrum's feed does) or by priority fee (the order is
 // only known when the block is cut) — fills blocks up to the rollup's capacity, and each block
 // becomes final once posted to L1.
-import type { Simulation } from '../../engine/simulation.ts';
+import type { Simulation, Timer } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Rng } from '../../engine/rng.ts';
 import type { Micros } from '../../engine/time.ts';
@@ -30,6 +30,11 @@ export class CentralizedSequencer implements Sequencer {
   readonly mempool: Mempool;
   readonly capabilities: Capabilities;
   readonly rollups: readonly number[];
+  readonly machines = 1;
+  /** Faults currently holding it down (it orders nothing while > 0). */
+  private crashes = 0;
+  /** The next block: cancelled when the sequencer crashes. */
+  private nextBlock: Timer | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -48,14 +53,29 @@ export class CentralizedSequencer implements Sequencer {
   receive = (tx: Tx): void => {
     const now = this.sim.now;
     tx.arriveUs = now;
-    // FCFS promises the position at once — except to the senders it censors.
-    if (this.params.policy === 'fcfs' && !this.params.censored.has(tx.sender)) tx.preconfUs = now;
+    // FCFS promises the position at once — except to the senders it censors, and not while it is down
+    // (the transaction waits for it to come back).
+    if (this.params.policy === 'fcfs' && this.crashes === 0 && !this.params.censored.has(tx.sender)) tx.preconfUs = now;
     this.pool.add(tx, now);
     this.mempool.arrived(tx, now);
   };
 
   pending(): Iterable<Tx> {
     return this.pool;
+  }
+
+  crash(k: number): void {
+    if (k < 1) return;
+    if (this.crashes++ > 0) return;
+    this.nextBlock?.cancel();
+    this.nextBlock = undefined;
+  }
+
+  recover(k: number): void {
+    if (k < 1) return;
+    if (--this.crashes > 0) return;
+    // Back up: the first block comes one block interval later, as at the start of a run.
+    this.scheduleNextBlock();
   }
 
   private produceBlock = (): void => {
@@ -75,6 +95,6 @@ export class CentralizedSequencer implements Sequencer {
     const { blockTimeUs, blockTimeDist } = this.rollup.params;
     // At least 1 µs: an exponential draw can round to 0, and a block every 0 µs never advances time.
     const interval = blockTimeDist === 'fixed' ? blockTimeUs : Math.max(1, Math.round(this.blockRng.exponential(1 / blockTimeUs)));
-    this.sim.after(interval, Priority.sequencing, this.produceBlock);
+    this.nextBlock = this.sim.timer(this.sim.now + interval, Priority.sequencing, this.produceBlock);
   }
 }

@@ -32,4 +32,12 @@ export interface Sequencer {
   readonly rollups: readonly number[];
   /** Transactions still waiting to be ordered (for end-of-run accounting). */
   pending(): Iterable<Tx>;
+  /** Machines that can fail: one for a rollup's own sequencer, the nodes of a shared set. */
+  readonly machines: number;
+  /**
+   * Machines 0 … k−1 crash now; `recover(k)` ends one such crash. Crashes are counted per machine,
+   * so overlapping faults nest: a machine is back when every fault that took it down has ended.
+   */
+  crash(k: number): void;
+  recover(k: number): void;
 }

@@ -80,6 +80,8 @@ export class SharedSequencer implements Sequencer {
   private readonly pools: PendingTxs[];
   private readonly d: Float64Array;
   private readonly online: Uint8Array;
+  /** Faults currently holding each node down (fault injection; `params.offline` is the scenario's own list). */
+  private readonly crashes: Uint16Array;
   private readonly scratch: ConsensusScratch;
   private readonly committer: ChainCommitter;
   private readonly proposals = new Map<number, Proposal>();
@@ -115,6 +117,7 @@ export class SharedSequencer implements Sequencer {
     this.capabilities = policyCapabilities(params.policy, params.builders);
     this.d = new Float64Array(this.n * this.n);
     this.online = new Uint8Array(this.n);
+    this.crashes = new Uint16Array(this.n);
     this.scratch = new ConsensusScratch(this.n);
     this.committer = new ChainCommitter(params.commitChain);
     // The first slot starts one slot interval after the start, as a rollup's own first block comes one block time in.
@@ -140,6 +143,22 @@ export class SharedSequencer implements Sequencer {
     }
     this.bundles.push(bundle);
   };
+
+  get machines(): number {
+    return this.n;
+  }
+
+  /** Nodes 0 … k−1 crash: below a third of the stake the set carries on; past it no quorum forms, and every member rollup halts. */
+  crash(k: number): void {
+    for (let i = 0; i < Math.min(k, this.n); i++) this.crashes[i]++;
+  }
+
+  recover(k: number): void {
+    for (let i = 0; i < Math.min(k, this.n); i++) {
+      invariant(this.crashes[i] > 0, 'a node recovers only from a crash', () => `node ${i} was not crashed`);
+      this.crashes[i]--;
+    }
+  }
 
   *pending(): Iterable<Tx> {
     for (const p of this.pools) yield* p;
@@ -385,7 +404,7 @@ export class SharedSequencer implements Sequencer {
   }
 
   private refreshOnline(now: Micros): void {
-    this.online.fill(1);
+    for (let i = 0; i < this.n; i++) this.online[i] = this.crashes[i] === 0 ? 1 : 0;
     for (const o of this.params.offline) if (now >= o.atUs && now < o.atUs + o.forUs) this.online[o.node] = 0;
   }
 

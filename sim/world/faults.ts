@@ -1,0 +1,36 @@
+// Faults: scheduled outages and the fault budget, applied to the failure domains the sequencing
+// layer built. A failure domain is one sequencer component and the rollups it orders; each draws
+// its random outages from its own stream, named by its rollups (`faults/outages/fast+medium` for a
+// shared set over fast and medium, `faults/outages/fast` for fast's own sequencer), never by mode.
+import type { Sequencer } from '../model/sequencer/sequencer.ts';
+import { drawOutages } from '../model/faults/budget.ts';
+import { FaultInjector } from '../model/faults/injector.ts';
+import type { WorldContext } from './context.ts';
+
+export interface FaultsParts {
+  readonly injector: FaultInjector;
+  /** Each failure domain: a sequencer and the rollups it orders, in world order of their first rollup. */
+  readonly domains: readonly Sequencer[];
+}
+
+export function buildFaults(ctx: WorldContext): FaultsParts {
+  const { sim, events, scenario, sequencing } = ctx;
+  const f = scenario.faults;
+  const injector = new FaultInjector(sim, events);
+  const domains = [...new Set(sequencing.sequencers)];
+  for (const o of f.outages) {
+    const sequencer = sequencing.sequencers[ctx.rollupIndex.get(o.rollup)!];
+    injector.outage(sequencer, { atUs: o.at, forUs: o.duration }, 'scheduled', o.machines);
+  }
+  const budget = f.random;
+  if (budget) {
+    const onBudget = new Set((budget.rollups ?? scenario.rollups.map((r) => r.id)).map((id) => ctx.rollupIndex.get(id)!));
+    for (const domain of domains) {
+      if (!domain.rollups.some((r) => onBudget.has(r))) continue;
+      const label = `faults/outages/${domain.rollups.map((r) => scenario.rollups[r].id).join('+')}`;
+      const windows = drawOutages(sim.stream(label), { ratePerYear: budget.rate_per_year, medianUs: budget.median, sigma: budget.sigma }, scenario.horizon);
+      for (const w of windows) injector.outage(domain, w, 'random');
+    }
+  }
+  return { injector, domains };
+}
