@@ -3,7 +3,8 @@
 // sequencer-uptime sentinel, and the liquidators who race for liquidations through the sequencer.
 // Defaults cite docs/calibration.md ("Lending liquidations", "Oracles and the sequencer-uptime sentinel").
 import { z } from 'zod';
-import { duration, name, nonNegativeNumber, positiveNumber, uniqueBy } from './fields.ts';
+import { duration, list, name, nonNegativeNumber, positiveNumber, uniqueBy } from './fields.ts';
+import { LIMITS } from './limits.ts';
 
 const fraction = (what: string) => z.number().min(0).max(1).describe(what);
 
@@ -13,7 +14,7 @@ export const OracleSchema = z
       .enum(['reference', 'pool'])
       .default('reference')
       .describe('"reference": a push oracle — a keeper sends the reference (CEX) price as a transaction when it deviates past the threshold or the heartbeat elapses; "pool": the contract reads the mid price of the rollup\'s own pool of the asset (liquidations then feed back into the price the market reads)'),
-    deviation_bps: nonNegativeNumber('a deviation in basis points').default(50).describe('Push oracle: update when the reference price is this far from the oracle\'s, bps (ETH/USD on Ethereum: 0.5%)'),
+    deviation_bps: nonNegativeNumber('a deviation in basis points', LIMITS.bps).default(50).describe('Push oracle: update when the reference price is this far from the oracle\'s, bps (ETH/USD on Ethereum: 0.5%)'),
     heartbeat: duration('Push oracle: update at least this often', { positive: true }).prefault('24h'),
     keeper_latency: duration("One-way delay from the oracle's keeper to the sequencer").prefault('50ms'),
   })
@@ -22,10 +23,10 @@ export const OracleSchema = z
 export const BorrowersSchema = z
   .strictObject({
     count: z.number().int().min(0).max(100_000).default(200).describe('Number of borrowers (positions), drawn from the stream lending/<market>/borrowers'),
-    collateral_usd: positiveNumber('an amount in USD').default(20_000).describe('Median collateral per position at the initial price, USD (lognormal)'),
-    collateral_sigma: nonNegativeNumber('a lognormal sigma').default(1).describe('Sigma of log(collateral)'),
-    hf_min: positiveNumber('a health factor').optional().describe('Lowest initial health factor (uniform between hf_min and hf_max); default liquidation_threshold / ltv (borrowed to the limit)'),
-    hf_max: positiveNumber('a health factor').default(2).describe('Highest initial health factor'),
+    collateral_usd: positiveNumber('an amount in USD', LIMITS.usd).default(20_000).describe('Median collateral per position at the initial price, USD (lognormal)'),
+    collateral_sigma: nonNegativeNumber('a lognormal sigma', 5).default(1).describe('Sigma of log(collateral)'),
+    hf_min: positiveNumber('a health factor', 1000).optional().describe('Lowest initial health factor (uniform between hf_min and hf_max); default liquidation_threshold / ltv (borrowed to the limit)'),
+    hf_max: positiveNumber('a health factor', 1000).default(2).describe('Highest initial health factor'),
   })
   .describe('Positions open at the start: collateral in the asset, debt in USD');
 
@@ -37,12 +38,12 @@ export const LendingMarketSchema = z
     pool: name('Pool on the same rollup where liquidators sell seized collateral (default: the first pool of the asset; none: they keep it)').optional(),
     ltv: fraction('Loan-to-value: the most a position may borrow against its collateral (WETH: 0.80)').default(0.8),
     liquidation_threshold: fraction('LT: health factor = collateral × price × LT / debt (WETH: 0.83)').default(0.83),
-    bonus: nonNegativeNumber('a fraction').max(1).default(0.05).describe('Liquidation bonus: collateral seized = repaid × (1 + bonus) / price (WETH: 5%)'),
+    bonus: nonNegativeNumber('a fraction', 1).default(0.05).describe('Liquidation bonus: collateral seized = repaid × (1 + bonus) / price (WETH: 5%)'),
     protocol_fee: fraction('Share of the bonus the protocol keeps (10%)').default(0.1),
     close_factor: fraction('Share of the debt one liquidation may repay (50%)').default(0.5),
-    full_close_hf: nonNegativeNumber('a health factor').default(0.95).describe('At or below this health factor the whole debt may be repaid (v3.3: 0.95)'),
-    full_close_below_usd: nonNegativeNumber('an amount in USD').default(2000).describe('Positions whose collateral or debt is below this may be closed whole (v3.3: $2,000)'),
-    min_leftover_usd: nonNegativeNumber('an amount in USD').default(1000).describe('A partial liquidation must leave at least this much debt and collateral, or it reverts (v3.3: $1,000)'),
+    full_close_hf: nonNegativeNumber('a health factor', 1000).default(0.95).describe('At or below this health factor the whole debt may be repaid (v3.3: 0.95)'),
+    full_close_below_usd: nonNegativeNumber('an amount in USD', LIMITS.usd).default(2000).describe('Positions whose collateral or debt is below this may be closed whole (v3.3: $2,000)'),
+    min_leftover_usd: nonNegativeNumber('an amount in USD', LIMITS.usd).default(1000).describe('A partial liquidation must leave at least this much debt and collateral, or it reverts (v3.3: $1,000)'),
     oracle: OracleSchema.prefault({}),
     borrowers: BorrowersSchema.prefault({}),
   })
@@ -51,19 +52,19 @@ export const LendingMarketSchema = z
 export const LiquidatorSchema = z
   .strictObject({
     name: name('Liquidator name, unique'),
-    markets: z.array(name('A market id')).min(1).optional().describe('Markets it watches (default: all)'),
+    markets: list(name('A market id')).min(1).optional().describe('Markets it watches (default: all)'),
     latency: duration('One-way delay to the sequencers, replacing the network\'s').optional(),
     region: name('Where it runs (a region of network.regions)').optional(),
-    fee_usd: nonNegativeNumber('a fee in USD').default(1).describe('Priority fee bid on each liquidation'),
-    gas_usd: nonNegativeNumber('a cost in USD').default(0.05).describe('Gas per transaction, USD'),
-    min_profit_usd: nonNegativeNumber('a profit in USD').default(0).describe('A liquidation whose collateral sells for less than repaid + fee + gas + this reverts'),
+    fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(1).describe('Priority fee bid on each liquidation'),
+    gas_usd: nonNegativeNumber('a cost in USD', LIMITS.feeUsd).default(0.05).describe('Gas per transaction, USD'),
+    min_profit_usd: nonNegativeNumber('a profit in USD', LIMITS.feeUsd).default(0).describe('A liquidation whose collateral sells for less than repaid + fee + gas + this reverts'),
   })
   .describe('A liquidation bot: repays debt of positions under a health factor of 1 and sells the seized collateral in the same transaction (a flash liquidation)');
 
 export const LendingSchema = z
   .strictObject({
-    markets: z.array(LendingMarketSchema).default([]).superRefine(uniqueBy<{ id: string }>('market id', (m) => m.id, 'id')).describe('Lending markets'),
-    liquidators: z.array(LiquidatorSchema).default([]).superRefine(uniqueBy<{ name: string }>('liquidator name', (l) => l.name, 'name')).describe('Liquidators'),
+    markets: list(LendingMarketSchema).default([]).superRefine(uniqueBy<{ id: string }>('market id', (m) => m.id, 'id')).describe('Lending markets'),
+    liquidators: list(LiquidatorSchema).default([]).superRefine(uniqueBy<{ name: string }>('liquidator name', (l) => l.name, 'name')).describe('Liquidators'),
     sentinel: z
       .strictObject({
         grace_period: duration('Liquidations stay blocked this long after the sequencer is back (Chainlink\'s example: 3600 s)').prefault('1h'),
