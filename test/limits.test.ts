@@ -4,34 +4,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../sim/cli.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../sim/scenario/schema.ts';
 import { loadScenario } from '../sim/scenario/load.ts';
 import { estimateRun } from '../sim/scenario/budget.ts';
 import { LIMITS } from '../sim/scenario/limits.ts';
 import { runToMemory } from '../sim/experiment/outputs.ts';
 import { tempPathFor } from '../sim/output/tempFiles.ts';
-import { ROOT, seqsim, tempDir } from './util/cli.ts';
+import { ROOT, seqsim, seqsimInProcess, tempDir } from './util/cli.ts';
 
 const DEFAULT = join(ROOT, 'scenarios/default.yaml');
 const REALISTIC = join(ROOT, 'scenarios/realistic.yaml');
 const BIN = join(ROOT, 'bin', 'seqsim.js');
 
-/** The CLI in this process: exit code and what it wrote to stderr. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  try {
-    const code = await main(args);
-    return { code, stderr };
-  } finally {
-    spy.mockRestore();
-    out.mockRestore();
-    process.exitCode = 0;
-  }
-}
+const cli = seqsimInProcess;
 
 afterEach(() => {
   process.exitCode = 0;
@@ -83,6 +69,10 @@ describe('every field has a stated range', () => {
     const deep = join(dir, 'deep.yaml');
     writeFileSync(deep, `name: deep\ndescription: ${'['.repeat(40)}${']'.repeat(40)}\n`);
     await refused([deep], /deep\.yaml.*description(\[0\])+: expected data nested at most 32 levels deep/, join(dir, 'd'));
+    // Nested so deep the parser itself would overflow its stack: the same message, not a crash.
+    const deeper = join(dir, 'deeper.yaml');
+    writeFileSync(deeper, `name: deep\ndescription: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    await refused([deeper], /deeper\.yaml:\d+:\d+: expected data nested at most 32 levels deep \(the file nests too deeply to parse\)/, join(dir, 'e'));
   });
 });
 
@@ -101,7 +91,7 @@ describe('the work of a run is estimated before it starts', () => {
 
   it('refuses a run past the event limit or one whose mempool would outgrow memory, naming the field and the estimate', async () => {
     const dir = tempDir();
-    const events = await refused([DEFAULT, '--set', 'rollups[2].users[0].rate=5000', '--set', 'horizon=1d', '--set', 'rollups[2].capacity=100000'], /rollups\[2\]\.users\[0\]\.rate: a run would process about 1\.\de9 events \(limit 1\.0e9\)/, join(dir, 'a'));
+    const events = await refused([DEFAULT, '--set', 'rollups[2].users[0].rate=5000', '--set', 'horizon=1d', '--set', 'rollups[2].capacity=100000'], /rollups\[2\]\.users\[0\]\.rate: a run would process about 1\.\de9 events \(limit 1\.0e9, consensus messages counted as 100 per event\)/, join(dir, 'a'));
     expect(events).toMatch(/user transactions/);
     const backlog = await cli(['validate', DEFAULT, '--set', 'rollups[2].users[0].rate=5000', '--set', 'horizon=6h']);
     expect(backlog.code).toBe(2);

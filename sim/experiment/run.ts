@@ -57,6 +57,8 @@ export class Interrupted extends Error {
  * memory holds at most a chunk's rows. Chunking never changes the event order.
  */
 const CHUNK_EVENTS = 200_000;
+/** Chunks in a row at one instant after which a run is declared stuck (10 million events). */
+const STUCK_CHUNKS = 50;
 
 export function planRuns(loaded: LoadedScenario): RunPlan[] {
   const { seed, runs, modes } = loaded.scenario;
@@ -89,7 +91,13 @@ async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks
   let status: RunSummary['status'] = 'ok';
   let error: string | null = null;
   try {
+    let lastNow = -1;
+    let stuckChunks = 0;
     while (!world.advance(scenario.horizon, CHUNK_EVENTS)) {
+      // A zero-delay loop would never reach the horizon: fail the run instead of hanging.
+      stuckChunks = world.sim.now === lastNow ? stuckChunks + 1 : 0;
+      lastNow = world.sim.now;
+      if (stuckChunks >= STUCK_CHUNKS) throw new InvariantError('time advances', `${(STUCK_CHUNKS * CHUNK_EVENTS).toLocaleString('en-US')} events at ${lastNow} µs without the clock moving (a zero-delay loop)`);
       await drainAll();
       if (signal?.aborted) throw new Interrupted(String(signal.reason));
       onProgress(world.sim.now / scenario.horizon);

@@ -34,6 +34,7 @@ class PoolStats {
   noiseMevBps = new Distribution();
   noiseOtherBps = new Distribution();
   noiseFeeBpsSum = 0;
+  noiseFeeCount = 0;
   /** User swaps whose window was no longer in the swap log: their whole drift went to `other`. */
   noiseUnreplayed = 0;
   /** Net flows into the pool's reserves over the whole run, for the conservation check. */
@@ -80,6 +81,8 @@ export function slippageComponents(r: TradeRecord): SlippageComponents {
   }
   const ideal = r.side === 'buy' ? out * midSeen : out / midSeen;
   const inSeen = amountInFor(out, rIn, rOut, feeBps);
+  // The state seen could not have delivered `out`: no split against it (the total still holds).
+  if (!Number.isFinite(inSeen)) return { total: bps(amountIn - ideal, ideal), fee: NaN, impact: NaN, drift: NaN, ideal, seenQuote: inSeen };
   const netSeen = inSeen * (1 - f);
   return { total: bps(amountIn - ideal, ideal), fee: bps(inSeen - netSeen, ideal), impact: bps(netSeen - ideal, ideal), drift: bps(amountIn - inSeen, ideal), ideal, seenQuote: inSeen };
 }
@@ -154,7 +157,7 @@ export class MarketRecorder {
   private splitDrift(r: TradeRecord, slip: SlippageComponents): DriftSplit {
     const out = this.split;
     out.unreplayed = false;
-    if (!r.result.ok || r.agentKind !== 'noise') {
+    if (!r.result.ok || r.agentKind !== 'noise' || !Number.isFinite(slip.seenQuote)) {
       out.ordering = out.latency = out.mev = out.other = NaN;
       return out;
     }
@@ -254,9 +257,15 @@ export class MarketRecorder {
       s.arbProfitFraction += profit / r.poolValueUsd;
     } else if (r.agentKind === 'noise') {
       s.noiseSlippageBps.add(slip.total);
+      // An exact-out order the seen state could not fill has a total but no split: counted as unreplayed.
+      if (!Number.isFinite(slip.seenQuote)) {
+        s.noiseUnreplayed++;
+        return;
+      }
       s.noiseImpactBps.add(slip.impact);
       s.noiseDriftBps.add(slip.drift);
       s.noiseFeeBpsSum += slip.fee;
+      s.noiseFeeCount++;
       s.noiseOrderingBps.add(split.ordering);
       s.noiseLatencyBps.add(split.latency);
       s.noiseMevBps.add(split.mev);
@@ -287,7 +296,7 @@ export class MarketRecorder {
       add('arb.trades', s.arbTrades, 'count');
       scope.distribution('slippage.total_bps', s.noiseSlippageBps, 'bps');
       scope.distribution('slippage.impact_bps', s.noiseImpactBps, 'bps');
-      add('slippage.fee_bps.mean', s.noiseSlippageBps.count ? s.noiseFeeBpsSum / s.noiseSlippageBps.count : NaN, 'bps');
+      add('slippage.fee_bps.mean', s.noiseFeeCount ? s.noiseFeeBpsSum / s.noiseFeeCount : NaN, 'bps');
       scope.distribution('slippage.execution_drift_bps', s.noiseDriftBps, 'bps');
       scope.distribution('slippage.ordering_bps', s.noiseOrderingBps, 'bps');
       scope.distribution('slippage.latency_bps', s.noiseLatencyBps, 'bps');

@@ -23,7 +23,7 @@ export const LIMITS = {
   /** Arrival rates of flows (users, traders, intents, takers), per second. */
   ratePerS: 10_000,
   /** Amounts in USD: pool values, trade sizes, capital. Reserves stay far from overflow. */
-  usd: 1e12,
+  usd: 1e15,
   /** Per-transaction costs in USD: gas, fees, bids, profit thresholds. */
   feeUsd: 1e6,
   /** Prices in USD per unit. */

@@ -34,7 +34,7 @@ export const MakerSchema = z
     vol: positiveNumber('an annualized volatility', LIMITS.annual).optional().describe('Its volatility estimate, annualized (default: the underlying\'s true vol)'),
     size: positiveNumber('a number of contracts', LIMITS.units).default(1).describe('Contracts quoted on each side of each option'),
     refresh: duration('Timer: requote at least this often', { positive: true }).prefault('10s'),
-    move_threshold_bps: nonNegativeNumber('a move in basis points', LIMITS.bps).default(10).describe('Requote when the reference price moved this far since its last quote'),
+    move_threshold_bps: nonNegativeNumber('a move in basis points', 1e6 /* a huge threshold: requotes on the timer only */).default(10).describe('Requote when the reference price moved this far since its last quote'),
     risk_aversion: nonNegativeNumber('a risk aversion', 1000).default(0.01).describe('Avellaneda–Stoikov γ, per USD: the price of carrying unhedged delta'),
     hedge_threshold: nonNegativeNumber('a delta in underlying units', 1e12 /* a huge threshold: never hedges */).default(2).describe('Hedges when its unhedged delta exceeds this many underlying units'),
     hedge_every: duration('Hedge on a clock instead: the whole delta after each fill, then rebalanced this often', { positive: true }).optional(),

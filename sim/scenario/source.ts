@@ -83,7 +83,8 @@ export function parseSource(text: string, file: string, sha256: string): Scenari
       file,
       ...syntax.map((e) => ({
         path: '',
-        message: `${kind} syntax error: ${firstLine(e.message)}`,
+        // The parser recurses per level: a file nested thousands deep exhausts the stack.
+        message: /call stack/i.test(e.message) ? `expected data nested at most ${LIMITS.depth} levels deep (the file nests too deeply to parse)` : `${kind} syntax error: ${firstLine(e.message)}`,
         line: e.linePos?.[0].line,
         col: e.linePos?.[0].col,
       })),

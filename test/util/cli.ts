@@ -1,5 +1,7 @@
 // Runs the real `seqsim` binary in a child process, as a user would.
 import { spawnSync } from 'node:child_process';
+import { vi } from 'vitest';
+import { main } from '../../sim/cli.ts';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,4 +23,18 @@ export function seqsim(args: string[], cwd = ROOT): CliResult {
 
 export function tempDir(prefix = 'seqsim-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The CLI in this process (no start-up cost, for many cases): its exit code and stderr; stdout is dropped. */
+export async function seqsimInProcess(args: string[]): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    return { code: await main(args), stderr };
+  } finally {
+    err.mockRestore();
+    out.mockRestore();
+    process.exitCode = 0; // main sets it; the test runner must not inherit it
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   amountInFor, amountOut, createPool, executionPrice, logFeeBand, midPrice, midPriceAfterExactIn, nextUp,
-  optimalArbitrage, priceImpact, productAtLeast, swapExactIn, swapExactOut,
+  MIN_RESERVE, optimalArbitrage, priceImpact, productAtLeast, swapExactIn, swapExactOut,
   type FeeMode, type Pool, type Side,
 } from './amm.ts';
 
@@ -82,6 +82,18 @@ describe('closed forms', () => {
       expect(relErr(r2.amountIn, a)).toBeLessThan(1e-12);
       expect(relErr(r2.fee, r1.fee)).toBeLessThan(1e-9);
     }
+  });
+});
+
+describe('the reserve floor', () => {
+  it('no swap leaves a reserve below one smallest unit, however large: the price stays far from underflow', () => {
+    const p = pool(30, 'external', 1e-12 * 1e4, 1e-12); // a dust pool
+    for (let i = 0; i < 200; i++) swapExactIn(p, 'sell', 1e15);
+    expect(p.reserveQuote).toBeGreaterThanOrEqual(MIN_RESERVE);
+    expect(midPrice(p)).toBeGreaterThan(1e-60);
+    const drain = swapExactOut(pool(), 'buy', 1_000 - MIN_RESERVE / 2, Infinity);
+    expect(drain.ok).toBe(false);
+    if (!drain.ok) expect(drain.reason).toBe('insufficient-liquidity');
   });
 });
 

@@ -122,6 +122,13 @@ export function executionPrice(pool: Pick<Pool, 'reserveBase' | 'reserveQuote' |
 
 // ─── State changes ──────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The least a swap may leave in a reserve: one smallest unit of an 18-decimal token (1 wei). Real
+ * pools hold integers, so they cannot be drained to less; without the floor, a run of huge swaps
+ * drives a price into floating-point underflow (found by the fuzzer: a mid of 1e-321).
+ */
+export const MIN_RESERVE = 1e-18;
+
 export type SwapFailure = 'slippage-limit' | 'insufficient-liquidity' | 'invalid-amount';
 
 export type SwapResult =
@@ -173,7 +180,7 @@ export function planExactIn(rIn: number, rOut: number, amountIn: number, feeBps:
   // rOut·rIn/(rIn + net) directly: rOut − rOut·net/(rIn + net) cancels badly when a swap takes most of the reserve.
   const newOut = roundUpUntilKHolds(newIn, (rOut * rIn) / (rIn + net), rIn, rOut);
   // An input so large that the output side rounds to nothing: the pool would be emptied.
-  if (!(newOut > 0)) return planFail('insufficient-liquidity');
+  if (!(newOut >= MIN_RESERVE)) return planFail('insufficient-liquidity');
   const out = rOut - newOut;
   if (!(out > 0)) return planFail('invalid-amount'); // too small to move the reserves at all
   return planOk(newIn, newOut, amountIn, out, amountIn - net);
@@ -183,7 +190,7 @@ export function planExactIn(rIn: number, rOut: number, amountIn: number, feeBps:
 export function planExactOut(rIn: number, rOut: number, amountOutWanted: number, feeBps: number, inPool: boolean): SwapPlan {
   if (!(Number.isFinite(amountOutWanted) && amountOutWanted > 0)) return planFail('invalid-amount');
   const newOut = rOut - amountOutWanted;
-  if (!(newOut > 0)) return planFail('insufficient-liquidity');
+  if (!(newOut >= MIN_RESERVE)) return planFail('insufficient-liquidity');
   const f = feeFraction(feeBps);
   // Net input needed so that the curve (on net input) keeps k: n = R_in·out/(R_out − out).
   const netGuess = (rIn * amountOutWanted) / newOut;
