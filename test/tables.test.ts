@@ -180,6 +180,28 @@ describe('streaming Arrow file writer', () => {
     expect(arrowRows(tableFromIPC(fs.readFileSync(file))).map((r) => r.v)).toEqual(values);
   });
 
+  it('repeats strings of every short length word by word, with nulls between them and across batches and buffer growth', async () => {
+    const spec: TableSpec = {
+      name: 'repeats',
+      description: 'test table',
+      columns: [
+        { name: 's', type: 'utf8', nullable: true, unit: '', description: 'repeated strings' },
+        { name: 't', type: 'utf8', nullable: false, unit: '', description: 'changing strings' },
+      ],
+    };
+    const rows: Record<string, unknown>[] = [];
+    for (let len = 0; len <= 40; len++) {
+      const s = len % 3 === 2 ? 'é'.repeat(len) : 'abcdefghij'.repeat(4).slice(0, len);
+      // The same string several times (the repeat branch), a null in between, then the next length.
+      for (let k = 0; k < 5; k++) rows.push({ s: k === 2 ? null : s, t: `${len}-${k}` });
+    }
+    const file = await writeFile(spec, rows, 'repeats.arrow', 7);
+    expect(arrowRows(tableFromIPC(fs.readFileSync(file)))).toEqual(expectedArrowRows(spec, rows));
+    // One batch holding everything: the byte buffer grows while strings repeat.
+    const whole = await writeFile(spec, rows, 'repeats-one.arrow', rows.length);
+    expect(arrowRows(tableFromIPC(fs.readFileSync(whole)))).toEqual(expectedArrowRows(spec, rows));
+  });
+
   it('writes byte-identical files for identical input, whatever the metadata key order', async () => {
     const rows = SAMPLE_ROWS.txs;
     const reversed = Object.fromEntries(Object.entries(METADATA).reverse());

@@ -21,12 +21,35 @@ export function streamSeed(rootSeed: number | string, label: string): string {
   return createHash('sha256').update(`seqsim:${rootSeed}:${label}`).digest('hex');
 }
 
+/**
+ * Baagoe's Alea, seeded by seedrandom (its `state` option hands over the seeded state) and stepped
+ * here with seedrandom's own recurrence, so every draw is the one `seedrandom.alea(seed)` gives
+ * (rng.test.ts checks). Stepping it in this class rather than calling seedrandom's generator
+ * keeps each draw an inlinable method of one class: seedrandom makes a closure per generator, and
+ * a call site that sees many closures (every stream's) cannot inline any of them.
+ */
 class AleaRng implements Rng {
-  private readonly u: () => number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private c: number;
   private spare = NaN; // the second normal of each Box–Muller pair
 
   constructor(readonly label: string, seed: string) {
-    this.u = seedrandom.alea(seed);
+    const state = (seedrandom.alea(seed, { state: true }) as unknown as { state(): { c: number; s0: number; s1: number; s2: number } }).state();
+    this.s0 = state.s0;
+    this.s1 = state.s1;
+    this.s2 = state.s2;
+    this.c = state.c;
+  }
+
+  /** One step of Alea, as seedrandom's `next`. */
+  private u(): number {
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    return (this.s2 = t - this.c);
   }
 
   next(): number {

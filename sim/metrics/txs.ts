@@ -85,7 +85,11 @@ export class TxRecorder {
 
   private settled(): void {
     if (++this.settledInLive * 2 <= this.live.length || this.live.length < 256) return;
-    this.live = this.live.filter((tx) => tx.status === 'pending');
+    // Compacted in place, order kept: no new array and no callback per transaction.
+    const live = this.live;
+    let kept = 0;
+    for (let i = 0; i < live.length; i++) if (live[i].status === 'pending') live[kept++] = live[i];
+    live.length = kept;
     this.settledInLive = 0;
   }
 

@@ -16,9 +16,10 @@ type Appender = (row: Record<string, unknown>, constants: Record<string, unknown
  * written out, so each read is monomorphic (a loop over names reads every key at one site, which
  * is slow for millions of rows). Numbers and booleans of the expected type go straight into the
  * builder's typed array in this code (one `set` call per value would not all be inlined, and each
- * call would box the double it passes); anything else — null, strings, bytes, bigints, a wrong
- * type — goes through the builder's `set`, which handles and checks every case. Both paths write
- * the same bytes. The builders of a batcher grow in step (they all hold every row), so one size
+ * call would box the double it passes); so does a null in a nullable column (the null counted, its
+ * slot zeroed, or its offset repeated); anything else — strings, bytes, bigints, a wrong type, a
+ * null where none is allowed — goes through the builder's `set`, which handles and checks every
+ * case. Both paths write the same bytes. The builders of a batcher grow in step (they all hold every row), so one size
  * check covers them all. Non-nullable columns skip the validity bitmap: it is never written out
  * for them (a null there throws). Column names are our specs' identifiers (checked here).
  */
@@ -30,19 +31,26 @@ function compileAppender(columns: readonly ColumnSpec[]): Appender {
     const read = (RUN_COLUMNS as readonly string[]).includes(name) ? `(row.${name} === undefined && constants !== null ? constants.${name} : row.${name})` : `row.${name}`;
     const b = `builders[${c}]`;
     const valid = col.nullable ? ` ${b}.validity[index >> 3] |= 1 << (index & 7);` : '';
+    // A null in a nullable column, as ColumnBuilder.setMissing + setNull: counted, its slot zeroed.
+    const nul = (zero: string) => (col.nullable ? ` else if (v === null || v === undefined) { ${b}.nullCount++; ${zero} }` : '');
     switch (col.type) {
       case 'float64':
-        lines.push(`{ const v = ${read}; if (typeof v === 'number') { ${b}.values[index] = v;${valid} } else ${b}.set(index, v); }`);
+        lines.push(`{ const v = ${read}; if (typeof v === 'number') { ${b}.values[index] = v;${valid} }${nul(`${b}.values[index] = 0;`)} else ${b}.set(index, v); }`);
         break;
       case 'int32':
-        lines.push(`{ const v = ${read}; if (typeof v === 'number' && (v | 0) === v) { ${b}.values[index] = v;${valid} } else ${b}.set(index, v); }`);
+        lines.push(`{ const v = ${read}; if (typeof v === 'number' && (v | 0) === v) { ${b}.values[index] = v;${valid} }${nul(`${b}.values[index] = 0;`)} else ${b}.set(index, v); }`);
         break;
       case 'int64':
         // As Int64Builder.setValue: two 32-bit words, no BigInt.
-        lines.push(`{ const v = ${read}; if (typeof v === 'number' && Number.isSafeInteger(v)) { const w = ${b}.words; const high = Math.floor(v / 4294967296); w[2 * index] = v - high * 4294967296; w[2 * index + 1] = high >>> 0;${valid} } else ${b}.set(index, v); }`);
+        lines.push(`{ const v = ${read}; if (typeof v === 'number' && Number.isSafeInteger(v)) { const w = ${b}.words; const high = Math.floor(v / 4294967296); w[2 * index] = v - high * 4294967296; w[2 * index + 1] = high >>> 0;${valid} }${nul(`const w = ${b}.words; w[2 * index] = 0; w[2 * index + 1] = 0;`)} else ${b}.set(index, v); }`);
         break;
       case 'bool':
-        lines.push(`{ const v = ${read}; if (typeof v === 'boolean') { if (v) ${b}.bits[index >> 3] |= 1 << (index & 7);${valid} } else ${b}.set(index, v); }`);
+        // A null's bit is already clear (reset clears the bits).
+        lines.push(`{ const v = ${read}; if (typeof v === 'boolean') { if (v) ${b}.bits[index >> 3] |= 1 << (index & 7);${valid} }${nul('')} else ${b}.set(index, v); }`);
+        break;
+      case 'utf8':
+      case 'binary':
+        lines.push(col.nullable ? `{ const v = ${read}; if (v === null || v === undefined) { ${b}.nullCount++; ${b}.offsets[index + 1] = ${b}.end; } else ${b}.set(index, v); }` : `${b}.set(index, ${read});`);
         break;
       default:
         lines.push(`${b}.set(index, ${read});`);

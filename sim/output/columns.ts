@@ -15,9 +15,13 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INITIAL_ROWS = 256;
 
 export abstract class ColumnBuilder {
-  /** Validity bitmap; with `size`, and each builder's `values` (`words` for int64, `bits` for bool), also written directly by the appender compiled for a table (batches.ts). */
+  /**
+   * Validity bitmap; with `size`, `nullCount`, and each builder's `values` (`words` for int64,
+   * `bits` for bool, `offsets` and `end` for utf8 and binary), also written directly by the
+   * appender compiled for a table (batches.ts).
+   */
   validity: Uint8Array;
-  protected nullCount = 0;
+  nullCount = 0;
   /** Rows the buffers hold now (≤ capacity). */
   size: number;
 
@@ -201,14 +205,16 @@ class Utf8Builder extends ColumnBuilder {
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private offsets = new Int32Array(this.size + 1);
+  offsets = new Int32Array(this.size + 1);
   // A Node Buffer: `write` encodes UTF-8 in place without an intermediate array. Grows by doubling.
   private bytes = Buffer.alloc(Math.max(64, this.size * 16));
+  /** The same bytes, for copies four at a time. */
+  private view = viewOf(this.bytes);
   protected growValues(rows: number): void {
     this.offsets = enlarged(this.offsets, rows + 1);
   }
 
-  private end = 0;
+  end = 0;
   // Columns such as mode, rollup and status repeat one value row after row; repeating the bytes
   // just written is much cheaper than encoding the string again.
   private last: string | undefined;
@@ -216,17 +222,24 @@ class Utf8Builder extends ColumnBuilder {
 
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'string') this.fail('a string', value);
-    // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so this bound makes the writes complete.
-    const worst = this.end + value.length * 3;
+    // A UTF-16 code unit never takes more than 3 UTF-8 bytes, so this bound makes the writes
+    // complete; the 4 more cover the overhang of a word-wise copy (below).
+    const worst = this.end + value.length * 3 + 4;
     if (worst > this.bytes.length) this.growBytes(worst);
     const bytes = this.bytes;
     const start = this.end;
     let n: number;
     if (value === this.last) {
       n = this.lastBytes;
-      // Nulls add no bytes, so the last string written sits right before `start`.
-      if (n <= 32) for (let k = 0; k < n; k++) bytes[start + k] = bytes[start - n + k];
-      else bytes.copyWithin(start, start - n, start);
+      // Nulls add no bytes, so the last string written sits right before `start`. Short ones are
+      // copied four bytes at a time, front to back: each word read lies before the one written
+      // or was written already with the bytes it needs; the last word may overhang `start + n`
+      // by up to 3 bytes, past `end`, where the next value overwrites them (or, at a batch's end,
+      // nothing reads them: a batch holds bytes up to `end` only).
+      if (n <= 32) {
+        const view = this.view;
+        for (let k = 0; k < n; k += 4) view.setUint32(start + k, view.getUint32(start - n + k, true), true);
+      } else bytes.copyWithin(start, start - n, start);
     } else {
       n = value.length <= 32 ? writeShortAscii(bytes, start, value) : -1;
       if (n < 0) n = bytes.write(value, start, 'utf8');
@@ -251,10 +264,15 @@ class Utf8Builder extends ColumnBuilder {
     const next = Buffer.alloc(Math.max(atLeast, this.bytes.length * 2));
     this.bytes.copy(next, 0, 0, this.end);
     this.bytes = next;
+    this.view = viewOf(next);
   }
 }
 
 /** Variable-length bytes (serialized sketches). Rare and small: grows by doubling. */
+function viewOf(bytes: Buffer): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 class BinaryBuilder extends ColumnBuilder {
   set(index: number, value: unknown): void {
     if (index >= this.size) this.grow(index);
@@ -262,13 +280,13 @@ class BinaryBuilder extends ColumnBuilder {
     this.validity[index >> 3] |= 1 << (index & 7);
     this.setValue(index, value);
   }
-  private offsets = new Int32Array(this.size + 1);
+  offsets = new Int32Array(this.size + 1);
   private bytes = new Uint8Array(256);
   protected growValues(rows: number): void {
     this.offsets = enlarged(this.offsets, rows + 1);
   }
 
-  private end = 0;
+  end = 0;
 
   protected setValue(index: number, value: unknown): void {
     if (!(value instanceof Uint8Array)) this.fail('a Uint8Array', value);
