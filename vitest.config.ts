@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['sim/**/*.test.ts', 'test/**/*.test.ts', 'analysis/**/*.test.ts'],
     exclude: ['test/long/**', 'node_modules/**'],
-    testTimeout: 120_000,
+    testTimeout: 300_000,
     hookTimeout: 120_000,
   },
 });
