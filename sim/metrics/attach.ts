@@ -12,6 +12,7 @@ import { OptionsRecorder } from './options.ts';
 import { FaultRecorder } from './faults.ts';
 import { LendingRecorder } from './lending.ts';
 import { ContagionRecorder } from './contagion.ts';
+import { MakerBooks } from './makerBooks.ts';
 import { NULL_SINK, RunReport, type RowSink } from './rows.ts';
 
 /** The row tables recorders write while a run goes on. */
@@ -50,7 +51,15 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const f = scenario.faults;
   const hasFaults = f.outages.length > 0 || f.random !== undefined;
   const faults = hasFaults ? new FaultRecorder(rollupIds, warmupUs, world.faults.injector.episodes, events) : undefined;
-  const contagion = hasFaults ? new ContagionRecorder(rollupIds, world.faults.injector.episodes, world.markets, f.aftermath, warmupUs, sinks.contagion, events) : undefined;
+  const makers = world.options.makers;
+  const makerLinks = hasFaults && makers.length > 0
+    ? {
+        makers: makers.map((m) => ({ name: m.params.name, rollups: [...new Set([m.hedgeRollup, ...m.venueRollups])] })),
+        venueRollup: new Map([...world.options.venues].map(([id, v]) => [id, v.params.rollup])),
+        books: new MakerBooks(world.options.venues, new Map(makers.map((m) => [m.params.name, m.hedgeFeed])), events),
+      }
+    : undefined;
+  const contagion = hasFaults ? new ContagionRecorder(rollupIds, world.faults.injector.episodes, world.markets, f.aftermath, warmupUs, sinks.contagion, events, makerLinks) : undefined;
   const lending = new LendingRecorder(rollupIds, world.lending.markets, warmupUs, (l) => contagion?.episodeOf(l) ?? null, sinks.liquidations, events);
   return {
     finish() {

@@ -301,6 +301,10 @@ export const TABLES = {
       nullableCol('recovery_s', 'float64', 's', "From the end of the outage to the later of each halted rollup's first sequencer block and the last liquidation attributed to it; null if it had not ended by the horizon."),
       col('max_ref_dislocation_bps', 'float64', 'bps', 'Largest gap between a pool on those rollups and its reference price, |mid / ref − 1|, sampled at every reference tick during the outage and aftermath.'),
       nullableCol('max_cross_dislocation_bps', 'float64', 'bps', 'Largest gap between a pool on those rollups and a pool of the same asset on another rollup, sampled the same way; null when no other rollup has one.'),
+      nullableCol('options_spread_pre_bps', 'float64', 'bps', "Options makers that quote or hedge on those rollups: their mean ATM spread, (ask − bid) / spot, over the quote updates that executed in the faults.aftermath before the outage; null when no such maker quoted then."),
+      nullableCol('options_spread_peak_bps', 'float64', 'bps', 'Their highest ATM spread from the start of the outage to the end of its aftermath; null when none quoted then (quotes pulled, or their venue halted).'),
+      nullableCol('options_recovery_s', 'float64', 's', "From the end of the outage until every such maker's ATM spread was back at its pre-fault level (at most its mean + 2 standard deviations before the outage); null if one was not by the end of the aftermath or the horizon."),
+      nullableCol('maker_loss_usd', 'float64', 'USD', "Their loss over the episode: minus the change of their books marked to market (cash from fills, hedges and settlements; options at the true volatility; hedge base at the reference price) from the outage's start to the end of its aftermath or the horizon; null without such makers."),
     ],
   },
   sketches: {
