@@ -25,6 +25,7 @@ class EpisodeStats {
   readonly maxGapUs: number[];
   readonly firstAfterUs: (number | null)[];
   delayed = 0;
+  preconfsBroken = 0;
   reverted = 0;
   executed = 0;
   liquidations = 0;
@@ -105,6 +106,7 @@ export class ContagionRecorder {
     events.blockExecuted.on(this.block);
     events.txSubmitted.on(this.submitted);
     events.txExecuted.on(this.executed);
+    events.preconfBroken.on(this.broken);
     events.priceTick.on(this.tick);
     events.liquidation.on((l) => (this.totalBadDebtUsd += l.atUs >= this.warmupUs ? l.deficitUsd : 0));
   }
@@ -156,6 +158,20 @@ export class ContagionRecorder {
     if (s === undefined) return;
     s.delayed++;
     this.delayedTxs.set(tx, s);
+  };
+
+  /**
+   * A pre-confirmation broken on a rollup during one of its episodes (of any kind), its end
+   * included: an equivocator's outstanding promises break when it is caught.
+   */
+  private broken = (tx: Tx): void => {
+    const t = tx.preconfBrokenUs ?? tx.submitUs;
+    const list = this.byRollup[tx.rollup];
+    for (let k = list.length - 1; k >= 0; k--)
+      if (list[k].e.atUs <= t && t <= list[k].endUs) {
+        list[k].preconfsBroken++;
+        return;
+      }
   };
 
   /** Delayed transactions that never execute (dropped, or pending at the horizon) are the rest. */
@@ -265,6 +281,7 @@ export class ContagionRecorder {
         rollups: s.e.rollups.map((r) => this.rollupIds[r]).join(','),
         rollups_affected: halted.length,
         txs_delayed: s.delayed,
+        txs_preconf_broken: s.preconfsBroken,
         txs_reverted: s.reverted,
         txs_dropped: s.delayed - s.executed,
         liquidations: s.liquidations,
