@@ -80,6 +80,9 @@ export function slippageComponents(r: TradeRecord): SlippageComponents {
   }
   const ideal = r.side === 'buy' ? out * midSeen : out / midSeen;
   const inSeen = amountInFor(out, rIn, rOut, feeBps);
+  // The state seen could not have delivered the output at any price (the pool grew before it
+  // executed): the fee is on the input paid, the rest is its size against that pool (impact).
+  if (!Number.isFinite(inSeen)) return { total: bps(amountIn - ideal, ideal), fee: bps(amountIn * f, ideal), impact: bps(amountIn * (1 - f) - ideal, ideal), drift: 0, ideal, seenQuote: inSeen };
   const netSeen = inSeen * (1 - f);
   return { total: bps(amountIn - ideal, ideal), fee: bps(inSeen - netSeen, ideal), impact: bps(netSeen - ideal, ideal), drift: bps(amountIn - inSeen, ideal), ideal, seenQuote: inSeen };
 }
@@ -160,7 +163,7 @@ export class MarketRecorder {
     }
     const log = this.logs[r.market.index];
     const from = r.seen.swapCount;
-    if (!log.holds(from)) {
+    if (!log.holds(from) || !Number.isFinite(slip.seenQuote)) {
       out.ordering = out.latency = out.mev = 0;
       out.other = slip.drift;
       out.unreplayed = true;
@@ -175,6 +178,14 @@ export class MarketRecorder {
     const qB = kinds & ARBITRAGEUR ? log.replayQuote(reserveBase, reserveQuote, from, USER | ARBITRAGEUR, r.side, r.exact, amount) : qA;
     const qC = kinds & MEV ? log.replayQuote(reserveBase, reserveQuote, from, ALL, r.side, r.exact, amount) : qB;
     const q = exactIn ? r.result.amountOut : r.result.amountIn;
+    // A replayed state that could not have filled an exact-out swap (an infinite quote): the
+    // steps are not comparable, so the whole drift stays unattributed, as when the log is gone.
+    if (!Number.isFinite(qA) || !Number.isFinite(qB) || !Number.isFinite(qC)) {
+      out.ordering = out.latency = out.mev = 0;
+      out.other = slip.drift;
+      out.unreplayed = true;
+      return out;
+    }
     // Worsening from a to b in bps of the ideal: less output (exact-in), more input (exact-out).
     const k = (exactIn ? -1e4 : 1e4) / slip.ideal;
     // `+ 0`: an empty step gives 0, not −0.
