@@ -66,7 +66,7 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
   })),
   contagion: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, mode: 'centralized', episode_id: i, kind: 'outage', cause: i % 2 ? 'random' : 'scheduled', start_us: BIG + i, duration_us: BIG, machines: 1, of_machines: i + 1,
-    rollups: 'fast,medium', rollups_affected: 2, txs_delayed: BIG + 1, txs_reverted: 3, txs_dropped: 0, liquidations: 7 + i, liquidated_usd: 1e6, cascade_depth: i === 3 ? null : i,
+    rollups: 'fast,medium', rollups_affected: 2, txs_delayed: BIG + 1, txs_preconf_broken: 2, txs_reverted: 3, txs_dropped: 0, liquidations: 7 + i, liquidated_usd: 1e6, cascade_depth: i === 3 ? null : i,
     bad_debt_usd: 0.5 * i, recovery_s: i === 1 ? null : 3600.5, max_ref_dislocation_bps: 950, max_cross_dislocation_bps: i === 0 ? null : 12.25,
   })),
   sketches: [0, 1, 2, 3, 4].map((i) => ({

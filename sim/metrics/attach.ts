@@ -12,6 +12,7 @@ import { OptionsRecorder } from './options.ts';
 import { FaultRecorder } from './faults.ts';
 import { LendingRecorder } from './lending.ts';
 import { ContagionRecorder } from './contagion.ts';
+import { MakerBooks } from './makerBooks.ts';
 import { NULL_SINK, RunReport, type RowSink } from './rows.ts';
 
 /** The row tables recorders write while a run goes on. */
@@ -38,7 +39,8 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const { scenario, events, sequencing } = world;
   const rollupIds = scenario.rollups.map((r) => r.id);
   const warmupUs = scenario.warmup;
-  const txs = new TxRecorder({ rollupIds, policies: sequencing.policies, warmupUs, censored: sequencing.censoredSenders }, sinks.txs, events);
+  const censored = new Set([...sequencing.censoredSenders, ...world.faults.censoredSenders]);
+  const txs = new TxRecorder({ rollupIds, policies: sequencing.policies, warmupUs, censored }, sinks.txs, events);
   const markets = new MarketRecorder(rollupIds, world.markets, warmupUs, sinks.trades, events);
   const mev = new MevRecorder(rollupIds, warmupUs, sinks.mev, events);
   const intents = new IntentRecorder(warmupUs, scenario.cross_arbitrageurs.map((c) => c.name), events);
@@ -48,9 +50,17 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const options = new OptionsRecorder(world.options.venues, (id) => venueOf(id).asset, (id) => scenario.assets.find((a) => a.id === venueOf(id).asset)!.vol, warmupUs, (maker) => world.options.makers.find((m) => m.params.name === maker)?.params.collateral === 'pooled', sinks.quotes, sinks.option_trades, events);
   const consensus = sequencing.sequencers.some((s) => s instanceof SharedSequencer) ? new ConsensusRecorder(warmupUs, events) : undefined;
   const f = scenario.faults;
-  const hasFaults = f.outages.length > 0 || f.random !== undefined;
+  const hasFaults = world.faults.injector.episodes.length > 0 || f.outages.length > 0 || f.random !== undefined;
   const faults = hasFaults ? new FaultRecorder(rollupIds, warmupUs, world.faults.injector.episodes, events) : undefined;
-  const contagion = hasFaults ? new ContagionRecorder(rollupIds, world.faults.injector.episodes, world.markets, f.aftermath, warmupUs, sinks.contagion, events) : undefined;
+  const makers = world.options.makers;
+  const makerLinks = hasFaults && makers.length > 0
+    ? {
+        makers: makers.map((m) => ({ name: m.params.name, rollups: [...new Set([m.hedgeRollup, ...m.venueRollups])] })),
+        venueRollup: new Map([...world.options.venues].map(([id, v]) => [id, v.params.rollup])),
+        books: new MakerBooks(world.options.venues, new Map(makers.map((m) => [m.params.name, m.hedgeFeed])), events),
+      }
+    : undefined;
+  const contagion = hasFaults ? new ContagionRecorder(rollupIds, world.faults.injector.episodes, world.markets, f.aftermath, warmupUs, sinks.contagion, events, makerLinks) : undefined;
   const lending = new LendingRecorder(rollupIds, world.lending.markets, warmupUs, (l) => contagion?.episodeOf(l) ?? null, sinks.liquidations, events);
   return {
     finish() {

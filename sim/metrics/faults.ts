@@ -35,7 +35,8 @@ export class FaultRecorder {
 
   finish(endUs: Micros, report: RunReport): void {
     this.rollupIds.forEach((id, r) => {
-      const mine = this.episodes.filter((e) => e.rollups.includes(r) && e.atUs < endUs && e.atUs + e.forUs > this.warmupUs);
+      // Downtime is the outages' (the fault budget's); the other kinds leave the sequencer running.
+      const mine = this.episodes.filter((e) => e.kind === 'outage' && e.rollups.includes(r) && e.atUs < endUs && e.atUs + e.forUs > this.warmupUs);
       this.gap(r, endUs);
       const scope = report.scope(id);
       scope.add('faults.outages', mine.length, 'count');

@@ -34,7 +34,6 @@ class PoolStats {
   noiseMevBps = new Distribution();
   noiseOtherBps = new Distribution();
   noiseFeeBpsSum = 0;
-  noiseFeeCount = 0;
   /** User swaps whose window was no longer in the swap log: their whole drift went to `other`. */
   noiseUnreplayed = 0;
   /** Net flows into the pool's reserves over the whole run, for the conservation check. */
@@ -81,8 +80,9 @@ export function slippageComponents(r: TradeRecord): SlippageComponents {
   }
   const ideal = r.side === 'buy' ? out * midSeen : out / midSeen;
   const inSeen = amountInFor(out, rIn, rOut, feeBps);
-  // The state seen could not have delivered `out`: no split against it (the total still holds).
-  if (!Number.isFinite(inSeen)) return { total: bps(amountIn - ideal, ideal), fee: NaN, impact: NaN, drift: NaN, ideal, seenQuote: inSeen };
+  // The state seen could not have delivered the output at any price (the pool grew before it
+  // executed): the fee is on the input paid, the rest is its size against that pool (impact).
+  if (!Number.isFinite(inSeen)) return { total: bps(amountIn - ideal, ideal), fee: bps(amountIn * f, ideal), impact: bps(amountIn * (1 - f) - ideal, ideal), drift: 0, ideal, seenQuote: inSeen };
   const netSeen = inSeen * (1 - f);
   return { total: bps(amountIn - ideal, ideal), fee: bps(inSeen - netSeen, ideal), impact: bps(netSeen - ideal, ideal), drift: bps(amountIn - inSeen, ideal), ideal, seenQuote: inSeen };
 }
@@ -157,13 +157,13 @@ export class MarketRecorder {
   private splitDrift(r: TradeRecord, slip: SlippageComponents): DriftSplit {
     const out = this.split;
     out.unreplayed = false;
-    if (!r.result.ok || r.agentKind !== 'noise' || !Number.isFinite(slip.seenQuote)) {
+    if (!r.result.ok || r.agentKind !== 'noise') {
       out.ordering = out.latency = out.mev = out.other = NaN;
       return out;
     }
     const log = this.logs[r.market.index];
     const from = r.seen.swapCount;
-    if (!log.holds(from)) {
+    if (!log.holds(from) || !Number.isFinite(slip.seenQuote)) {
       out.ordering = out.latency = out.mev = 0;
       out.other = slip.drift;
       out.unreplayed = true;
@@ -178,6 +178,14 @@ export class MarketRecorder {
     const qB = kinds & ARBITRAGEUR ? log.replayQuote(reserveBase, reserveQuote, from, USER | ARBITRAGEUR, r.side, r.exact, amount) : qA;
     const qC = kinds & MEV ? log.replayQuote(reserveBase, reserveQuote, from, ALL, r.side, r.exact, amount) : qB;
     const q = exactIn ? r.result.amountOut : r.result.amountIn;
+    // A replayed state that could not have filled an exact-out swap (an infinite quote): the
+    // steps are not comparable, so the whole drift stays unattributed, as when the log is gone.
+    if (!Number.isFinite(qA) || !Number.isFinite(qB) || !Number.isFinite(qC)) {
+      out.ordering = out.latency = out.mev = 0;
+      out.other = slip.drift;
+      out.unreplayed = true;
+      return out;
+    }
     // Worsening from a to b in bps of the ideal: less output (exact-in), more input (exact-out).
     const k = (exactIn ? -1e4 : 1e4) / slip.ideal;
     // `+ 0`: an empty step gives 0, not −0.
@@ -257,15 +265,9 @@ export class MarketRecorder {
       s.arbProfitFraction += profit / r.poolValueUsd;
     } else if (r.agentKind === 'noise') {
       s.noiseSlippageBps.add(slip.total);
-      // An exact-out order the seen state could not fill has a total but no split: counted as unreplayed.
-      if (!Number.isFinite(slip.seenQuote)) {
-        s.noiseUnreplayed++;
-        return;
-      }
       s.noiseImpactBps.add(slip.impact);
       s.noiseDriftBps.add(slip.drift);
       s.noiseFeeBpsSum += slip.fee;
-      s.noiseFeeCount++;
       s.noiseOrderingBps.add(split.ordering);
       s.noiseLatencyBps.add(split.latency);
       s.noiseMevBps.add(split.mev);
@@ -296,7 +298,7 @@ export class MarketRecorder {
       add('arb.trades', s.arbTrades, 'count');
       scope.distribution('slippage.total_bps', s.noiseSlippageBps, 'bps');
       scope.distribution('slippage.impact_bps', s.noiseImpactBps, 'bps');
-      add('slippage.fee_bps.mean', s.noiseFeeCount ? s.noiseFeeBpsSum / s.noiseFeeCount : NaN, 'bps');
+      add('slippage.fee_bps.mean', s.noiseSlippageBps.count ? s.noiseFeeBpsSum / s.noiseSlippageBps.count : NaN, 'bps');
       scope.distribution('slippage.execution_drift_bps', s.noiseDriftBps, 'bps');
       scope.distribution('slippage.ordering_bps', s.noiseOrderingBps, 'bps');
       scope.distribution('slippage.latency_bps', s.noiseLatencyBps, 'bps');

@@ -129,6 +129,7 @@ export class TxRecorder {
       submit_us: tx.submitUs,
       arrive_us: tx.arriveUs ?? null,
       preconf_us: tx.preconfUs ?? null,
+      preconf_broken_us: tx.preconfBrokenUs ?? null,
       include_us: tx.includeUs ?? null,
       final_us: tx.finalUs ?? null,
       block: tx.block ?? null,

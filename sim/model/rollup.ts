@@ -21,6 +21,8 @@ export type BlockListener = (rollup: Rollup, nowUs: Micros) => void;
 export class Rollup {
   /** Number the next block will get. */
   nextBlock = 0;
+  /** When its last block executed (0 before the first): how stale its head is, as anyone watching the chain sees. */
+  lastBlockUs: Micros = 0;
   /** The rollup's markets, by pool id (insertion order = scenario order). */
   readonly pools = new Map<string, MarketPool>();
   /** Agents that react to new state (arbitrageurs) subscribe here. */
@@ -55,6 +57,7 @@ export class Rollup {
   executeBlock(txs: readonly Tx[], nowUs: Micros, finalUs: Micros, sequencer: string, decided?: ReadonlyMap<Tx, string | null>): void {
     invariant(txs.length <= this.params.capacity, 'block capacity', () => `${this.id} block of ${txs.length} > capacity ${this.params.capacity}`);
     const number = this.nextBlock++;
+    this.lastBlockUs = nowUs;
     const executed = this.events.txExecuted;
     for (let i = 0; i < txs.length; i++) {
       const tx = txs[i];

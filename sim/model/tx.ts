@@ -32,6 +32,8 @@ export interface Tx {
   arriveUs?: Micros;
   /** When the sequencer (or the slot leader) promised its position. */
   preconfUs?: Micros;
+  /** When a promise it had was first broken (a slot that did not commit, an equivocating sequencer's block that left it out). */
+  preconfBrokenUs?: Micros;
   includeUs?: Micros;
   /** When it became final (L1 posting, or commit of the shared set); may lie past the horizon. */
   finalUs?: Micros;
@@ -53,7 +55,7 @@ export function newTx(id: number, rollup: number, sender: string, submitUs: Micr
   // and filling a field later allocates nothing.
   return {
     id, rollup, sender, submitUs, action, feeUsd,
-    arriveUs: undefined, preconfUs: undefined, includeUs: undefined, finalUs: undefined, sequencer: undefined,
+    arriveUs: undefined, preconfUs: undefined, preconfBrokenUs: undefined, includeUs: undefined, finalUs: undefined, sequencer: undefined,
     bundle: undefined, gasUsd: undefined, block: undefined, position: undefined,
     status: 'pending', reason: undefined,
   };

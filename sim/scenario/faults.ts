@@ -1,9 +1,11 @@
 // The `faults` section: sequencer outages, scheduled (at, duration, which rollup's sequencer) or
 // random on one fault budget (a rate per year and a duration distribution, drawn per failure
-// domain from its own named stream). A fault names a rollup, never a mode: it hits whatever
-// orders that rollup — its own sequencer, or the shared set it belongs to (every member at once).
+// domain from its own named stream); and faults that change what a sequencer does rather than
+// whether it runs: leader equivocation, L1 posting stalls, targeted censorship — and bridge
+// halts. A fault names a rollup, never a mode: it hits whatever orders that rollup — its own
+// sequencer, or the shared set it belongs to (every member at once).
 import { z } from 'zod';
-import { duration, list, name, nonNegativeNumber } from './fields.ts';
+import { duration, list, name, nodeIndex, nonNegativeNumber } from './fields.ts';
 import { LIMITS } from './limits.ts';
 
 export const OutageSchema = z
@@ -30,9 +32,48 @@ export const OutageBudgetSchema = z
   })
   .describe('The fault budget: the same outage rate and duration distribution per rollup in every mode; only their correlation differs (a shared set is one failure domain)');
 
+export const EquivocationSchema = z
+  .strictObject({
+    rollup: name('The rollup whose sequencer equivocates: its own sequencer, or a node of the shared set that orders it'),
+    at: duration('When it starts signing conflicting blocks'),
+    node: nodeIndex("Which node of a shared set equivocates whenever it leads (a rollup's own sequencer is one machine: ignored)").default(0),
+    detection_delay: duration('From its first conflicting signature to its detection: a shared node is slashed then, a rollup\'s own sequencer replaced. Default 10m: not found in public sources, a parameter (docs/calibration.md)').prefault('10m'),
+    slash_fraction: z.number().min(0).max(1).default(1).describe("Share of a shared node's stake slashed at detection (1: ejected from the set and the rotation; below 1 it stays and keeps equivocating)"),
+  })
+  .describe("Leader equivocation: pre-confirmations it gave are broken (txs.preconf_broken_us) and the transactions wait to be ordered again");
+
+export const PostingStallSchema = z
+  .strictObject({
+    rollup: name('The rollup whose sequencer cannot post to L1 (a shared set posts for every member)'),
+    at: duration('When posting stalls'),
+    duration: duration('How long', { positive: true }),
+  })
+  .describe('An L1 posting delay: blocks and pre-confirmations go on, finality stalls until posting resumes (+ the L1 delay)');
+
+export const CensorshipSchema = z
+  .strictObject({
+    rollup: name('The rollup whose sequencer censors (its own, or the shared set that orders it)'),
+    at: duration('When censorship starts'),
+    duration: duration('How long', { positive: true }),
+    senders: list(name('A sender (agent or user population)')).min(1).describe('Senders left out'),
+    nodes: list(nodeIndex('Node index')).min(1).optional().describe("Shared set: the nodes that censor when they lead (default: all of them). Ignored by a rollup's own sequencer"),
+  })
+  .describe('Targeted censorship for a while; forced inclusion through L1 still gets the targets in');
+
+export const BridgeHaltSchema = z
+  .strictObject({
+    at: duration('When the bridge halts'),
+    duration: duration('How long it holds messages', { positive: true }),
+  })
+  .describe('A bridge halt: messages between independent sequencers are held until it resumes (atomic bundles of a shared set need no bridge)');
+
 export const FaultsSchema = z
   .strictObject({
     outages: list(OutageSchema).default([]).describe('Scheduled outages'),
+    equivocations: list(EquivocationSchema).default([]).describe('Leader equivocation'),
+    posting_stalls: list(PostingStallSchema).default([]).describe('L1 posting delays'),
+    censorship: list(CensorshipSchema).default([]).describe('Targeted censorship windows'),
+    bridge_halts: list(BridgeHaltSchema).default([]).describe('Bridge halts (added to sequencing.centralized.bridge.halts)'),
     random: OutageBudgetSchema.optional().describe('Random outages on one fault budget'),
     aftermath: duration('How long after an outage ends liquidations, bad debt and price dislocations on its rollups are attributed to it (the contagion table)').prefault('2h'),
   })
@@ -40,13 +81,24 @@ export const FaultsSchema = z
 
 export type FaultsConfig = z.output<typeof FaultsSchema>;
 
-/** Faults name existing rollups. */
-export function checkFaults(s: { rollups: { id: string }[]; faults: FaultsConfig }, ctx: z.RefinementCtx): void {
+/** Faults name existing rollups, and shared-set nodes that exist. */
+export function checkFaults(s: { rollups: { id: string }[]; faults: FaultsConfig; sequencing: { shared: { nodes: number } } }, ctx: z.RefinementCtx): void {
   const ids = s.rollups.map((r) => r.id);
   const expected = `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`;
-  s.faults.outages.forEach((o, i) => {
-    if (!ids.includes(o.rollup)) ctx.addIssue({ code: 'custom', message: expected, path: ['faults', 'outages', i, 'rollup'], input: o.rollup });
+  for (const key of ['outages', 'equivocations', 'posting_stalls', 'censorship'] as const)
+    s.faults[key].forEach((o, i) => {
+      if (!ids.includes(o.rollup)) ctx.addIssue({ code: 'custom', message: expected, path: ['faults', key, i, 'rollup'], input: o.rollup });
+    });
+  const nodes = s.sequencing.shared.nodes;
+  const node = `expected a node index below ${nodes} (sequencing.shared.nodes)`;
+  s.faults.equivocations.forEach((e, i) => {
+    if (e.node >= nodes) ctx.addIssue({ code: 'custom', message: node, path: ['faults', 'equivocations', i, 'node'], input: e.node });
   });
+  s.faults.censorship.forEach((c, i) =>
+    c.nodes?.forEach((n, k) => {
+      if (n >= nodes) ctx.addIssue({ code: 'custom', message: node, path: ['faults', 'censorship', i, 'nodes', k], input: n });
+    }),
+  );
   s.faults.random?.rollups?.forEach((r, i) => {
     if (!ids.includes(r)) ctx.addIssue({ code: 'custom', message: expected, path: ['faults', 'random', 'rollups', i], input: r });
   });

@@ -35,7 +35,8 @@ export const LendingMarketSchema = z
     id: name('Market id, unique'),
     rollup: name('The rollup it lives on'),
     asset: name('Collateral asset (an assets[].id); the debt is in USD'),
-    pool: name('Pool on the same rollup where liquidators sell seized collateral (default: the first pool of the asset; none: they keep it)').optional(),
+    collateral_rollup: name('Cross-rollup collateral: the rollup whose vault holds the collateral backing the debt on `rollup` (default: `rollup` itself). A liquidation then has two legs — repay on `rollup`, seize and sell on this one — executed as one atomic bundle when one sequencer orders both and can, else over the bridge with its delay').optional(),
+    pool: name('Pool on the collateral\'s rollup where liquidators sell seized collateral (default: the first pool of the asset there; none: they keep it)').optional(),
     ltv: fraction('Loan-to-value: the most a position may borrow against its collateral (WETH: 0.80)').default(0.8),
     liquidation_threshold: fraction('LT: health factor = collateral × price × LT / debt (WETH: 0.83)').default(0.83),
     bonus: nonNegativeNumber('a fraction', 1).default(0.05).describe('Liquidation bonus: collateral seized = repaid × (1 + bonus) / price (WETH: 5%)'),
@@ -86,8 +87,13 @@ export function checkLending(s: { rollups: { id: string; pools: { id: string; as
     const rollup = s.rollups.find((r) => r.id === m.rollup);
     if (!rollup) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${list(s.rollups.map((r) => r.id))})`, path: ['lending', 'markets', i, 'rollup'], input: m.rollup });
     if (!s.assets.some((a) => a.id === m.asset)) ctx.addIssue({ code: 'custom', message: `expected an asset id (one of ${list(s.assets.map((a) => a.id))})`, path: ['lending', 'markets', i, 'asset'], input: m.asset });
+    const vault = m.collateral_rollup === undefined ? rollup : s.rollups.find((r) => r.id === m.collateral_rollup);
+    if (!vault) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${list(s.rollups.map((r) => r.id))})`, path: ['lending', 'markets', i, 'collateral_rollup'], input: m.collateral_rollup });
+    const cross = vault !== undefined && rollup !== undefined && vault !== rollup;
+    if (cross && m.oracle.source === 'pool') ctx.addIssue({ code: 'custom', message: 'expected source "reference": a market with collateral on another rollup cannot read that rollup\'s pool in its own transactions', path: ['lending', 'markets', i, 'oracle', 'source'], input: m.oracle.source });
+    const salePools = vault?.pools.filter((p) => p.asset === m.asset) ?? [];
+    if (vault && m.pool !== undefined && !salePools.some((p) => p.id === m.pool)) ctx.addIssue({ code: 'custom', message: `expected a pool of "${m.asset}" on rollup "${vault.id}"`, path: ['lending', 'markets', i, 'pool'], input: m.pool });
     const pools = rollup?.pools.filter((p) => p.asset === m.asset) ?? [];
-    if (rollup && m.pool !== undefined && !pools.some((p) => p.id === m.pool)) ctx.addIssue({ code: 'custom', message: `expected a pool of "${m.asset}" on rollup "${rollup.id}"`, path: ['lending', 'markets', i, 'pool'], input: m.pool });
     if (rollup && m.oracle.source === 'pool' && pools.length === 0) ctx.addIssue({ code: 'custom', message: `expected a pool of "${m.asset}" on rollup "${rollup.id}" for the oracle to read`, path: ['lending', 'markets', i, 'oracle', 'source'], input: m.oracle.source });
     if (m.ltv > m.liquidation_threshold) ctx.addIssue({ code: 'custom', message: 'expected an ltv at most the liquidation_threshold', path: ['lending', 'markets', i, 'ltv'], input: m.ltv });
     const hfMin = m.borrowers.hf_min ?? m.liquidation_threshold / m.ltv;

@@ -9,6 +9,8 @@ import type { WorldContext } from './context.ts';
 
 export interface FaultsParts {
   readonly injector: FaultInjector;
+  /** Senders some censorship fault targets (their latencies are reported on their own). */
+  readonly censoredSenders: ReadonlySet<string>;
   /** Each failure domain: a sequencer and the rollups it orders, in world order of their first rollup. */
   readonly domains: readonly Sequencer[];
 }
@@ -22,6 +24,12 @@ export function buildFaults(ctx: WorldContext): FaultsParts {
     const sequencer = sequencing.sequencers[ctx.rollupIndex.get(o.rollup)!];
     injector.outage(sequencer, { atUs: o.at, forUs: o.duration }, 'scheduled', o.machines);
   }
+  // Scheduled faults of the other kinds, in this order, after the outages (episode ids follow it).
+  const seqOf = (rollup: string) => sequencing.sequencers[ctx.rollupIndex.get(rollup)!];
+  for (const e of f.equivocations) injector.equivocation(seqOf(e.rollup), e.at, e.detection_delay, e.node, e.slash_fraction);
+  for (const p of f.posting_stalls) injector.postingStall(seqOf(p.rollup), { atUs: p.at, forUs: p.duration });
+  for (const c of f.censorship) injector.censorship(seqOf(c.rollup), { atUs: c.at, forUs: c.duration }, new Set(c.senders), c.nodes && new Set(c.nodes));
+  for (const b of f.bridge_halts) injector.bridgeHalt(sequencing.bridge, { atUs: b.at, forUs: b.duration }, scenario.rollups.map((_, i) => i));
   const budget = f.random;
   if (budget) {
     const onBudget = new Set((budget.rollups ?? scenario.rollups.map((r) => r.id)).map((id) => ctx.rollupIndex.get(id)!));
@@ -32,5 +40,5 @@ export function buildFaults(ctx: WorldContext): FaultsParts {
       for (const w of windows) injector.outage(domain, w, 'random');
     }
   }
-  return { injector, domains };
+  return { injector, domains, censoredSenders: new Set(f.censorship.flatMap((c) => c.senders)) };
 }

@@ -25,8 +25,10 @@ export function buildLending(ctx: WorldContext): LendingParts {
   const markets = l.markets.map((m) => {
     const rollup = rollupIndex.get(m.rollup)!;
     const feed = feeds.get(m.asset)!;
-    const poolConfig = m.pool ?? scenario.rollups[rollup].pools.find((p) => p.asset === m.asset)?.id;
-    const pool: MarketPool | undefined = poolConfig === undefined ? undefined : rollups[rollup].pools.get(poolConfig);
+    // The collateral is sold where it sits: the vault's rollup (the market's own unless cross-rollup).
+    const vault = rollupIndex.get(m.collateral_rollup ?? m.rollup)!;
+    const poolConfig = m.pool ?? scenario.rollups[vault].pools.find((p) => p.asset === m.asset)?.id;
+    const pool: MarketPool | undefined = poolConfig === undefined ? undefined : rollups[vault].pools.get(poolConfig);
     let oracle: PriceOracle;
     if (m.oracle.source === 'pool') {
       // A sale by a generation-k liquidation moves the pool's price as a cause of generation k + 1.
@@ -46,14 +48,21 @@ export function buildLending(ctx: WorldContext): LendingParts {
       return { collateral: usd / oracle.price, debtUsd: (usd * m.liquidation_threshold) / hf };
     });
     const risk = { lt: m.liquidation_threshold, bonus: m.bonus, protocolFee: m.protocol_fee, closeFactor: m.close_factor, fullCloseHf: m.full_close_hf, fullCloseBelowUsd: m.full_close_below_usd, minLeftoverUsd: m.min_leftover_usd };
-    return new LendingMarket({ id: m.id, rollup, risk }, oracle, pool, sentinelOf(rollup), positions, events);
+    return new LendingMarket({ id: m.id, rollup, risk, collateralRollup: vault === rollup ? undefined : vault }, oracle, pool, sentinelOf(rollup), positions, events);
   });
   for (const q of l.liquidators) {
     const label = `lending/liquidators/${q.name}`;
     const watched = markets
       .filter((m) => q.markets === undefined || q.markets.includes(m.params.id))
-      .map((market) => ({ market, rollup: rollups[market.params.rollup], submitter: submitterFor(ctx, market.params.rollup, label, { region: q.region, latencyUs: q.latency }) }));
-    new Liquidator(sim, { name: q.name, feeUsd: q.fee_usd, gasUsd: q.gas_usd, minProfitUsd: q.min_profit_usd }, watched, label);
+      .map((market) => {
+        const placement = { region: q.region, latencyUs: q.latency };
+        const debt = market.params.rollup;
+        const vault = market.collateralRollup;
+        // Two legs (debt, then collateral): one atomic bundle when one sequencer can order both, else over the bridge.
+        const router = vault === debt ? undefined : ctx.sequencing.router([debt, vault], 'bridge', rollups.map((_, i) => submitterFor(ctx, i, `${label}/${market.params.id}/legs`, placement)), `${q.name}/${market.params.id}`);
+        return { market, rollup: rollups[debt], submitter: submitterFor(ctx, debt, label, placement), router };
+      });
+    new Liquidator(sim, { name: q.name, feeUsd: q.fee_usd, gasUsd: q.gas_usd, minProfitUsd: q.min_profit_usd }, watched, events, label);
   }
   return { markets };
 }

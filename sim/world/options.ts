@@ -50,7 +50,7 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
     };
     const label = `options/makers/${m.name}`;
     const quoteLinks = mine.map((venue) => ({ venue, submitter: submitterFor(ctx, venue.params.rollup, label, placement) }));
-    return new OptionMaker(sim, params, quoteLinks, rollups[hedgeRollup].pools.get(hedgePool)!, submitterFor(ctx, hedgeRollup, label, placement), events, label);
+    return new OptionMaker(sim, params, quoteLinks, rollups[hedgeRollup].pools.get(hedgePool)!, rollups[hedgeRollup], submitterFor(ctx, hedgeRollup, label, placement), events, label);
   });
   for (const t of o.takers) {
     const venue = venues.get(t.venue)!;

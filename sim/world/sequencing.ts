@@ -12,7 +12,7 @@ import type { Rollup } from '../model/rollup.ts';
 import type { Tx } from '../model/tx.ts';
 import type { Submitter } from '../model/agents/submitter.ts';
 import { Extractor } from '../model/agents/extractor.ts';
-import { BundleRouter, LeggedRouter, type CrossRollupRouter } from '../model/crossrollup.ts';
+import { BundleRouter, LeggedRouter, type BridgeParams, type CrossRollupRouter } from '../model/crossrollup.ts';
 import { CentralizedSequencer } from '../model/sequencer/centralized.ts';
 import { ForcedInclusion } from '../model/sequencer/forced.ts';
 import { BuilderMarket, type BuilderParams } from '../model/sequencer/pbs.ts';
@@ -35,6 +35,8 @@ export interface SequencingLayer {
   readonly censoredSenders: ReadonlySet<string>;
   /** Ordering policy of each rollup's sequencer. */
   readonly policies: readonly string[];
+  /** The bridge between independent sequencers (its halts are a fault's to add). */
+  readonly bridge: BridgeParams;
 }
 
 export interface SequencingInputs {
@@ -59,18 +61,19 @@ export function buildSequencing(inputs: SequencingInputs, mode: Mode): Sequencin
   const sequencers: Sequencer[] = rollups.map((r) =>
     shared && members.includes(r)
       ? shared
-      : new CentralizedSequencer(sim, r, { policy: c.policy, l1PostDelayUs: c.l1_post_delay, censored: new Set(c.censor?.senders ?? []), extractor: centralExtractor, builders }, sim.stream(`sequencer/${r.id}/block-times`)),
+      : new CentralizedSequencer(sim, r, { policy: c.policy, l1PostDelayUs: c.l1_post_delay, censored: new Set(c.censor?.senders ?? []), extractor: centralExtractor, builders }, sim.stream(`sequencer/${r.id}/block-times`), events),
   );
   const regionOf = (i: number) => scenario.rollups[i].region ?? scenario.network.default_region;
   const nodeRegions = nodeRegionList(scenario, s.nodes);
   const forced = new ForcedInclusion(sim, rollups, scenario.sequencing.force_inclusion_delay, scenario.horizon);
   const censored = new Set<string>([...(rollups.some((r) => !members.includes(r)) ? (c.censor?.senders ?? []) : []), ...(shared ? (s.censors?.senders ?? []) : [])]);
   const b = c.bridge;
-  const bridge = { latencyUs: b.latency, feeUsd: b.fee_usd, failureProb: b.failure_prob, halts: b.halts.map((h) => ({ atUs: h.at, forUs: h.for })) };
+  const bridge: BridgeParams = { latencyUs: b.latency, feeUsd: b.fee_usd, failureProb: b.failure_prob, halts: b.halts.map((h) => ({ atUs: h.at, forUs: h.for })) };
 
   return {
     sequencers,
     policies,
+    bridge,
     censoredSenders: censored,
     watch: forced.watch,
     entryDelayUs(rollup, region) {

@@ -19,9 +19,6 @@ type Row = Record<string, unknown>;
 const rows = (t: { toArray(): { toJSON(): Row }[] }) => t.toArray().map((r) => r.toJSON());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-/** The parts of slippage measured against the state seen: undefined when that state could not fill an exact-out order. */
-const SPLIT = new Set(['fee_bps', 'impact_bps', 'execution_drift_bps', 'ordering_bps', 'latency_bps', 'mev_bps', 'other_bps']);
-
 /** Invariants over the tables of one fuzz run, beyond those the model checks as it runs. */
 function checkTables(tables: Awaited<ReturnType<typeof runToMemory>>['tables'], horizonUs: number): void {
   const seen = new Set<string>();
@@ -50,7 +47,7 @@ function checkTables(tables: Awaited<ReturnType<typeof runToMemory>>['tables'], 
   for (const tr of rows(tables.trades))
     for (const [k, v] of Object.entries(tr)) {
       if (typeof v !== 'number') continue;
-      const documentedNaN = k.endsWith('_bps') && (tr.status !== 'ok' || (tr.exact === 'out' && SPLIT.has(k)));
+      const documentedNaN = k.endsWith('_bps') && tr.status !== 'ok';
       if (!(documentedNaN && Number.isNaN(v))) expect(Number.isFinite(v), `trades.${k} = ${v} (${tr.status}, exact-${tr.exact})`).toBe(true);
     }
 }

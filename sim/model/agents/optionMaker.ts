@@ -8,7 +8,10 @@
 //                     favour, when they were hit: quotes left stale by a price move while its
 //                     update was still travelling through the sequencer;
 //   inventory         Avellaneda–Stoikov: ½·γ·[(δ·S·σ)²·τ + (π/4)·(vega·σ)²/N], the risk of
-//                     carrying a fill's delta δ for the time τ its hedges take to execute, and of
+//                     carrying a fill's delta δ for the time τ its hedges take to execute (the
+//                     lag it measured, and no less than what it sees now: how long its pending
+//                     hedge has waited, how long the hedge rollup has gone without a block — so
+//                     a halted hedge rollup widens its quotes as the halt goes on), and of
 //                     hedging it discretely, N times over its life at the interval it measured
 //                     (Kamal & Derman), and a reservation price shifted against its unhedged delta;
 //   hedge cost        its realized delta-hedge slippage on the AMM (fee, impact, MEV, latency
@@ -101,6 +104,8 @@ export class OptionMaker {
     readonly params: MakerParams,
     private readonly venues: readonly MakerVenue[],
     private readonly hedgeMarket: MarketPool,
+    /** The hedge pool's chain, as anyone watching it sees it: when its last block came. */
+    private readonly hedgeChain: { readonly lastBlockUs: Micros },
     private readonly hedgeSubmitter: Submitter,
     private readonly events: ModelEvents,
     idLabel: string,
@@ -146,6 +151,21 @@ export class OptionMaker {
     return byRollup;
   }
 
+  /** The rollup it hedges on. */
+  get hedgeRollup(): number {
+    return this.hedgeMarket.rollup;
+  }
+
+  /** The reference feed of its hedge pool. */
+  get hedgeFeed() {
+    return this.hedgeMarket.feed;
+  }
+
+  /** The rollups of the venues it quotes on. */
+  get venueRollups(): number[] {
+    return this.venues.map((v) => v.venue.params.rollup);
+  }
+
   /** Its net delta across rollups. */
   delta(): number {
     let d = 0;
@@ -177,8 +197,12 @@ export class OptionMaker {
     const dtYears = this.hedgeIntervalUs.or(0) / YEAR_US;
     const volAsk = lelandVol(sigma, k, dtYears, 'short');
     const volBid = lelandVol(sigma, k, dtYears, 'long');
-    // Time until a hedge can execute: measured, and at least one refresh when nothing is known yet.
-    const tauYears = Math.max(this.hedgeLagUs.or(p.refreshUs), 1) / YEAR_US;
+    // Time until a hedge can execute: measured, and at least one refresh when nothing is known yet;
+    // never less than what it sees now — its pending hedge has waited this long, its hedge rollup
+    // has made no block for this long (a halt: nothing executes there until blocks resume).
+    const waitingUs = this.hedgeInFlight !== null && this.unhedgedSinceUs !== null ? now - this.unhedgedSinceUs : 0;
+    const headAgeUs = now - this.hedgeChain.lastBlockUs;
+    const tauYears = Math.max(this.hedgeLagUs.or(p.refreshUs), waitingUs, headAgeUs, 1) / YEAR_US;
     const unhedged = this.delta();
     const entries: QuoteEntry[] = [];
     for (const inst of venue.active) {
@@ -208,8 +232,10 @@ export class OptionMaker {
       const half = fee + adverse + snipe + inventory + hedgeCost + legFailure + capital;
       // Avellaneda–Stoikov reservation price: lean against the unhedged delta it already carries.
       const shift = -unhedged * g.delta * p.riskAversion * variance;
+      // A bid cannot go below 0: when the shift would push it there, the quote keeps its width
+      // above 0 instead (a long shift past the option's value would otherwise cross the book).
       const bid = Math.max(bid0 - half + shift, 0);
-      const ask = ask0 + half + shift;
+      const ask = Math.max(ask0 + half + shift, bid + ask0 - bid0 + 2 * half);
       entries.push({ instrument: inst.index, bid, ask, size: p.size, detail: { spot, mid: g.price, volBid, volAsk, reservationShift: shift, fee, adverseSelection: adverse, snipe, inventory, hedgeCost, legFailure, capital, reason } });
     }
     const tx = newTx(this.ids.next(), venue.params.rollup, p.name, now, venue.quoteAction(p.name, this.seq++, entries), p.quoteFeeUsd);

@@ -1,5 +1,9 @@
-// Applies outages to sequencers: at its start a fault crashes machines of the sequencer that
+// Applies faults to sequencers: at its start an outage crashes machines of the sequencer that
 // orders its rollups (a rollup's own sequencer, or a shared set's nodes), at its end they recover.
+// The other kinds hand the sequencer (or the bridge) a window and let its own mechanism act:
+// equivocation (a shared node's failed slots and slashing, or a rollup's own sequencer's broken
+// promises), a posting stall (finality waits), censorship (senders left out), a bridge halt
+// (messages held).
 // Which rollups a fault hits is not chosen here: it is the set of rollups that component orders —
 // one under centralized sequencing, every member of a shared set — so correlation comes from the
 // failure domain, not from the mode.
@@ -7,19 +11,23 @@ import { Priority, type Simulation } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
 import type { ModelEvents } from '../events.ts';
 import type { Sequencer } from '../sequencer/sequencer.ts';
+import type { BridgeParams } from '../crossrollup.ts';
 import type { OutageWindow } from './budget.ts';
+
+export type FaultKind = 'outage' | 'equivocation' | 'posting_stall' | 'censorship' | 'bridge_halt';
 
 export interface FaultEpisode {
   /** Index of the episode in the run (scheduled faults first, in scenario order, then random ones by domain and time). */
   readonly id: number;
-  readonly kind: 'outage';
+  readonly kind: FaultKind;
   /** 'scheduled' (the scenario's list) or 'random' (the fault budget). */
   readonly cause: 'scheduled' | 'random';
-  /** Indices of the rollups the failed sequencer orders. */
+  /** Indices of the rollups the failed sequencer orders (a bridge halt: every rollup). */
   readonly rollups: readonly number[];
   readonly atUs: Micros;
+  /** How long it lasts (an equivocation: until detection). */
   readonly forUs: Micros;
-  /** Machines crashed, of the sequencer's `machines`. */
+  /** Machines crashed (outages) or misbehaving (equivocation: 1), of the sequencer's `machines` (0 and 0 for a bridge halt). */
   readonly machines: number;
   readonly ofMachines: number;
 }
@@ -44,5 +52,35 @@ export class FaultInjector {
       this.events.faultEnded.emit(episode);
     });
     return episode;
+  }
+
+  private record(kind: FaultKind, rollups: readonly number[], window: OutageWindow, machines: number, ofMachines: number): FaultEpisode {
+    const episode: FaultEpisode = { id: this.next++, kind, cause: 'scheduled', rollups, atUs: window.atUs, forUs: window.forUs, machines, ofMachines };
+    this.episodes.push(episode);
+    this.sim.at(window.atUs, Priority.world, () => this.events.faultStarted.emit(episode));
+    this.sim.at(window.atUs + window.forUs, Priority.world, () => this.events.faultEnded.emit(episode));
+    return episode;
+  }
+
+  /** `sequencer` equivocates from `atUs` (a shared set: its node `node`) until detected `detectionDelayUs` later. */
+  equivocation(sequencer: Sequencer, atUs: Micros, detectionDelayUs: Micros, node: number, slashFraction: number): FaultEpisode {
+    sequencer.equivocate(atUs, detectionDelayUs, Math.min(node, sequencer.machines - 1), slashFraction);
+    return this.record('equivocation', sequencer.rollups, { atUs, forUs: detectionDelayUs }, 1, sequencer.machines);
+  }
+
+  postingStall(sequencer: Sequencer, window: OutageWindow): FaultEpisode {
+    sequencer.stallPosting(window.atUs, window.atUs + window.forUs);
+    return this.record('posting_stall', sequencer.rollups, window, 0, sequencer.machines);
+  }
+
+  censorship(sequencer: Sequencer, window: OutageWindow, senders: ReadonlySet<string>, nodes?: ReadonlySet<number>): FaultEpisode {
+    sequencer.censor(window.atUs, window.atUs + window.forUs, senders, nodes);
+    return this.record('censorship', sequencer.rollups, window, Math.min(nodes?.size ?? sequencer.machines, sequencer.machines), sequencer.machines);
+  }
+
+  /** The bridge holds every message sent in the window until it ends (see LeggedRouter). */
+  bridgeHalt(bridge: BridgeParams, window: OutageWindow, rollups: readonly number[]): FaultEpisode {
+    bridge.halts.push({ atUs: window.atUs, forUs: window.forUs });
+    return this.record('bridge_halt', rollups, window, 0, 0);
   }
 }

@@ -4,6 +4,14 @@
 // sells the seized collateral into the rollup's pool in the same transaction (a flash
 // liquidation: the liquidator repays from the sale) and reverts when the sale does not cover it.
 //
+// Cross-rollup collateral: the collateral may sit in a vault on another rollup than the debt. The
+// market's ledger (on the debt rollup) still holds each position's collateral, but a liquidation
+// then takes two legs: repay on the debt rollup (the ledger releases the collateral claim), then
+// seize and sell on the collateral rollup. Which of the two ways the legs travel is the router's:
+// one atomic bundle (both in one slot, or neither) or two legs over the bridge, the second after
+// the first executed and the bridge carried the message — with the bridge's delay and halts, and
+// the liquidator carrying the price risk of the collateral meanwhile.
+//
 // Generations: when an oracle move takes a position from HF ≥ 1 to HF < 1, the position is tagged
 // with the move's cause — 0 for an exogenous move, k + 1 for the sale of a generation-k
 // liquidation (a pool oracle) — and its liquidations carry that generation.
@@ -19,8 +27,11 @@ import type { UptimeSentinel } from './sentinel.ts';
 
 export interface LendingMarketParams {
   readonly id: string;
+  /** The rollup of the debt (and of the market's contract, its oracle and its sentinel). */
   readonly rollup: number;
   readonly risk: RiskParams;
+  /** The rollup of the collateral vault, when it is another one (cross-rollup collateral). */
+  readonly collateralRollup?: number;
 }
 
 /** A liquidator's terms: its priority fee and gas, and the least profit it accepts (else its transaction reverts). */
@@ -116,8 +127,24 @@ export class LendingMarket {
     return { result: r, proceedsUsd };
   }
 
-  /** Executes a liquidation transaction (see LiquidationAction). */
+  /** Where the collateral sits: the debt's rollup unless the market is cross-rollup. */
+  get collateralRollup(): number {
+    return this.params.collateralRollup ?? this.params.rollup;
+  }
+
+  /** Executes a liquidation transaction (see LiquidationAction): repay, seize and sell at once. */
   execute(tx: Tx, action: LiquidationAction, nowUs: Micros): string | null {
+    const repaid = this.repay(tx, action, nowUs);
+    if (typeof repaid === 'string') return repaid;
+    this.sell(tx, repaid, action.who, action.decidedUs, nowUs);
+    return null;
+  }
+
+  /**
+   * The debt leg of a liquidation: repays the debt and takes the collateral off the position,
+   * recording the liquidation; returns the collateral the liquidator may claim, units.
+   */
+  repay(tx: Tx, action: LiquidationAction, nowUs: Micros): number | string {
     const { borrower, who, decidedUs } = action;
     const planned = this.plan(borrower, who, nowUs);
     if (typeof planned === 'string') return planned;
@@ -151,15 +178,18 @@ export class LendingMarket {
       deficitUsd: r.deficitUsd,
       generation,
     });
-    if (this.pool) {
-      // The sale moves the pool — and, under a pool oracle, the price every position is read at.
-      const market = this.pool;
-      const before = beforeSwap(market);
-      const seen = seeState(market, decidedUs);
-      const result = swapExactIn(market.pool, 'sell', r.toLiquidator, 0);
-      reportSwap(market, before, { agentKind: 'liquidator', agent: who.name, gasUsd: who.gasUsd }, tx, nowUs, seen, 'sell', 'in', result);
-    }
-    return null;
+    return r.toLiquidator;
+  }
+
+  /** The collateral leg: the liquidator sells what it seized into the pool (if there is one). */
+  sell(tx: Tx, units: number, who: LiquidatorTerms, decidedUs: Micros, nowUs: Micros): void {
+    if (!this.pool) return;
+    // The sale moves the pool — and, under a pool oracle, the price every position is read at.
+    const market = this.pool;
+    const before = beforeSwap(market);
+    const seen = seeState(market, decidedUs);
+    const result = swapExactIn(market.pool, 'sell', units, 0);
+    reportSwap(market, before, { agentKind: 'liquidator', agent: who.name, gasUsd: who.gasUsd }, tx, nowUs, seen, 'sell', 'in', result);
   }
 }
 
@@ -177,5 +207,44 @@ export class LiquidationAction implements TxAction {
 
   execute(tx: Tx, nowUs: Micros): string | null {
     return this.market.execute(tx, this, nowUs);
+  }
+}
+
+/**
+ * The debt leg of a cross-rollup liquidation, on the debt's rollup: in an atomic bundle it is asked
+ * first whether it would succeed (check), then repays and leaves the claim for the collateral leg.
+ */
+export class RepayLeg extends LiquidationAction {
+  /** Collateral released to the liquidator once this leg executed, units. */
+  claim: number | undefined;
+
+  check(_tx: Tx, nowUs: Micros): string | null {
+    const planned = this.market.plan(this.borrower, this.who, nowUs);
+    return typeof planned === 'string' ? planned : null;
+  }
+
+  override execute(tx: Tx, nowUs: Micros): string | null {
+    const repaid = this.market.repay(tx, this, nowUs);
+    if (typeof repaid === 'string') return repaid;
+    this.claim = repaid;
+    return null;
+  }
+}
+
+/** The collateral leg, on the vault's rollup: the claim of its debt leg is seized and sold. */
+export class SeizeLeg implements TxAction {
+  constructor(private readonly debtLeg: RepayLeg) {}
+
+  /** In an atomic bundle: it succeeds whenever the debt leg does (checked before either runs). */
+  check(): string | null {
+    return null;
+  }
+
+  execute(tx: Tx, nowUs: Micros): string | null {
+    const d = this.debtLeg;
+    // Atomic: the debt leg executed just before in the same slot; bridged: it executed before the message left.
+    if (d.claim === undefined) return 'no-claim';
+    d.market.sell(tx, d.claim, d.who, d.decidedUs, nowUs);
+    return null;
   }
 }

@@ -6,6 +6,7 @@ import type { Tx } from '../tx.ts';
 import type { Mempool } from './visibility.ts';
 import type { BuilderMarket } from './pbs.ts';
 import type { Bundle } from '../crossrollup.ts';
+import type { Micros } from '../../engine/time.ts';
 
 export interface Capabilities {
   /** Outsiders see pending transactions' contents before their order is fixed (a public mempool). */
@@ -40,4 +41,28 @@ export interface Sequencer {
    */
   crash(k: number): void;
   recover(k: number): void;
+  /**
+   * From `atUs` it equivocates: a shared set's node `node` signs conflicting proposals whenever it
+   * leads (its slots fail, its promises are withdrawn) until slashed `detectionDelayUs` after its
+   * first offence; a rollup's own sequencer posts blocks that leave out what its feed pre-confirmed
+   * meanwhile (those promises are broken) until it is caught `detectionDelayUs` later and replaced.
+   */
+  equivocate(atUs: Micros, detectionDelayUs: Micros, node: number, slashFraction: number): void;
+  /** Its posting to L1 stalls in [fromUs, untilUs): blocks made then are final no earlier than untilUs + the L1 delay. */
+  stallPosting(fromUs: Micros, untilUs: Micros): void;
+  /** In [fromUs, untilUs) it leaves these senders' transactions out (a shared set: when one of `nodes` leads; all nodes when absent). */
+  censor(fromUs: Micros, untilUs: Micros, senders: ReadonlySet<string>, nodes?: ReadonlySet<number>): void;
+}
+
+/** A window of a fault that changes a sequencer's behaviour (not its liveness). */
+export interface Window {
+  readonly fromUs: Micros;
+  readonly untilUs: Micros;
+}
+
+/** Final time of a block made at `nowUs` with L1 delay `delayUs`, when posting stalls in the windows. */
+export function postingFinalUs(nowUs: Micros, delayUs: Micros, stalls: readonly Window[]): Micros {
+  let final = nowUs + delayUs;
+  for (const w of stalls) if (nowUs >= w.fromUs && nowUs < w.untilUs) final = Math.max(final, w.untilUs + delayUs);
+  return final;
 }

@@ -15,7 +15,7 @@ import type { Micros } from '../../engine/time.ts';
 import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
 import { PendingTxs, type Policy } from './pending.ts';
-import type { Capabilities, Sequencer } from './sequencer.ts';
+import { postingFinalUs, type Capabilities, type Sequencer, type Window } from './sequencer.ts';
 import { Mempool, policyCapabilities } from './visibility.ts';
 import type { Bundle } from '../crossrollup.ts';
 import type { Extractor } from '../agents/extractor.ts';
@@ -94,6 +94,10 @@ export class SharedSequencer implements Sequencer {
   private inFallback = false;
   /** Each member rollup's next fallback block, while the set is halted. */
   private readonly fallbackTimers: (Timer | undefined)[];
+  /** Fault injection: posting stalls, censorship windows, and the slashing of injected equivocators. */
+  private readonly stalls: Window[] = [];
+  private readonly censorWindows: { fromUs: Micros; untilUs: Micros; senders: ReadonlySet<string>; nodes?: ReadonlySet<number> }[] = [];
+  private readonly slashingOf = new Map<number, { detectionDelayUs: Micros; fraction: number }>();
 
   constructor(
     private readonly sim: Simulation,
@@ -158,6 +162,29 @@ export class SharedSequencer implements Sequencer {
       invariant(this.crashes[i] > 0, 'a node recovers only from a crash', () => `node ${i} was not crashed`);
       this.crashes[i]--;
     }
+  }
+
+  /** Node `node` equivocates whenever it leads from `atUs`, slashed by `slashFraction` `detectionDelayUs` after its first offence. */
+  equivocate(atUs: Micros, detectionDelayUs: Micros, node: number, slashFraction: number): void {
+    invariant(node < this.n, 'an equivocator is a node of the set', () => `node ${node} of ${this.n}`);
+    this.params.equivocators.push({ node, fromUs: atUs });
+    this.slashingOf.set(node, { detectionDelayUs, fraction: slashFraction });
+  }
+
+  stallPosting(fromUs: Micros, untilUs: Micros): void {
+    this.stalls.push({ fromUs, untilUs });
+  }
+
+  censor(fromUs: Micros, untilUs: Micros, senders: ReadonlySet<string>, nodes?: ReadonlySet<number>): void {
+    this.censorWindows.push({ fromUs, untilUs, senders, nodes });
+  }
+
+  /** Senders this leader leaves out now (its standing censorship and any window in progress); null: none. */
+  private censoredBy(leader: number, now: Micros): ((sender: string) => boolean) | null {
+    const standing = this.params.censors?.nodes.has(leader) ? this.params.censors.senders : undefined;
+    const windows = this.censorWindows.filter((w) => now >= w.fromUs && now < w.untilUs && (w.nodes === undefined || w.nodes.has(leader)));
+    if (!standing && windows.length === 0) return null;
+    return (sender) => (standing?.has(sender) ?? false) || windows.some((w) => w.senders.has(sender));
   }
 
   *pending(): Iterable<Tx> {
@@ -257,11 +284,11 @@ export class SharedSequencer implements Sequencer {
   private takeBatches(now: Micros, leader: number): { bundles: Bundle[]; batches: Tx[][] } {
     const room = this.members.map((r) => r.params.capacity);
     // A censoring leader leaves its targets out; honest leaders take them in their turn.
-    const censors = this.params.censors;
+    const censored = this.censoredBy(leader, now);
     let refused = 0;
-    const accept = censors?.nodes.has(leader)
+    const accept = censored
       ? (tx: Tx) => {
-          const ok = !censors.senders.has(tx.sender);
+          const ok = !censored(tx.sender);
           if (!ok) refused++;
           return ok;
         }
@@ -301,6 +328,7 @@ export class SharedSequencer implements Sequencer {
       for (const tx of batch) {
         if (tx.preconfUs === now && this.params.preconfirm === 'leader') {
           tx.preconfUs = undefined;
+          tx.preconfBrokenUs ??= now;
           this.events.preconfBroken.emit(tx);
         }
       }
@@ -316,7 +344,7 @@ export class SharedSequencer implements Sequencer {
     this.events.slotCommitted.emit({ atUs: now, leader: p.leader });
     this.lastCommitUs = now;
     this.endFallback(now);
-    const final = now + this.params.l1PostDelayUs;
+    const final = postingFinalUs(now, this.params.l1PostDelayUs, this.stalls);
     const decided = this.settleBundles(p.bundles, now);
     // Transactions already included another way while this block waited for its commit (forced
     // through L1, or by a fallback sequencer during a halt) are dropped from it, as a rollup's
@@ -352,14 +380,14 @@ export class SharedSequencer implements Sequencer {
   /** A provable offence (censorship: the leader's proposal omits transactions everyone saw; or equivocation): slashed after the detection delay. */
   private offence(node: number, now: Micros, kind: 'censorship' | 'equivocation' = 'censorship'): void {
     this.events.offence.emit({ atUs: now, node, kind });
-    const slashing = this.params.slashing;
+    const slashing = this.slashingOf.get(node) ?? this.params.slashing;
     if (!slashing || this.slashScheduled.has(node)) return;
     this.slashScheduled.add(node);
     this.sim.at(now + slashing.detectionDelayUs, Priority.world, this.slash, node);
   }
 
   private slash = (node: number): void => {
-    const amount = Math.floor(this.stakes[node] * this.params.slashing!.fraction);
+    const amount = Math.floor(this.stakes[node] * (this.slashingOf.get(node) ?? this.params.slashing)!.fraction);
     this.stakes[node] -= amount;
     this.total -= amount;
     this.events.slashed.emit({ atUs: this.sim.now, node, stake: amount });
@@ -473,7 +501,7 @@ export class SharedSequencer implements Sequencer {
     const r = this.members[i];
     const block = this.pools[i].take(r.params.capacity, now);
     this.mempool.ordered(block, now);
-    r.executeBlock(block, now, now + this.params.fallbackL1PostDelayUs, 'fallback');
+    r.executeBlock(block, now, postingFinalUs(now, this.params.fallbackL1PostDelayUs, this.stalls), 'fallback');
     const { blockTimeUs, blockTimeDist } = r.params;
     const interval = blockTimeDist === 'fixed' ? blockTimeUs : Math.max(1, Math.round(this.rng.fallback.exponential(1 / blockTimeUs)));
     this.fallbackTimers[i] = this.sim.timer(now + interval, Priority.sequencing, this.fallbackBlock, i);
