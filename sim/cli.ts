@@ -84,20 +84,21 @@ Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arr
       for (const k of result.sweep.kept) process.stderr.write(`seqsim: left ${k.file} in place: ${k.why}\n`);
       const failed = result.runs.filter((r) => r.status === 'failed');
       const headline = summarize(result.metrics, HEADLINE_METRICS);
-      const baseline = loaded.scenario.modes[0];
+      const baseline = loaded.baseline;
       const paired = pairedDifferences(result.metrics, HEADLINE_METRICS, baseline);
+      const variantNames = loaded.variants.map((v) => v.name);
       if (opts.json) {
         const { metrics: _metrics, ...rest } = result;
         process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...rest, headline, paired }, null, 2) + '\n');
       } else {
         const s = loaded.scenario;
         process.stdout.write(
-          `${s.name}: ${result.runs.length} runs (${s.modes.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
+          `${s.name}: ${result.runs.length} runs (${variantNames.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
             `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
         );
         for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
-        if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired)}\n`);
-        for (const r of failed) process.stderr.write(`run ${r.runId} (${r.mode}, seed ${r.seed}) failed: ${r.error}\n`);
+        if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired, variantNames)}\n`);
+        for (const r of failed) process.stderr.write(`run ${r.runId} (${r.variant}, seed ${r.seed}) failed: ${r.error}\n`);
       }
       process.exitCode = failed.length > 0 ? ExitCode.invariantBroken : ExitCode.ok;
     });
@@ -116,7 +117,7 @@ Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arr
       } else {
         const s = loaded.scenario;
         process.stdout.write(
-          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, modes ${s.modes.join(', ')}, ${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
+          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, ${loaded.namedVariants ? 'variants' : 'modes'} ${loaded.variants.map((v) => (loaded.namedVariants ? `${v.name} (${v.mode})` : v.name)).join(', ')}, baseline ${loaded.baseline}, ${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
         );
       }
     });

@@ -286,7 +286,14 @@ describe('provenance metadata', () => {
       seqsimVersion: '0.1.0', scenarioSha256: 'cd'.repeat(32),
       files: { 'scenarios/z.yaml': '1', 'scenarios/a.yaml': '2' }, seeds: [1, 2n ** 60n], modes: ['centralized', 'shared'],
     });
-    expect(Object.keys(metadata).sort()).toEqual(METADATA_KEYS.map((m) => m.key).filter((k) => k !== 'seqsim.table').sort());
+    // seqsim.variants is written only for scenarios that name variants (so `modes:` outputs keep their bytes).
+    expect(Object.keys(metadata).sort()).toEqual(METADATA_KEYS.map((m) => m.key).filter((k) => k !== 'seqsim.table' && k !== 'seqsim.variants').sort());
+    const named = provenanceMetadata({
+      seqsimVersion: '0.1.0', scenarioSha256: 'cd'.repeat(32), files: {}, seeds: [1], modes: ['c', 's'],
+      variants: [{ name: 'c', mode: 'centralized', baseline: true }, { name: 's', mode: 'shared', baseline: false }],
+    });
+    expect(Object.keys(named).sort()).toEqual(METADATA_KEYS.map((m) => m.key).filter((k) => k !== 'seqsim.table').sort());
+    expect(JSON.parse(named['seqsim.variants'])[1]).toEqual({ name: 's', mode: 'shared', baseline: false });
     expect(metadata['seqsim.arrow_version']).toBe(APACHE_ARROW_VERSION);
     expect(APACHE_ARROW_VERSION).toMatch(/^\d+\.\d+\.\d+/);
     expect(metadata['seqsim.files']).toBe('{"scenarios/a.yaml":"2","scenarios/z.yaml":"1"}');

@@ -44,7 +44,8 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
     scenarioSha256: loaded.sha256,
     files,
     seeds: [...new Set(plans.map((p) => p.seed))],
-    modes: loaded.scenario.modes,
+    modes: loaded.variants.map((v) => v.name),
+    variants: loaded.namedVariants ? loaded.variants.map((v) => ({ name: v.name, mode: v.mode, baseline: v.name === loaded.baseline })) : undefined,
   });
 }
 

@@ -336,7 +336,8 @@ export const METADATA_KEYS = [
   { key: 'seqsim.scenario_sha256', description: 'SHA-256 (hex) of the scenario file.' },
   { key: 'seqsim.files', description: 'JSON object: path of every input file read → its SHA-256.' },
   { key: 'seqsim.seeds', description: 'JSON array of the root seeds run.' },
-  { key: 'seqsim.modes', description: "JSON array of the sequencing modes run, e.g. [\"centralized\",\"shared\"]." },
+  { key: 'seqsim.modes', description: "JSON array of the values of the mode column, in run order: the sequencing modes run (e.g. [\"centralized\",\"shared\"]), or the variant names when the scenario names `variants`." },
+  { key: 'seqsim.variants', description: 'Only when the scenario names `variants`: JSON array of {name, mode, baseline}, each variant with its sequencing mechanism and whether it is the baseline.' },
 ] as const;
 
 /** The TypeScript value a column accepts from callers; int64 takes exact integer numbers (or bigints). */

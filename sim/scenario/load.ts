@@ -9,6 +9,7 @@ import { toScenarioIssues, withOrigin } from './issues.ts';
 import { budgetIssues } from './budget.ts';
 import { LIMITS } from './limits.ts';
 import { ScenarioSchema, scenarioJsonSchemaShared, type Scenario } from './schema.ts';
+import { resolveVariants, type Variant } from './variants.ts';
 import { PriceFileError, ReplayPath, type PriceSeries } from '../model/market/price.ts';
 import { describeReadError, FileTooLarge, formatOf, parseSource, readFileBytes, readScenarioBytes, sha256Hex, type ScenarioSource } from './source.ts';
 
@@ -34,6 +35,12 @@ export interface LoadedScenario {
   files: LoadedFile[];
   /** Replayed price paths by asset id, read and validated once here for every run. */
   priceSeries: Map<string, PriceSeries>;
+  /** The sequencing variants every seed runs under, in scenario order (`modes` give one per mode). */
+  variants: Variant[];
+  /** The variant the others are compared against. */
+  baseline: string;
+  /** True when the scenario names `variants` rather than `modes`. */
+  namedVariants: boolean;
 }
 
 /** Reads, resolves and validates a scenario file. Throws ScenarioError on any bad input. */
@@ -85,8 +92,13 @@ function loadFromText(text: string, sha256: string, file: string, opts: LoadOpti
   const scenario = result.data;
   const budget = budgetIssues(scenario);
   if (budget.length > 0) throw new ScenarioError(file, budget.map((b) => withOrigin({ path: formatPath(b.path), message: b.message }, b.path, { sources, overrides })));
+  const { variants, baseline, named } = resolveVariants(scenario, resolved, file, { sources, overrides });
   const priceSeries = readPriceFiles(scenario, file, files, sources);
+  for (const v of variants) if (v.scenario !== scenario) v.scenario.assets.forEach((a, i) => (a.file = scenario.assets[i].file));
   return {
+    variants,
+    baseline,
+    namedVariants: named,
     scenario,
     resolved,
     file,
