@@ -9,6 +9,9 @@ import { scenarioJsonSchema } from './scenario/schema.ts';
 import { runToDirectory } from './experiment/outputs.ts';
 import { OutputPathError } from './experiment/outputDir.ts';
 import { Interrupted } from './experiment/run.ts';
+import { OutputReadError } from './experiment/readOutput.ts';
+import { compareDirectories } from './experiment/compare.ts';
+import { formatComparison } from '../analysis/comparison.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
@@ -46,6 +49,7 @@ Examples:
   $ seqsim run scenarios/default.yaml -o out/
   $ seqsim run scenarios/default.yaml -o out/ --set runs=10 --set horizon=1h
   $ seqsim validate scenarios/default.yaml
+  $ seqsim compare out/a out/b -o out/a-vs-b
   $ seqsim schema > scenario.schema.json
 
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invariant, 70 internal error,
@@ -104,6 +108,37 @@ Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arr
     });
 
   program
+    .command('compare')
+    .description('Compare two output directories of the same scenario and seeds, seed by seed: each variant of <after> against the same variant of <before>.')
+    .argument('<before>', 'output directory of the baseline side (e.g. the released version)')
+    .argument('<after>', 'output directory of the compared side (e.g. this version, or other parameters)')
+    .option('-o, --out <dir>', 'write <dir>/comparison.arrow (created if missing; its parent must exist)')
+    .option('--all', 'print every metric (default: the headline metrics; the file always has all)')
+    .option('--json', 'print the comparison rows as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim run scenarios/default.yaml -o out/a
+  $ seqsim run scenarios/default.yaml -o out/b --set sequencing.shared.nodes=7
+  $ seqsim compare out/a out/b -o out/a-vs-b
+The directories must hold the same scenario (by name), seeds and variants; runs pair by seed and variant.
+Columns are those of comparison.arrow (docs/tables.md).`,
+    )
+    .action(async (before: string, after: string, opts: { out?: string; all?: boolean; json?: boolean }) => {
+      const result = await compareDirectories(before, after, opts.out);
+      const shown = opts.all ? result.rows : result.rows.filter((r) => (HEADLINE_METRICS as readonly string[]).includes(r.metric));
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ok: true, before, after, file: result.file ?? null, rows: result.rows }, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(`${result.after.scenario}: ${after} against ${before}, ${result.before.seeds.length} seeds × ${result.before.variants.length} variants, paired by seed and variant\n`);
+      if (result.file) process.stdout.write(`  wrote ${result.file} (${result.rows.length} rows)\n`);
+      process.stdout.write(`\n${formatComparison(shown, { baseline: before, variant: after })}\n`);
+      if (!opts.all && shown.length < result.rows.length) process.stdout.write(`(${result.rows.length - shown.length} more rows: --all, or read comparison.arrow)\n`);
+    });
+
+  program
     .command('validate')
     .description('Check a scenario file without running it; print the resolved scenario summary.')
     .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
@@ -147,7 +182,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; every usage error is "bad input".
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
-    if (e instanceof OutputPathError) {
+    if (e instanceof OutputPathError || e instanceof OutputReadError) {
       process.stderr.write(`seqsim: ${e.message}\n`);
       return ExitCode.badInput;
     }
