@@ -12,6 +12,8 @@ import { Interrupted } from './experiment/run.ts';
 import { OutputReadError } from './experiment/readOutput.ts';
 import { compareDirectories } from './experiment/compare.ts';
 import { formatComparison } from '../analysis/comparison.ts';
+import { runCheck } from './experiment/check.ts';
+import { formatVerdicts } from '../analysis/gate.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
@@ -50,6 +52,7 @@ Examples:
   $ seqsim run scenarios/default.yaml -o out/ --set runs=10 --set horizon=1h
   $ seqsim validate scenarios/default.yaml
   $ seqsim compare out/a out/b -o out/a-vs-b
+  $ seqsim check out/ --baseline scenarios/baselines/default.json
   $ seqsim schema > scenario.schema.json
 
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invariant, 70 internal error,
@@ -136,6 +139,53 @@ Columns are those of comparison.arrow (docs/tables.md).`,
       if (result.file) process.stdout.write(`  wrote ${result.file} (${result.rows.length} rows)\n`);
       process.stdout.write(`\n${formatComparison(shown, { baseline: before, variant: after })}\n`);
       if (!opts.all && shown.length < result.rows.length) process.stdout.write(`(${result.rows.length - shown.length} more rows: --all, or read comparison.arrow)\n`);
+    });
+
+  program
+    .command('check')
+    .description('Regression gate: compare an output directory with a committed baseline, metric by metric, within per-metric tolerances; exit 1 on a regression.')
+    .argument('<out>', 'output directory of seqsim run')
+    .requiredOption('--baseline <file>', 'baseline JSON (figures and tolerance rules), e.g. scenarios/baselines/default.json')
+    .option('--update', 'rewrite the baseline from this output (keeping its tolerance rules) instead of checking')
+    .option('--all', 'print every figure (default: only regressions, missing and new ones)')
+    .option('--json', 'print the verdicts as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim run scenarios/default.yaml -o out/ --quiet
+  $ seqsim check out/ --baseline scenarios/baselines/default.json
+  $ seqsim check out/ --baseline scenarios/baselines/default.json --update   # accept the new figures
+Figures: each variant's mean of every metric (and rollup, subject) and each paired difference against the
+baseline variant. Tolerances: the first rule of the baseline's "tolerances" that matches; abs (in the
+metric's unit), rel (fraction of |baseline|), interval (k × the baseline's 95% t half-width); the widest applies.
+Exit codes: 0 no regression, 1 a regression or a missing figure, 2 bad input.`,
+    )
+    .action((out: string, opts: { baseline: string; update?: boolean; all?: boolean; json?: boolean }) => {
+      const result = runCheck(out, opts.baseline, { update: opts.update });
+      const ok = result.failures.length === 0;
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ok, updated: result.updated ?? null, verdicts: opts.all ? result.verdicts : result.verdicts.filter((v) => v.verdict !== 'ok') }, null, 2) + '\n');
+        process.exitCode = ok ? ExitCode.ok : ExitCode.checkFailed;
+        return;
+      }
+      if (result.updated) {
+        const u = result.updated;
+        process.stdout.write(`seqsim check: wrote ${u.file}: ${u.figures} figures from ${out} (${u.changed} differ from the previous baseline)\n`);
+        if (opts.all && result.verdicts.length) process.stdout.write(`\n${formatVerdicts(result.verdicts.filter((v) => v.verdict !== 'ok'))}\n`);
+        return;
+      }
+      const count = (k: string) => result.verdicts.filter((v) => v.verdict === k).length;
+      const o = result.out;
+      process.stdout.write(
+        `seqsim check: ${out} against ${opts.baseline} (${o.scenario}, ${o.seeds.length} seeds, variants ${o.variants.join(', ')}): ` +
+          `${result.verdicts.length} figures, ${count('ok')} ok, ${count('regression')} regressions, ${count('missing')} missing, ${count('new')} new\n`,
+      );
+      if (result.scenarioChanged) process.stdout.write(`note: the scenario differs from the one the baseline was made from (scenario_sha256)\n`);
+      const shown = opts.all ? result.verdicts : result.verdicts.filter((v) => v.verdict !== 'ok');
+      if (shown.length) process.stdout.write(`\n${formatVerdicts(shown)}\n`);
+      process.stdout.write(ok ? '\nPASS\n' : `\nFAIL: ${result.failures.length} figure${result.failures.length === 1 ? '' : 's'} outside tolerance (if intended: --update, and commit the baseline)\n`);
+      process.exitCode = ok ? ExitCode.ok : ExitCode.checkFailed;
     });
 
   program

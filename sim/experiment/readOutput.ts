@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
+import type { ComparisonRow } from '../../analysis/comparison.ts';
 
 /** An output directory that cannot be read or paired: bad input (exit 2), one line. */
 export class OutputReadError extends Error {}
@@ -40,7 +41,7 @@ export interface OutputDirectory {
   metrics: OutputMetricRow[];
 }
 
-function readTable(dir: string, name: string): Table {
+export function readTable(dir: string, name: string): Table {
   const file = path.join(dir, `${name}.arrow`);
   let bytes: Buffer;
   try {
@@ -113,4 +114,17 @@ export function checkPairable(a: OutputDirectory, b: OutputDirectory): void {
   if (vA.length || vB.length)
     differences.push(`variants differ (${[vA.length ? `${listOf(vA)} only in ${a.dir}` : '', vB.length ? `${listOf(vB)} only in ${b.dir}` : ''].filter(Boolean).join('; ')})`);
   if (differences.length) throw new OutputReadError(`cannot compare ${a.dir} with ${b.dir}: ${differences.join('; ')}`);
+}
+
+/** comparison.arrow of a `seqsim run` output: every variant against its baseline. */
+export function readComparison(dir: string): ComparisonRow[] {
+  const table = readTable(dir, 'comparison');
+  const sides = table.schema.metadata.get('seqsim.comparison');
+  if (sides === undefined || JSON.parse(sides).kind !== 'variants') throw new OutputReadError(`cannot read ${path.join(dir, 'comparison.arrow')}: it compares two directories (seqsim compare), not the variants of a run`);
+  const orNull = (x: unknown) => (x === null || x === undefined ? null : (x as number));
+  return table.toArray().map((r) => ({
+    metric: String(r.metric), rollup: r.rollup ?? null, subject: r.subject ?? null, unit: String(r.unit), baseline: String(r.baseline), variant: String(r.variant),
+    n: num(r.n), baseline_mean: r.baseline_mean, variant_mean: r.variant_mean, diff_mean: r.diff_mean,
+    diff_t_low: orNull(r.diff_t_low), diff_t_high: orNull(r.diff_t_high), diff_boot_low: orNull(r.diff_boot_low), diff_boot_high: orNull(r.diff_boot_high),
+  }));
 }
