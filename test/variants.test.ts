@@ -7,7 +7,7 @@ import { runScenario } from '../sim/index.ts';
 import { inlineScenario } from './util/scenario.ts';
 import { plain } from './util/rows.ts';
 import { seqsim, tempDir, ROOT } from './util/cli.ts';
-import { parseScenarioText } from '../sim/scenario/load.ts';
+import { loadScenario, parseScenarioText } from '../sim/scenario/load.ts';
 import { ScenarioError } from '../sim/scenario/errors.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
 
@@ -104,6 +104,19 @@ describe('variants', () => {
     const meta = tables.runs.schema.metadata;
     expect(JSON.parse(meta.get('seqsim.modes')!)).toEqual(['central', 'seven']);
     expect(JSON.parse(meta.get('seqsim.variants')!)).toEqual([{ name: 'central', mode: 'centralized', baseline: false }, { name: 'seven', mode: 'shared', baseline: true }]);
+  });
+});
+
+describe('modes and variants written in different places: the later one wins', () => {
+  it('a file that extends a `modes:` scenario runs its own variants; --set modes= runs the modes', () => {
+    const loaded = loadScenario(join(ROOT, 'scenarios/variants.yaml'));
+    expect(loaded.variants.map((v) => [v.name, v.mode])).toEqual([['centralized', 'centralized'], ['espresso', 'shared'], ['espresso-global', 'shared'], ['shared-slow', 'shared']]);
+    expect(loaded.variants[2].scenario.sequencing.shared.node_regions).toEqual(['us-east', 'eu-frankfurt', 'tokyo']);
+    expect(loaded.variants[3].scenario.sequencing.shared).toMatchObject({ nodes: 20, policy: 'priority', min_slot_time: 4_000_000 });
+    const modes = loadScenario(join(ROOT, 'scenarios/variants.yaml'), { set: ['modes=[centralized]'] });
+    expect(modes.variants.map((v) => v.name)).toEqual(['centralized']);
+    expect(modes.namedVariants).toBe(false);
+    expect(() => loadScenario(join(ROOT, 'scenarios/variants.yaml'), { set: ['modes=[shared]'] })).toThrow(/baseline: expected a mode \(one of "shared"\): modes replaces the variants/);
   });
 });
 

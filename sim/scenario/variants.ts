@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import { ScenarioError, formatPath, type PathSegment } from './errors.ts';
 import { cloneData, deepMerge, getPath, hasPath, isPlainObject, type PlainObject } from './data.ts';
-import { toScenarioIssues, withOrigin, type Provenance } from './issues.ts';
+import { originOf, toScenarioIssues, withOrigin, type Provenance } from './issues.ts';
 import { budgetIssues } from './budget.ts';
 import { ScenarioSchema, scenarioJsonSchemaShared, type Scenario, type SequencingMode } from './schema.ts';
 
@@ -40,13 +40,18 @@ const noProvenance: Provenance = { sources: [], overrides: [] };
  */
 export function resolveVariants(scenario: Scenario, resolved: unknown, file: string, provenance: Provenance = noProvenance): ResolvedVariants {
   const data = (isPlainObject(resolved) ? resolved : {}) as PlainObject;
-  if (scenario.variants === undefined) {
+  // Both written: the later one wins (a file over the file it extends, --set over files); in one place, it is a mistake.
+  const both = scenario.variants !== undefined && Object.hasOwn(data, 'modes');
+  const later = both ? laterOf(['modes'], ['variants'], provenance) : undefined;
+  if (both && later === undefined)
+    throw new ScenarioError(file, [withOrigin({ path: 'modes', message: 'expected either modes or variants, not both (each mode is a variant named after it: list it under variants)' }, ['modes'], provenance)]);
+  if (scenario.variants === undefined || later === 'modes') {
     const variants = scenario.modes.map((mode) => ({ name: mode, mode, scenario }));
+    if (later === 'modes' && scenario.baseline !== undefined && !scenario.modes.includes(scenario.baseline as SequencingMode))
+      throw new ScenarioError(file, [withOrigin({ path: 'baseline', message: `expected a mode (one of ${scenario.modes.map((m) => `"${m}"`).join(', ')}): modes replaces the variants` }, ['baseline'], provenance)]);
     return { variants, baseline: scenario.baseline ?? scenario.modes[0], named: false };
   }
-  if (Object.hasOwn(data, 'modes'))
-    throw new ScenarioError(file, [withOrigin({ path: 'modes', message: 'expected either modes or variants, not both (each mode is a variant named after it: list it under variants)' }, ['modes'], provenance)]);
-  const { variants: _v, baseline: _b, ...base } = data;
+  const { variants: _v, baseline: _b, modes: _m, ...base } = data;
   const variants = scenario.variants.map((v, i): Variant => {
     const sequencingWritten = deepMerge(data.sequencing ?? {}, v.sequencing ?? {});
     const merged = { ...cloneData(base), modes: [v.mode], sequencing: sequencingWritten };
@@ -71,4 +76,16 @@ export function resolveVariants(scenario: Scenario, resolved: unknown, file: str
     return { name: v.name, mode: v.mode, scenario: result.data, sequencingWritten };
   });
   return { variants, baseline: scenario.baseline ?? variants[0].name, named: true };
+}
+
+/** Which of two fields was written later in the chain of files and --set arguments; undefined when by the same one. */
+function laterOf(a: PathSegment[], b: PathSegment[], provenance: Provenance): 'modes' | 'variants' | undefined {
+  const rank = (path: PathSegment[]): number => {
+    const origin = originOf(path, provenance);
+    if (!origin) return -1;
+    if ('set' in origin) return provenance.sources.length + provenance.overrides.findIndex((o) => o.arg === origin.set);
+    return provenance.sources.indexOf(origin.source);
+  };
+  const [ra, rb] = [rank(a), rank(b)];
+  return ra === rb ? undefined : ra > rb ? 'modes' : 'variants';
 }
