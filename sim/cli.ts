@@ -2,7 +2,8 @@
 // Exit codes (a contract): 0 ok, 1 a check/regression failed, 2 bad input or usage,
 // 3 a run broke an invariant (recorded as failed; the other runs are still written), 70 internal error,
 // 130 / 143 interrupted by SIGINT / SIGTERM (nothing of the interrupted invocation is kept).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { MAX_WORKERS } from './experiment/parallel.ts';
 import { loadScenario } from './scenario/load.ts';
 import { ScenarioError } from './scenario/errors.ts';
 import { scenarioJsonSchema } from './scenario/schema.ts';
@@ -37,6 +38,12 @@ function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+function workerCount(value: string): number {
+  const k = Number(value);
+  if (!/^\d+$/.test(value.trim()) || k < 1 || k > MAX_WORKERS) throw new InvalidArgumentError(`expected a whole number of worker threads from 1 to ${MAX_WORKERS}, found ${JSON.stringify(value)}`);
+  return k;
+}
+
 function buildProgram(): Command {
   const program = new Command('seqsim')
     .description('Deterministic discrete-event simulator of rollups under centralized vs shared sequencing.')
@@ -66,6 +73,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invar
     .option('-o, --out <dir>', 'output directory (created if missing; its parent must exist)', 'out')
     .option('--set <path=value>', 'override a scenario field, e.g. --set rollups[0].block_time=2s (repeatable)', collect, [])
     .option('--json', 'print a machine-readable summary on stdout')
+    .option('-w, --workers <k>', 'run the runs on k worker threads (same output bytes for any k)', workerCount, 1)
     .addOption(new Option('-q, --quiet', 'no progress bar'))
     .addHelpText(
       'after',
@@ -73,15 +81,16 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invar
 Examples:
   $ seqsim run scenarios/default.yaml -o out/
   $ seqsim run scenarios/default.yaml -o out/seeds --set runs=20 --json
+  $ seqsim run scenarios/variants.yaml -o out/variants --workers 2
 Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arrow; see docs/tables.md).`,
     )
-    .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean }) => {
+    .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean; workers: number }) => {
       const loaded = loadScenario(file, { set: opts.set });
       const progress = opts.quiet ? undefined : progressReporter(process.stderr);
       const interrupt = interruptOnSignals();
       let result;
       try {
-        result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal });
+        result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal, workers: opts.workers });
       } finally {
         progress?.stop();
         interrupt.dispose();

@@ -13,6 +13,12 @@ import { prepareOutputDirectory } from './outputDir.ts';
 import type { StaleSweep } from '../output/tempFiles.ts';
 import { executeRuns, planRuns, type ExecuteOptions, type RunSink, type RunSinks, type RunSummary } from './run.ts';
 import { compareVariants, type ComparisonRow } from '../../analysis/comparison.ts';
+import { executeRunsParallel } from './parallel.ts';
+
+/** Every run of the plan, on this thread or on worker threads: the same rows in the same order either way. */
+function execute(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions): Promise<RunSummary[]> {
+  return (options.workers ?? 1) > 1 ? executeRunsParallel(loaded, sinks, options.workers!, options) : executeRuns(loaded, sinks, options);
+}
 
 /** Every table is written by every invocation, in the order of their specs. */
 const OUTPUT_TABLES = TABLE_NAMES;
@@ -93,7 +99,7 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
     for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(TABLES[t], join(out, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t) });
     // The metric rows are small: kept in memory too, so the summary need not read the file back.
     const metrics = keepingMetrics(sinks.metrics);
-    const runs = await executeRuns(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
+    const runs = await execute(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
     const seeded = withSeeds(metrics.rows, runs);
     for (const row of comparisonOf(loaded, seeded)) sinks.comparison.append(row as unknown as Record<string, unknown>);
     for (const t of OUTPUT_TABLES) await sinks[t].close();
@@ -124,7 +130,7 @@ export async function runToMemory(loaded: LoadedScenario, options: ExecuteOption
   const sinks = {} as Record<OutputTable, ArrowTableSink>;
   for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(TABLES[t], { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t) });
   const metrics = keepingMetrics(sinks.metrics);
-  const runs = await executeRuns(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
+  const runs = await execute(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
   for (const row of comparisonOf(loaded, withSeeds(metrics.rows, runs))) sinks.comparison.append(row as unknown as Record<string, unknown>);
   const tables = {} as Record<OutputTable, Table>;
   for (const t of OUTPUT_TABLES) tables[t] = sinks[t].table();

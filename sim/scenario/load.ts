@@ -41,6 +41,8 @@ export interface LoadedScenario {
   baseline: string;
   /** True when the scenario names `variants` rather than `modes`. */
   namedVariants: boolean;
+  /** How it was loaded, so that a worker thread can load the same scenario again (`--workers`). */
+  source: { file: string; set: readonly string[]; text?: string };
 }
 
 /** Reads, resolves and validates a scenario file. Throws ScenarioError on any bad input. */
@@ -51,7 +53,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
   } catch (e) {
     throw new ScenarioError(file, [{ path: '', file, message: `cannot read the scenario file: ${describeReadError(e)}` }]);
   }
-  return loadFromText(bytes.toString('utf8'), sha256Hex(bytes), file, opts);
+  return { ...loadFromText(bytes.toString('utf8'), sha256Hex(bytes), file, opts), source: { file, set: [...(opts.set ?? [])] } };
 }
 
 /**
@@ -61,7 +63,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
 export function parseScenarioText(text: string, file: string, opts: LoadOptions = {}): LoadedScenario {
   if (Buffer.byteLength(text) > LIMITS.fileBytes)
     throw new ScenarioError(file, [{ path: '', file, message: `cannot read the scenario: ${new FileTooLarge(Buffer.byteLength(text)).message}` }]);
-  return loadFromText(text, sha256Hex(text), file, opts);
+  return { ...loadFromText(text, sha256Hex(text), file, opts), source: { file, set: [...(opts.set ?? [])], text } };
 }
 
 /** Validates data already merged (no files, no positions): for callers that build scenarios in code. */
@@ -75,7 +77,7 @@ export function validateScenario(data: unknown, name = '<scenario>'): Scenario {
   throw new ScenarioError(name, toScenarioIssues(result.error.issues, data, scenarioJsonSchemaShared(), { sources: [], overrides: [] }));
 }
 
-function loadFromText(text: string, sha256: string, file: string, opts: LoadOptions): LoadedScenario {
+function loadFromText(text: string, sha256: string, file: string, opts: LoadOptions): Omit<LoadedScenario, 'source'> {
   const sources: ScenarioSource[] = [];
   const files = new Map<string, LoadedFile>(); // by absolute path: a diamond of extends reads a file once
   collectSources(parseSource(text, file, sha256), path.resolve(file), [], sources, files);
