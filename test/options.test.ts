@@ -173,8 +173,8 @@ describe('pooled against siloed collateral', () => {
 describe('the floor', () => {
   it('no informed flow, no snipers, free hedging: the half-spread collapses to its fee, inventory and capital floor', async () => {
     const input = twoRollups({ snipers: false, informed: false, collateral: 'pooled' });
-    // Free hedging: a zero-fee pool deep enough for no impact, kept at the reference price by a zero-latency arbitrageur.
-    input.rollups = input.rollups!.map((r) => ({ ...r, pools: [{ id: 'p', asset: 'eth', liquidity_usd: 1e13, fee_bps: 0 }], arbitrageurs: [{ name: 'arb', latency: '0s', gas_usd: 0 }] }));
+    // Free hedging: a zero-fee pool deep enough for no impact (the largest the limits allow, LIMITS.usd), kept at the reference price by a zero-latency arbitrageur.
+    input.rollups = input.rollups!.map((r) => ({ ...r, pools: [{ id: 'p', asset: 'eth', liquidity_usd: 1e12, fee_bps: 0 }], arbitrageurs: [{ name: 'arb', latency: '0s', gas_usd: 0 }] }));
     input.network = { base_latency: '0s', jitter: '0s' };
     input.options!.makers![0].latency = '0s';
     const { tables } = await runScenario(inlineScenario(input));
@@ -247,11 +247,11 @@ describe('discrete delta hedging without frictions (Kamal & Derman)', () => {
         horizon: '62m',
         network: { base_latency: '0s', jitter: '0s' },
         assets: [{ id: 'x', price: 1000, vol: sigma, tick: '100ms' }],
-        // Frictionless hedging: no fee, no impact, the pool kept at the reference by a zero-latency arbitrageur.
-        rollups: [{ id: 'r', block_time: '100ms', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e14, fee_bps: 0 }], arbitrageurs: [{ name: 'arb', latency: '0s', gas_usd: 0 }] }],
+        // Frictionless hedging: no fee, no impact (the deepest pool the limits allow), the pool kept at the reference by a zero-latency arbitrageur; quotes never refresh on moves (a 100% move threshold).
+        rollups: [{ id: 'r', block_time: '100ms', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e12, fee_bps: 0 }], arbitrageurs: [{ name: 'arb', latency: '0s', gas_usd: 0 }] }],
         options: {
           venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [0], strike_step: 1, expiries: ['1h'], kinds: ['call'], taker_fee_bps: 0, maker_fee_bps: 0 }],
-          makers: [{ name: 'mm', venues: ['v'], latency: '0s', refresh: '1h', move_threshold_bps: 1e6, size: 1, hedge_every: `${3600 / N}s`, risk_aversion: 0 }],
+          makers: [{ name: 'mm', venues: ['v'], latency: '0s', refresh: '1h', move_threshold_bps: 10_000, size: 1, hedge_every: `${3600 / N}s`, risk_aversion: 0 }],
         },
       });
       const world = buildWorld(loaded, 'centralized', loaded.scenario.seed);
