@@ -104,8 +104,11 @@ const ci = (x: number) => (Number.isFinite(x) ? ` ±${Math.abs(x) >= 100 ? x.toF
  * A plain-text table: one line per metric and rollup, one column per mode (mean ±95% t interval),
  * then the paired difference against the baseline with its interval and n.
  */
-export function formatSummary(summaries: readonly MetricSummary[], paired: readonly PairedSummary[] = []): string {
-  const modes = [...new Set(summaries.map((s) => s.mode))].sort();
+export function formatSummary(summaries: readonly MetricSummary[], paired: readonly PairedSummary[] = [], order?: readonly string[]): string {
+  // Columns in the order given (the scenario's variants), then any others alphabetically.
+  const rank = (m: string) => (order?.includes(m) ? order.indexOf(m) : (order?.length ?? 0));
+  const byOrder = (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  const modes = [...new Set(summaries.map((s) => s.mode))].sort(byOrder);
   const lines = new Map<string, { byMode: Map<string, MetricSummary>; diffs: Map<string, PairedSummary> }>();
   const keyOf = (s: { metric: string; rollup: string | null; subject: string | null }) => {
     const where = [s.rollup, s.subject].filter((x) => x !== null).join('/');
@@ -117,7 +120,7 @@ export function formatSummary(summaries: readonly MetricSummary[], paired: reado
   };
   for (const s of summaries) line(keyOf(s)).byMode.set(s.mode, s);
   for (const p of paired) line(keyOf(p)).diffs.set(p.mode, p);
-  const diffModes = [...new Set(paired.map((p) => p.mode))].sort();
+  const diffModes = [...new Set(paired.map((p) => p.mode))].sort(byOrder);
   const baseline = paired[0]?.baseline;
   const cell = (s: MetricSummary | undefined) => (s ? `${num(s.mean)}${ci(s.ci95)} ${s.unit}` : '—');
   const diffCell = (p: PairedSummary | undefined) => (p ? `${p.difference.mean >= 0 ? '+' : ''}${num(p.difference.mean)}${ci(p.difference.ci95)} ${p.unit} (n=${p.difference.n})` : '—');

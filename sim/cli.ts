@@ -2,13 +2,19 @@
 // Exit codes (a contract): 0 ok, 1 a check/regression failed, 2 bad input or usage,
 // 3 a run broke an invariant (recorded as failed; the other runs are still written), 70 internal error,
 // 130 / 143 interrupted by SIGINT / SIGTERM (nothing of the interrupted invocation is kept).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { MAX_WORKERS } from './experiment/parallel.ts';
 import { loadScenario } from './scenario/load.ts';
 import { ScenarioError } from './scenario/errors.ts';
 import { scenarioJsonSchema } from './scenario/schema.ts';
 import { runToDirectory } from './experiment/outputs.ts';
 import { OutputPathError } from './experiment/outputDir.ts';
 import { Interrupted } from './experiment/run.ts';
+import { OutputReadError } from './experiment/readOutput.ts';
+import { compareDirectories } from './experiment/compare.ts';
+import { formatComparison } from '../analysis/comparison.ts';
+import { runCheck } from './experiment/check.ts';
+import { formatVerdicts } from '../analysis/gate.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
@@ -32,6 +38,12 @@ function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+function workerCount(value: string): number {
+  const k = Number(value);
+  if (!/^\d+$/.test(value.trim()) || k < 1 || k > MAX_WORKERS) throw new InvalidArgumentError(`expected a whole number of worker threads from 1 to ${MAX_WORKERS}, found ${JSON.stringify(value)}`);
+  return k;
+}
+
 function buildProgram(): Command {
   const program = new Command('seqsim')
     .description('Deterministic discrete-event simulator of rollups under centralized vs shared sequencing.')
@@ -46,6 +58,8 @@ Examples:
   $ seqsim run scenarios/default.yaml -o out/
   $ seqsim run scenarios/default.yaml -o out/ --set runs=10 --set horizon=1h
   $ seqsim validate scenarios/default.yaml
+  $ seqsim compare out/a out/b -o out/a-vs-b
+  $ seqsim check out/ --baseline scenarios/baselines/default.json
   $ seqsim schema > scenario.schema.json
 
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invariant, 70 internal error,
@@ -59,6 +73,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invar
     .option('-o, --out <dir>', 'output directory (created if missing; its parent must exist)', 'out')
     .option('--set <path=value>', 'override a scenario field, e.g. --set rollups[0].block_time=2s (repeatable)', collect, [])
     .option('--json', 'print a machine-readable summary on stdout')
+    .option('-w, --workers <k>', 'run the runs on k worker threads (same output bytes for any k)', workerCount, 1)
     .addOption(new Option('-q, --quiet', 'no progress bar'))
     .addHelpText(
       'after',
@@ -66,15 +81,16 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invar
 Examples:
   $ seqsim run scenarios/default.yaml -o out/
   $ seqsim run scenarios/default.yaml -o out/seeds --set runs=20 --json
+  $ seqsim run scenarios/variants.yaml -o out/variants --workers 2
 Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arrow; see docs/tables.md).`,
     )
-    .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean }) => {
+    .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean; workers: number }) => {
       const loaded = loadScenario(file, { set: opts.set });
       const progress = opts.quiet ? undefined : progressReporter(process.stderr);
       const interrupt = interruptOnSignals();
       let result;
       try {
-        result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal });
+        result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal, workers: opts.workers });
       } finally {
         progress?.stop();
         interrupt.dispose();
@@ -84,22 +100,101 @@ Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arr
       for (const k of result.sweep.kept) process.stderr.write(`seqsim: left ${k.file} in place: ${k.why}\n`);
       const failed = result.runs.filter((r) => r.status === 'failed');
       const headline = summarize(result.metrics, HEADLINE_METRICS);
-      const baseline = loaded.scenario.modes[0];
+      const baseline = loaded.baseline;
       const paired = pairedDifferences(result.metrics, HEADLINE_METRICS, baseline);
+      const variantNames = loaded.variants.map((v) => v.name);
       if (opts.json) {
         const { metrics: _metrics, ...rest } = result;
         process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...rest, headline, paired }, null, 2) + '\n');
       } else {
         const s = loaded.scenario;
         process.stdout.write(
-          `${s.name}: ${result.runs.length} runs (${s.modes.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
+          `${s.name}: ${result.runs.length} runs (${variantNames.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
             `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
         );
         for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
-        if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired)}\n`);
-        for (const r of failed) process.stderr.write(`run ${r.runId} (${r.mode}, seed ${r.seed}) failed: ${r.error}\n`);
+        if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired, variantNames)}\n`);
+        for (const r of failed) process.stderr.write(`run ${r.runId} (${r.variant}, seed ${r.seed}) failed: ${r.error}\n`);
       }
       process.exitCode = failed.length > 0 ? ExitCode.invariantBroken : ExitCode.ok;
+    });
+
+  program
+    .command('compare')
+    .description('Compare two output directories of the same scenario and seeds, seed by seed: each variant of <after> against the same variant of <before>.')
+    .argument('<before>', 'output directory of the baseline side (e.g. the released version)')
+    .argument('<after>', 'output directory of the compared side (e.g. this version, or other parameters)')
+    .option('-o, --out <dir>', 'write <dir>/comparison.arrow (created if missing; its parent must exist)')
+    .option('--all', 'print every metric (default: the headline metrics; the file always has all)')
+    .option('--json', 'print the comparison rows as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim run scenarios/default.yaml -o out/a
+  $ seqsim run scenarios/default.yaml -o out/b --set sequencing.shared.nodes=7
+  $ seqsim compare out/a out/b -o out/a-vs-b
+The directories must hold the same scenario (by name), seeds and variants; runs pair by seed and variant.
+Columns are those of comparison.arrow (docs/tables.md).`,
+    )
+    .action(async (before: string, after: string, opts: { out?: string; all?: boolean; json?: boolean }) => {
+      const result = await compareDirectories(before, after, opts.out);
+      const shown = opts.all ? result.rows : result.rows.filter((r) => (HEADLINE_METRICS as readonly string[]).includes(r.metric));
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ok: true, before, after, file: result.file ?? null, rows: result.rows }, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(`${result.after.scenario}: ${after} against ${before}, ${result.before.seeds.length} seeds × ${result.before.variants.length} variants, paired by seed and variant\n`);
+      if (result.file) process.stdout.write(`  wrote ${result.file} (${result.rows.length} rows)\n`);
+      process.stdout.write(`\n${formatComparison(shown, { baseline: before, variant: after })}\n`);
+      if (!opts.all && shown.length < result.rows.length) process.stdout.write(`(${result.rows.length - shown.length} more rows: --all, or read comparison.arrow)\n`);
+    });
+
+  program
+    .command('check')
+    .description('Regression gate: compare an output directory with a committed baseline, metric by metric, within per-metric tolerances; exit 1 on a regression.')
+    .argument('<out>', 'output directory of seqsim run')
+    .requiredOption('--baseline <file>', 'baseline JSON (figures and tolerance rules), e.g. scenarios/baselines/default.json')
+    .option('--update', 'rewrite the baseline from this output (keeping its tolerance rules) instead of checking')
+    .option('--all', 'print every figure (default: only regressions, missing and new ones)')
+    .option('--json', 'print the verdicts as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim run scenarios/default.yaml -o out/ --quiet
+  $ seqsim check out/ --baseline scenarios/baselines/default.json
+  $ seqsim check out/ --baseline scenarios/baselines/default.json --update   # accept the new figures
+Figures: each variant's mean of every metric (and rollup, subject) and each paired difference against the
+baseline variant. Tolerances: the first rule of the baseline's "tolerances" that matches; abs (in the
+metric's unit), rel (fraction of |baseline|), interval (k × the baseline's 95% t half-width); the widest applies.
+Exit codes: 0 no regression, 1 a regression or a missing figure, 2 bad input.`,
+    )
+    .action((out: string, opts: { baseline: string; update?: boolean; all?: boolean; json?: boolean }) => {
+      const result = runCheck(out, opts.baseline, { update: opts.update });
+      const ok = result.failures.length === 0;
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ok, updated: result.updated ?? null, verdicts: opts.all ? result.verdicts : result.verdicts.filter((v) => v.verdict !== 'ok') }, null, 2) + '\n');
+        process.exitCode = ok ? ExitCode.ok : ExitCode.checkFailed;
+        return;
+      }
+      if (result.updated) {
+        const u = result.updated;
+        process.stdout.write(`seqsim check: wrote ${u.file}: ${u.figures} figures from ${out} (${u.changed} differ from the previous baseline)\n`);
+        if (opts.all && result.verdicts.length) process.stdout.write(`\n${formatVerdicts(result.verdicts.filter((v) => v.verdict !== 'ok'))}\n`);
+        return;
+      }
+      const count = (k: string) => result.verdicts.filter((v) => v.verdict === k).length;
+      const o = result.out;
+      process.stdout.write(
+        `seqsim check: ${out} against ${opts.baseline} (${o.scenario}, ${o.seeds.length} seeds, variants ${o.variants.join(', ')}): ` +
+          `${result.verdicts.length} figures, ${count('ok')} ok, ${count('regression')} regressions, ${count('missing')} missing, ${count('new')} new\n`,
+      );
+      if (result.scenarioChanged) process.stdout.write(`note: the scenario differs from the one the baseline was made from (scenario_sha256)\n`);
+      const shown = opts.all ? result.verdicts : result.verdicts.filter((v) => v.verdict !== 'ok');
+      if (shown.length) process.stdout.write(`\n${formatVerdicts(shown)}\n`);
+      process.stdout.write(ok ? '\nPASS\n' : `\nFAIL: ${result.failures.length} figure${result.failures.length === 1 ? '' : 's'} outside tolerance (if intended: --update, and commit the baseline)\n`);
+      process.exitCode = ok ? ExitCode.ok : ExitCode.checkFailed;
     });
 
   program
@@ -116,7 +211,7 @@ Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arr
       } else {
         const s = loaded.scenario;
         process.stdout.write(
-          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, modes ${s.modes.join(', ')}, ${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
+          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, ${loaded.namedVariants ? 'variants' : 'modes'} ${loaded.variants.map((v) => (loaded.namedVariants ? `${v.name} (${v.mode})` : v.name)).join(', ')}, baseline ${loaded.baseline}, ${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
         );
       }
     });
@@ -146,7 +241,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; every usage error is "bad input".
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
-    if (e instanceof OutputPathError) {
+    if (e instanceof OutputPathError || e instanceof OutputReadError) {
       process.stderr.write(`seqsim: ${e.message}\n`);
       return ExitCode.badInput;
     }

@@ -73,6 +73,11 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     run_id: i, mode: 'shared', metric: 'latency.inclusion_ms', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms',
     count: BIG + i, sum: 1.5 * i, relative_accuracy: 0.01, ddsketch: Uint8Array.from({ length: 3 + i }, (_, k) => (k * 37 + i) & 0xff),
   })),
+  comparison: [0, 1, 2, 3, 4].map((i) => ({
+    metric: 'latency.inclusion_ms.p50', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms', baseline: 'centralized', variant: 'espresso-global',
+    n: 1 + 4 * i, baseline_mean: 190.5 + i, variant_mean: 1693 - i, diff_mean: 1502.5 - 2 * i,
+    diff_t_low: i === 0 ? null : 1480, diff_t_high: i === 0 ? null : 1520, diff_boot_low: i < 3 ? null : 1485, diff_boot_high: i < 3 ? null : 1519.75,
+  })),
 };
 
 /** What apache-arrow should read back: every column present, nulls as null, int64 as bigint. */
@@ -308,7 +313,16 @@ describe('provenance metadata', () => {
       seqsimVersion: '0.1.0', scenarioSha256: 'cd'.repeat(32),
       files: { 'scenarios/z.yaml': '1', 'scenarios/a.yaml': '2' }, seeds: [1, 2n ** 60n], modes: ['centralized', 'shared'],
     });
-    expect(Object.keys(metadata).sort()).toEqual(METADATA_KEYS.map((m) => m.key).filter((k) => k !== 'seqsim.table').sort());
+    // seqsim.variants is written only for scenarios that name variants (so `modes:` outputs keep
+    // their bytes); seqsim.comparison only into comparison.arrow (test/comparison.test.ts).
+    const notAlways = ['seqsim.table', 'seqsim.variants', 'seqsim.comparison'];
+    expect(Object.keys(metadata).sort()).toEqual(METADATA_KEYS.map((m) => m.key).filter((k) => !notAlways.includes(k)).sort());
+    const named = provenanceMetadata({
+      seqsimVersion: '0.1.0', scenarioSha256: 'cd'.repeat(32), files: {}, seeds: [1], modes: ['c', 's'],
+      variants: [{ name: 'c', mode: 'centralized', baseline: true }, { name: 's', mode: 'shared', baseline: false }],
+    });
+    expect(Object.keys(named).sort()).toEqual(METADATA_KEYS.map((m) => m.key).filter((k) => k !== 'seqsim.table' && k !== 'seqsim.comparison').sort());
+    expect(JSON.parse(named['seqsim.variants'])[1]).toEqual({ name: 's', mode: 'shared', baseline: false });
     expect(metadata['seqsim.arrow_version']).toBe(APACHE_ARROW_VERSION);
     expect(APACHE_ARROW_VERSION).toMatch(/^\d+\.\d+\.\d+/);
     expect(metadata['seqsim.files']).toBe('{"scenarios/a.yaml":"2","scenarios/z.yaml":"1"}');

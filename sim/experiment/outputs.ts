@@ -11,7 +11,14 @@ import type { MetricRow } from '../metrics/rows.ts';
 import { SEQSIM_VERSION } from '../version.ts';
 import { prepareOutputDirectory } from './outputDir.ts';
 import type { StaleSweep } from '../output/tempFiles.ts';
-import { executeRuns, planRuns, type ExecuteOptions, type RunSinks, type RunSummary } from './run.ts';
+import { executeRuns, planRuns, type ExecuteOptions, type RunSink, type RunSinks, type RunSummary } from './run.ts';
+import { compareVariants, type ComparisonRow } from '../../analysis/comparison.ts';
+import { executeRunsParallel } from './parallel.ts';
+
+/** Every run of the plan, on this thread or on worker threads: the same rows in the same order either way. */
+function execute(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions): Promise<RunSummary[]> {
+  return (options.workers ?? 1) > 1 ? executeRunsParallel(loaded, sinks, options.workers!, options) : executeRuns(loaded, sinks, options);
+}
 
 /** Every table is written by every invocation, in the order of their specs. */
 const OUTPUT_TABLES = TABLE_NAMES;
@@ -22,7 +29,7 @@ export interface DirectoryResult {
   files: { table: OutputTable; path: string; rows: number }[];
   runs: RunSummary[];
   /** The rows written to metrics.arrow, with each run's seed (for the summary printed after a run). */
-  metrics: (MetricRow & { run_id: number; mode: string; seed: number })[];
+  metrics: SeededMetricRow[];
   /** Temporary files of crashed runs found in the directory before this one started. */
   sweep: StaleSweep;
 }
@@ -30,6 +37,37 @@ export interface DirectoryResult {
 export interface MemoryResult {
   tables: Record<OutputTable, Table>;
   runs: RunSummary[];
+}
+
+type SeededMetricRow = MetricRow & { run_id: number; mode: string; seed: number };
+
+/** Wraps the metrics sink so its rows are also kept (they are small): the comparison and the summary need them. */
+function keepingMetrics(sink: RunSink): { sink: RunSink; rows: Record<string, unknown>[] } {
+  const rows: Record<string, unknown>[] = [];
+  return {
+    rows,
+    sink: {
+      append: (row, constants) => (rows.push({ ...row, ...constants }), sink.append(row, constants)),
+      drain: () => sink.drain(),
+    },
+  };
+}
+
+function withSeeds(rows: Record<string, unknown>[], runs: RunSummary[]): SeededMetricRow[] {
+  const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
+  return rows.map((r) => ({ ...(r as unknown as MetricRow & { run_id: number; mode: string }), seed: seedOf.get(r.run_id as number)! }));
+}
+
+/** The comparison rows of a finished invocation: every variant against the baseline. */
+function comparisonOf(loaded: LoadedScenario, metrics: SeededMetricRow[]): ComparisonRow[] {
+  return compareVariants(metrics, loaded.baseline, loaded.variants.map((v) => v.name));
+}
+
+/** Metadata of each table's file: the comparison also says what its sides are. */
+function tableMetadata(loaded: LoadedScenario, table: OutputTable): Record<string, string> {
+  const base = metadataFor(loaded);
+  if (table !== 'comparison') return base;
+  return { ...base, 'seqsim.comparison': JSON.stringify({ kind: 'variants', baseline: loaded.baseline }) };
 }
 
 /** Provenance for every file: inputs only, with paths relative to the scenario's folder so the
@@ -44,7 +82,8 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
     scenarioSha256: loaded.sha256,
     files,
     seeds: [...new Set(plans.map((p) => p.seed))],
-    modes: loaded.scenario.modes,
+    modes: loaded.variants.map((v) => v.name),
+    variants: loaded.namedVariants ? loaded.variants.map((v) => ({ name: v.name, mode: v.mode, baseline: v.name === loaded.baseline })) : undefined,
   });
 }
 
@@ -55,25 +94,21 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
  */
 export async function runToDirectory(loaded: LoadedScenario, out: string, options: ExecuteOptions = {}): Promise<DirectoryResult> {
   const { created, sweep } = prepareOutputDirectory(out);
-  const sinkOptions = { batchRows: loaded.scenario.output.batch_rows, metadata: metadataFor(loaded) };
   const sinks = {} as Record<OutputTable, ArrowFileSink>;
   try {
-    for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(TABLES[t], join(out, `${t}.arrow`), sinkOptions);
+    for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(TABLES[t], join(out, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t) });
     // The metric rows are small: kept in memory too, so the summary need not read the file back.
-    const metricRows: Record<string, unknown>[] = [];
-    const metrics = {
-      append: (row: Record<string, unknown>, constants?: Record<string, unknown> | null) => (metricRows.push({ ...row, ...constants }), sinks.metrics.append(row, constants)),
-      drain: () => sinks.metrics.drain(),
-    };
-    const runs = await executeRuns(loaded, { ...(sinks as RunSinks), metrics }, options);
+    const metrics = keepingMetrics(sinks.metrics);
+    const runs = await execute(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
+    const seeded = withSeeds(metrics.rows, runs);
+    for (const row of comparisonOf(loaded, seeded)) sinks.comparison.append(row as unknown as Record<string, unknown>);
     for (const t of OUTPUT_TABLES) await sinks[t].close();
-    const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
     return {
       out,
       sweep,
       runs,
       files: OUTPUT_TABLES.map((t) => ({ table: t, path: join(out, `${t}.arrow`), rows: sinks[t].rows })),
-      metrics: metricRows.map((r) => ({ ...(r as unknown as MetricRow & { run_id: number; mode: string }), seed: seedOf.get(r.run_id as number)! })),
+      metrics: seeded,
     };
   } catch (e) {
     for (const t of OUTPUT_TABLES) sinks[t]?.abort();
@@ -92,10 +127,11 @@ function removeIfEmpty(dir: string): void {
 
 /** Runs the scenario and returns the same tables in memory. */
 export async function runToMemory(loaded: LoadedScenario, options: ExecuteOptions = {}): Promise<MemoryResult> {
-  const sinkOptions = { batchRows: loaded.scenario.output.batch_rows, metadata: metadataFor(loaded) };
   const sinks = {} as Record<OutputTable, ArrowTableSink>;
-  for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(TABLES[t], sinkOptions);
-  const runs = await executeRuns(loaded, sinks as RunSinks, options);
+  for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(TABLES[t], { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t) });
+  const metrics = keepingMetrics(sinks.metrics);
+  const runs = await execute(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
+  for (const row of comparisonOf(loaded, withSeeds(metrics.rows, runs))) sinks.comparison.append(row as unknown as Record<string, unknown>);
   const tables = {} as Record<OutputTable, Table>;
   for (const t of OUTPUT_TABLES) tables[t] = sinks[t].table();
   return { tables, runs };

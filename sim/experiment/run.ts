@@ -1,7 +1,9 @@
-// Runs every (seed, mode) pair of a scenario and streams their rows into table sinks.
-// Seeds are the outer loop and modes the inner one, so the runs of one seed sit side by side
-// and run_id order is the same whatever the sinks are (files, memory). Rows get their run id and
-// mode here, from the run plan: the model and the recorders never know which run they are in.
+// Runs every (seed, variant) pair of a scenario and streams their rows into table sinks.
+// Seeds are the outer loop and variants the inner one (in scenario order), so the runs of one seed
+// sit side by side and run_id order is the same whatever the sinks are (files, memory). Rows get
+// their run id and variant name (the mode column) here, from the run plan: the model and the
+// recorders never know which run they are in. Each run builds its own world from (scenario, seed),
+// so adding a variant never changes another variant's draws.
 import { InvariantError } from '../engine/assert.ts';
 import { buildWorld, type Mode } from '../world/build.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
@@ -15,6 +17,9 @@ import { withDurationUnits } from '../scenario/schemaWalk.ts';
 
 export interface RunPlan {
   runId: number;
+  /** The variant's name: the value of the tables' mode column (the mode itself for `modes:` scenarios). */
+  variant: string;
+  /** The mechanism the variant's world is built with. */
   mode: Mode;
   seed: number;
   /** Sweep point index; 0 when not sweeping. */
@@ -43,6 +48,8 @@ export interface ExecuteOptions {
   onProgress?: (fraction: number) => void;
   /** Checked between chunks: once aborted, the runs stop with an Interrupted error. */
   signal?: AbortSignal;
+  /** Worker threads running runs side by side (sim/experiment/parallel.ts); 1 (default): this thread. The bytes are the same. */
+  workers?: number;
 }
 
 /** The runs were stopped from outside (a signal): nothing they wrote is kept. */
@@ -61,9 +68,9 @@ const CHUNK_EVENTS = 200_000;
 const STUCK_CHUNKS = 50;
 
 export function planRuns(loaded: LoadedScenario): RunPlan[] {
-  const { seed, runs, modes } = loaded.scenario;
+  const { seed, runs } = loaded.scenario;
   const plans: RunPlan[] = [];
-  for (let k = 0; k < runs; k++) for (const mode of modes) plans.push({ runId: plans.length, mode, seed: seed + k, point: 0 });
+  for (let k = 0; k < runs; k++) for (const v of loaded.variants) plans.push({ runId: plans.length, variant: v.name, mode: v.mode, seed: seed + k, point: 0 });
   return plans;
 }
 
@@ -79,12 +86,13 @@ export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, optio
 
 /** Adds the run's identity to every row a recorder writes (as the sink's constants: the rows stay as written). */
 function tagged(sink: RunSink, plan: RunPlan): RowSink {
-  const constants = { run_id: plan.runId, mode: plan.mode };
+  const constants = { run_id: plan.runId, mode: plan.variant };
   return { append: (row) => sink.append(row, constants) };
 }
 
-async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void, signal?: AbortSignal): Promise<RunSummary> {
-  const { scenario } = loaded;
+export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void, signal?: AbortSignal): Promise<RunSummary> {
+  const variant = loaded.variants.find((v) => v.name === plan.variant)!;
+  const { scenario } = variant;
   const world = buildWorld({ scenario, priceSeries: loaded.priceSeries }, plan.mode, plan.seed, { runId: plan.runId });
   const recorders = attachRecorders(world, { txs: tagged(sinks.txs, plan), trades: tagged(sinks.trades, plan), mev: tagged(sinks.mev, plan), bids: tagged(sinks.bids, plan), quotes: tagged(sinks.quotes, plan), option_trades: tagged(sinks.option_trades, plan), liquidations: tagged(sinks.liquidations, plan), contagion: tagged(sinks.contagion, plan) });
   const drainAll = () => Promise.all(Object.values(sinks).map((s) => s.drain()));
@@ -120,11 +128,11 @@ async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks
     run_id: plan.runId,
     scenario: scenario.name,
     scenario_sha256: loaded.sha256,
-    mode: plan.mode,
+    mode: plan.variant,
     seed: plan.seed,
     point: plan.point,
-    params_json: canonicalJson(runParameters(loaded.resolved, plan)),
-    resolved_json: canonicalJson(withDurationUnits(scenarioJsonSchemaShared(), runParameters(scenario, plan))),
+    params_json: canonicalJson(runParameters(loaded.resolved, plan, loaded.namedVariants ? variant.sequencingWritten : undefined)),
+    resolved_json: canonicalJson(withDurationUnits(scenarioJsonSchemaShared(), runParameters(scenario, plan, loaded.namedVariants ? scenario.sequencing : undefined))),
     events: summary.events,
     end_time_us: summary.endTimeUs,
     status,
@@ -134,9 +142,13 @@ async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks
   return summary;
 }
 
-/** A scenario as this one run saw it: its own seed and mode instead of the lists of them. */
-function runParameters(scenario: unknown, plan: RunPlan): unknown {
+/**
+ * A scenario as this one run saw it: its own seed and mode instead of the lists of them; for a
+ * named variant, also its name and its merged sequencing section.
+ */
+function runParameters(scenario: unknown, plan: RunPlan, variantSequencing?: unknown): unknown {
   const base = (scenario ?? {}) as Record<string, unknown>;
-  const { runs: _runs, modes: _modes, ...rest } = base;
-  return { ...rest, seed: plan.seed, mode: plan.mode };
+  const { runs: _runs, modes: _modes, variants: _variants, baseline: _baseline, ...rest } = base;
+  if (variantSequencing === undefined) return { ...rest, seed: plan.seed, mode: plan.mode };
+  return { ...rest, sequencing: variantSequencing, seed: plan.seed, mode: plan.mode, variant: plan.variant };
 }

@@ -72,7 +72,19 @@ suffix (\`inclusion_ms\`, \`option_atm_bps\`, \`bad_debt_usd\`), and, when the f
 distribution, the statistic (\`mean\`, \`p50\`, \`p99\`, \`max\`, \`count\`…). The \`unit\` column
 repeats the unit (\`ms\`, \`bps\`, \`USD\`, \`count\`, or empty for dimensionless ratios). Examples:
 \`latency.inclusion_ms.p50\`, \`spread.option_atm_bps.mean\`, \`slippage.mev_bps.mean\`,
-\`contagion.bad_debt_usd\`. \`rollup\` and \`subject\` are null for whole-run figures.`;
+\`contagion.bad_debt_usd\`. \`rollup\` and \`subject\` are null for whole-run figures.
+
+## The \`mode\` column and variants
+
+Every run table's \`mode\` column names the run's **sequencing variant**. A scenario that lists
+\`modes: [centralized, shared]\` runs one variant per mode, named after it, so \`mode\` is
+\`'centralized'\` or \`'shared'\` as the column descriptions say. A scenario that names
+\`variants\` (each a mode and a sequencing section over the scenario's own) writes the variant's
+name there instead (\`'espresso-global'\`); its mechanism is in \`runs.params_json\` under
+\`mode\` (the name under \`variant\`) and in the \`seqsim.variants\` metadata, with the baseline.
+The column keeps its name and its description so that \`modes:\` outputs stay byte-identical
+(descriptions are written into every file); filter and pivot on it as before. Runs are ordered
+seed first, then variant in scenario order, whatever the variants are.`;
 
 export function renderTablesDoc(): string {
   const sections = TABLE_NAMES.map((name) => renderTable(TABLES[name]));

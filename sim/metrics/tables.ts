@@ -327,6 +327,30 @@ export const TABLES = {
       col('ddsketch', 'binary', '', 'The sketch, serialized as DDSketch protobuf (the format of the DDSketch libraries: @datadog/sketches-js `DDSketch.fromProto`, Python `ddsketch`, Java, Go).'),
     ],
   },
+  comparison: {
+    name: 'comparison',
+    description:
+      'One row per metric (and rollup, subject) and compared side: the paired comparison of a variant against a baseline, seed by seed on the same exogenous world (common random numbers), ' +
+      'over the seeds where both sides have a finite value. `seqsim run` compares every variant with the baseline variant of the scenario (baseline = that variant); ' +
+      '`seqsim compare A/ B/` compares each variant of B with the same variant of A (baseline = variant = its name; the seqsim.comparison metadata names the directories). ' +
+      'Every figure is in the unit of the unit column. Rows are sorted by metric, rollup, subject (nulls first), then variant in scenario order. Analysis: analysis/comparison.ts.',
+    columns: [
+      col('metric', 'utf8', '', 'Metric name, as in metrics.metric.'),
+      nullableCol('rollup', 'utf8', '', 'As in metrics.'),
+      nullableCol('subject', 'utf8', '', 'As in metrics.'),
+      col('unit', 'utf8', '', "Unit of every figure of the row (metrics.unit): 'ms', 'bps', 'USD', 'count', '' for dimensionless ratios…"),
+      col('baseline', 'utf8', '', 'The baseline side: the baseline variant (seqsim run), or the variant in the first directory (seqsim compare).'),
+      col('variant', 'utf8', '', 'The compared side: a variant other than the baseline (seqsim run), or the variant in the second directory (seqsim compare).'),
+      col('n', 'int32', '', 'Seeds paired: runs of both sides on the same seed with a finite value.'),
+      col('baseline_mean', 'float64', '', "Mean over those seeds of the baseline side's value, in unit."),
+      col('variant_mean', 'float64', '', "Mean over those seeds of the compared side's value, in unit."),
+      col('diff_mean', 'float64', '', 'Mean paired difference, variant − baseline seed by seed, in unit (= variant_mean − baseline_mean up to rounding).'),
+      nullableCol('diff_t_low', 'float64', '', 'Lower end of the Student-t 95% interval of the mean difference (t on n − 1 degrees of freedom), in unit; null when n < 2.'),
+      nullableCol('diff_t_high', 'float64', '', 'Upper end of that interval, in unit; null when n < 2.'),
+      nullableCol('diff_boot_low', 'float64', '', 'Lower end of the percentile bootstrap 95% interval of the mean difference (4,000 resamples of the seeds from a seeded stream named after the row: deterministic), in unit; null when n < 10.'),
+      nullableCol('diff_boot_high', 'float64', '', 'Upper end of that interval, in unit; null when n < 10.'),
+    ],
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export type TableName = keyof typeof TABLES;
@@ -342,7 +366,9 @@ export const METADATA_KEYS = [
   { key: 'seqsim.scenario_sha256', description: 'SHA-256 (hex) of the scenario file.' },
   { key: 'seqsim.files', description: 'JSON object: path of every input file read → its SHA-256.' },
   { key: 'seqsim.seeds', description: 'JSON array of the root seeds run.' },
-  { key: 'seqsim.modes', description: "JSON array of the sequencing modes run, e.g. [\"centralized\",\"shared\"]." },
+  { key: 'seqsim.modes', description: "JSON array of the values of the mode column, in run order: the sequencing modes run (e.g. [\"centralized\",\"shared\"]), or the variant names when the scenario names `variants`." },
+  { key: 'seqsim.comparison', description: 'comparison.arrow only: JSON object saying what its sides are: {"kind": "variants", "baseline": <variant>} from seqsim run, or {"kind": "outputs", "baseline": <dir A>, "variant": <dir B>, …} from seqsim compare (each side\'s scenario, its SHA-256 and seqsim version).' },
+  { key: 'seqsim.variants', description: 'Only when the scenario names `variants`: JSON array of {name, mode, baseline}, each variant with its sequencing mechanism and whether it is the baseline.' },
 ] as const;
 
 /** The TypeScript value a column accepts from callers; int64 takes exact integer numbers (or bigints). */

@@ -9,7 +9,10 @@ export interface Provenance {
   /** Every input file read (path as given, relative where possible) → its SHA-256 hex. */
   files: Readonly<Record<string, string>>;
   seeds: readonly (number | bigint)[];
+  /** The values of the mode column: variant names (the modes themselves for `modes:` scenarios). */
   modes: readonly string[];
+  /** Named variants only (`variants:` scenarios): each one's mechanism and which is the baseline. */
+  variants?: readonly { name: string; mode: string; baseline: boolean }[];
 }
 
 export function provenanceMetadata(p: Provenance): Record<string, string> {
@@ -23,5 +26,7 @@ export function provenanceMetadata(p: Provenance): Record<string, string> {
     // Seeds are written as bare JSON integers even beyond 2^53 (a bigint keeps every digit).
     'seqsim.seeds': `[${p.seeds.map((s) => s.toString()).join(',')}]`,
     'seqsim.modes': JSON.stringify(p.modes),
+    // Written only for named variants, so `modes:` scenarios keep their bytes.
+    ...(p.variants ? { 'seqsim.variants': JSON.stringify(p.variants) } : {}),
   };
 }

@@ -16,6 +16,8 @@ export const LIMITS = {
   regions: 64,
   /** Rollups in one world. */
   rollups: 64,
+  /** Sequencing variants of one scenario. */
+  variants: 64,
   /** Seeds of one scenario. */
   runs: 100_000,
   /** Any duration: a horizon, latency, block time or timeout. */

@@ -9,6 +9,7 @@ import { toScenarioIssues, withOrigin } from './issues.ts';
 import { budgetIssues } from './budget.ts';
 import { LIMITS } from './limits.ts';
 import { ScenarioSchema, scenarioJsonSchemaShared, type Scenario } from './schema.ts';
+import { resolveVariants, type Variant } from './variants.ts';
 import { PriceFileError, ReplayPath, type PriceSeries } from '../model/market/price.ts';
 import { describeReadError, FileTooLarge, formatOf, parseSource, readFileBytes, readScenarioBytes, sha256Hex, type ScenarioSource } from './source.ts';
 
@@ -34,6 +35,14 @@ export interface LoadedScenario {
   files: LoadedFile[];
   /** Replayed price paths by asset id, read and validated once here for every run. */
   priceSeries: Map<string, PriceSeries>;
+  /** The sequencing variants every seed runs under, in scenario order (`modes` give one per mode). */
+  variants: Variant[];
+  /** The variant the others are compared against. */
+  baseline: string;
+  /** True when the scenario names `variants` rather than `modes`. */
+  namedVariants: boolean;
+  /** How it was loaded, so that a worker thread can load the same scenario again (`--workers`). */
+  source: { file: string; set: readonly string[]; text?: string };
 }
 
 /** Reads, resolves and validates a scenario file. Throws ScenarioError on any bad input. */
@@ -44,7 +53,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
   } catch (e) {
     throw new ScenarioError(file, [{ path: '', file, message: `cannot read the scenario file: ${describeReadError(e)}` }]);
   }
-  return loadFromText(bytes.toString('utf8'), sha256Hex(bytes), file, opts);
+  return { ...loadFromText(bytes.toString('utf8'), sha256Hex(bytes), file, opts), source: { file, set: [...(opts.set ?? [])] } };
 }
 
 /**
@@ -54,7 +63,7 @@ export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenar
 export function parseScenarioText(text: string, file: string, opts: LoadOptions = {}): LoadedScenario {
   if (Buffer.byteLength(text) > LIMITS.fileBytes)
     throw new ScenarioError(file, [{ path: '', file, message: `cannot read the scenario: ${new FileTooLarge(Buffer.byteLength(text)).message}` }]);
-  return loadFromText(text, sha256Hex(text), file, opts);
+  return { ...loadFromText(text, sha256Hex(text), file, opts), source: { file, set: [...(opts.set ?? [])], text } };
 }
 
 /** Validates data already merged (no files, no positions): for callers that build scenarios in code. */
@@ -68,7 +77,7 @@ export function validateScenario(data: unknown, name = '<scenario>'): Scenario {
   throw new ScenarioError(name, toScenarioIssues(result.error.issues, data, scenarioJsonSchemaShared(), { sources: [], overrides: [] }));
 }
 
-function loadFromText(text: string, sha256: string, file: string, opts: LoadOptions): LoadedScenario {
+function loadFromText(text: string, sha256: string, file: string, opts: LoadOptions): Omit<LoadedScenario, 'source'> {
   const sources: ScenarioSource[] = [];
   const files = new Map<string, LoadedFile>(); // by absolute path: a diamond of extends reads a file once
   collectSources(parseSource(text, file, sha256), path.resolve(file), [], sources, files);
@@ -85,8 +94,13 @@ function loadFromText(text: string, sha256: string, file: string, opts: LoadOpti
   const scenario = result.data;
   const budget = budgetIssues(scenario);
   if (budget.length > 0) throw new ScenarioError(file, budget.map((b) => withOrigin({ path: formatPath(b.path), message: b.message }, b.path, { sources, overrides })));
+  const { variants, baseline, named } = resolveVariants(scenario, resolved, file, { sources, overrides });
   const priceSeries = readPriceFiles(scenario, file, files, sources);
+  for (const v of variants) if (v.scenario !== scenario) v.scenario.assets.forEach((a, i) => (a.file = scenario.assets[i].file));
   return {
+    variants,
+    baseline,
+    namedVariants: named,
     scenario,
     resolved,
     file,

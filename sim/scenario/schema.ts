@@ -24,6 +24,23 @@ export const MAX_RUNS = LIMITS.runs;
 export const SEQUENCING_MODES = ['centralized', 'shared'] as const;
 export type SequencingMode = (typeof SEQUENCING_MODES)[number];
 
+/**
+ * A sequencing variant: a mode and a sequencing section deep-merged over the scenario's own
+ * `sequencing` (mappings merge, lists and scalars replace, as `extends` does). The section is
+ * validated after the merge (sim/scenario/variants.ts), so it may lean on the scenario's values.
+ */
+export const VariantSchema = z
+  .strictObject({
+    name: name('Variant name, unique; the value of the mode column in every table for its runs'),
+    mode: z.enum(SEQUENCING_MODES).describe('The sequencing mechanism: "centralized" (one sequencer per rollup) or "shared" (a shared set)'),
+    description: z.string().max(10_000).optional().describe('Free text describing the variant'),
+    sequencing: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('A sequencing section (the same keys as `sequencing`) merged over the scenario\'s `sequencing` for this variant\'s runs'),
+  })
+  .describe('One sequencing variant to run the same world under');
+
 const region = (description: string) => name(`${description} (a region of network.regions)`);
 
 export const NetworkSchema = z
@@ -222,7 +239,7 @@ export const DebugSchema = z
   .strictObject({
     break_invariant: z
       .strictObject({
-        run: z.number().int().min(0).max(MAX_RUNS * 2).describe('run_id of the run to break (0-based)'),
+        run: z.number().int().min(0).max(MAX_RUNS * LIMITS.variants).describe('run_id of the run to break (0-based)'),
         at: duration('Simulated time at which that run breaks its "debug" invariant'),
       })
       .optional()
@@ -252,7 +269,14 @@ export const ScenarioSchema = z
       .min(1, { error: 'expected at least one sequencing mode' })
       .default(['centralized'])
       .superRefine(uniqueBy<SequencingMode>('mode', (m) => m))
-      .describe('Sequencing modes to run the same world under: "centralized" and/or "shared"'),
+      .describe('Sequencing modes to run the same world under: "centralized" and/or "shared" (each is a variant named after its mode); or use variants'),
+    variants: list(VariantSchema)
+      .min(1, { error: 'expected at least one variant' })
+      .max(LIMITS.variants, { error: `expected at most ${LIMITS.variants} variants` })
+      .superRefine(uniqueBy<{ name: string }>('variant name', (v) => v.name, 'name'))
+      .optional()
+      .describe('Sequencing variants to run the same world under, each a mode and a sequencing section over `sequencing` (instead of modes)'),
+    baseline: name('The variant (or mode) every other one is compared against, seed by seed; default the first').optional(),
     network: NetworkSchema.prefault({}),
     assets: list(AssetSchema)
       .default([])
@@ -299,6 +323,9 @@ export const ScenarioSchema = z
     s.sequencing.shared.rollups?.forEach((rid, k) => {
       if (!ids.includes(rid)) ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`, path: ['sequencing', 'shared', 'rollups', k], input: rid });
     });
+    const variantNames = s.variants ? s.variants.map((v) => v.name) : s.modes;
+    if (s.baseline !== undefined && !variantNames.includes(s.baseline))
+      ctx.addIssue({ code: 'custom', message: `expected a ${s.variants ? 'variant name' : 'mode'} (one of ${variantNames.map((x) => `"${x}"`).join(', ')})`, path: ['baseline'], input: s.baseline });
     checkRegions(s, ctx);
     checkOptions(s, ctx);
     checkFaults(s, ctx);
@@ -446,6 +473,11 @@ function buildJsonSchema(): Record<string, unknown> {
   // `extends` is resolved by the loader before validation, so it is not in the zod schema;
   // editors still need to accept it in files.
   const properties = schema.properties as Record<string, unknown>;
+  // A variant's sequencing section has the keys of `sequencing` (validated after merging over it).
+  const variantItem = ((properties.variants as Record<string, unknown>).items as Record<string, unknown>);
+  const variantProps = variantItem.properties as Record<string, unknown>;
+  const described = (variantProps.sequencing as { description?: string }).description;
+  variantProps.sequencing = { ...structuredClone(properties.sequencing as Record<string, unknown>), description: described };
   properties.extends = {
     description: 'Scenario file(s) to start from, relative to this file; applied in order, this file overrides them',
     anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: LIMITS.listItems }],

@@ -110,6 +110,8 @@ export const SharedSchema = z
     return deepMerge(SHARED_PRESETS[input.preset as keyof typeof SHARED_PRESETS], input);
   }, SharedFields)
   .superRefine((s, ctx) => {
+    // A node count that failed its own bounds is reported there; the checks below need a valid one.
+    if (!Number.isInteger(s.nodes) || s.nodes < 1 || s.nodes > 1000) return;
     if (s.stakes !== undefined && s.stakes.length !== s.nodes)
       ctx.addIssue({ code: 'custom', message: `expected one stake per node (${s.nodes} nodes)`, path: ['stakes'], input: s.stakes });
     const stakes = s.stakes ?? new Array(s.nodes).fill(1);

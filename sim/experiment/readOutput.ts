@@ -1,0 +1,130 @@
+// Reading an output directory back (seqsim compare, seqsim check): its runs and metrics, with the
+// provenance its files carry. A directory that is missing, incomplete or not seqsim's is bad
+// input (exit 2), reported in one line naming the directory and the file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import type { ComparisonRow } from '../../analysis/comparison.ts';
+
+/** An output directory that cannot be read or paired: bad input (exit 2), one line. */
+export class OutputReadError extends Error {}
+
+export interface OutputRun {
+  runId: number;
+  mode: string;
+  seed: number;
+  status: string;
+}
+
+export interface OutputMetricRow {
+  run_id: number;
+  mode: string;
+  seed: number;
+  metric: string;
+  rollup: string | null;
+  subject: string | null;
+  value: number;
+  unit: string;
+}
+
+export interface OutputDirectory {
+  dir: string;
+  scenario: string;
+  scenarioSha256: string;
+  seqsimVersion: string;
+  /** Values of the mode column (variant names), in run order. */
+  variants: string[];
+  /** Seeds run, ascending. */
+  seeds: number[];
+  runs: OutputRun[];
+  /** Metric rows of the runs that finished (failed runs write none), each with its run's seed. */
+  metrics: OutputMetricRow[];
+}
+
+export function readTable(dir: string, name: string): Table {
+  const file = path.join(dir, `${name}.arrow`);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file (is this a seqsim output directory?)' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    throw new OutputReadError(`cannot read ${file}: ${why}`);
+  }
+  try {
+    const table = tableFromIPC(bytes);
+    if (table.schema.metadata.get('seqsim.table') !== name) throw new Error(`not a seqsim ${name} table`);
+    return table;
+  } catch (e) {
+    throw new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+const num = (x: unknown) => (typeof x === 'bigint' ? Number(x) : (x as number));
+
+export function readOutputDirectory(dir: string): OutputDirectory {
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new OutputReadError(`cannot read ${dir}: no such folder`);
+  if (!stat.isDirectory()) throw new OutputReadError(`cannot read ${dir}: it is a file, not an output folder`);
+  const runsTable = readTable(dir, 'runs');
+  const metricsTable = readTable(dir, 'metrics');
+  const runs: OutputRun[] = runsTable.toArray().map((r) => ({ runId: num(r.run_id), mode: String(r.mode), seed: num(r.seed), status: String(r.status) }));
+  if (runs.length === 0) throw new OutputReadError(`cannot read ${path.join(dir, 'runs.arrow')}: it has no runs`);
+  const first = runsTable.get(0)!;
+  const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
+  const metrics: OutputMetricRow[] = metricsTable.toArray().map((r) => ({
+    run_id: num(r.run_id),
+    mode: String(r.mode),
+    seed: seedOf.get(num(r.run_id)) ?? NaN,
+    metric: String(r.metric),
+    rollup: r.rollup ?? null,
+    subject: r.subject ?? null,
+    value: r.value as number,
+    unit: String(r.unit),
+  }));
+  const orphan = metrics.find((m) => Number.isNaN(m.seed));
+  if (orphan) throw new OutputReadError(`cannot read ${path.join(dir, 'metrics.arrow')}: run ${orphan.run_id} is not in runs.arrow (files of different runs mixed?)`);
+  return {
+    dir,
+    scenario: String(first.scenario),
+    scenarioSha256: String(first.scenario_sha256),
+    seqsimVersion: runsTable.schema.metadata.get('seqsim.version') ?? 'unknown',
+    variants: [...new Set(runs.map((r) => r.mode))],
+    seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
+    runs,
+    metrics,
+  };
+}
+
+const listOf = (xs: readonly (string | number)[]) => xs.map((x) => (typeof x === 'string' ? `"${x}"` : String(x))).join(', ');
+
+/**
+ * Two outputs pair when they ran the same scenario (by name: its parameters may differ, that is
+ * the point of comparing) on the same seeds with the same variants. Throws naming what differs.
+ */
+export function checkPairable(a: OutputDirectory, b: OutputDirectory): void {
+  const differences: string[] = [];
+  if (a.scenario !== b.scenario) differences.push(`scenario "${a.scenario}" in ${a.dir}, "${b.scenario}" in ${b.dir}`);
+  const onlyA = a.seeds.filter((s) => !b.seeds.includes(s));
+  const onlyB = b.seeds.filter((s) => !a.seeds.includes(s));
+  if (onlyA.length || onlyB.length)
+    differences.push(`seeds differ (${[onlyA.length ? `${listOf(onlyA)} only in ${a.dir}` : '', onlyB.length ? `${listOf(onlyB)} only in ${b.dir}` : ''].filter(Boolean).join('; ')})`);
+  const vA = a.variants.filter((v) => !b.variants.includes(v));
+  const vB = b.variants.filter((v) => !a.variants.includes(v));
+  if (vA.length || vB.length)
+    differences.push(`variants differ (${[vA.length ? `${listOf(vA)} only in ${a.dir}` : '', vB.length ? `${listOf(vB)} only in ${b.dir}` : ''].filter(Boolean).join('; ')})`);
+  if (differences.length) throw new OutputReadError(`cannot compare ${a.dir} with ${b.dir}: ${differences.join('; ')}`);
+}
+
+/** comparison.arrow of a `seqsim run` output: every variant against its baseline. */
+export function readComparison(dir: string): ComparisonRow[] {
+  const table = readTable(dir, 'comparison');
+  const sides = table.schema.metadata.get('seqsim.comparison');
+  if (sides === undefined || JSON.parse(sides).kind !== 'variants') throw new OutputReadError(`cannot read ${path.join(dir, 'comparison.arrow')}: it compares two directories (seqsim compare), not the variants of a run`);
+  const orNull = (x: unknown) => (x === null || x === undefined ? null : (x as number));
+  return table.toArray().map((r) => ({
+    metric: String(r.metric), rollup: r.rollup ?? null, subject: r.subject ?? null, unit: String(r.unit), baseline: String(r.baseline), variant: String(r.variant),
+    n: num(r.n), baseline_mean: r.baseline_mean, variant_mean: r.variant_mean, diff_mean: r.diff_mean,
+    diff_t_low: orNull(r.diff_t_low), diff_t_high: orNull(r.diff_t_high), diff_boot_low: orNull(r.diff_boot_low), diff_boot_high: orNull(r.diff_boot_high),
+  }));
+}
