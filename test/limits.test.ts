@@ -11,13 +11,11 @@ import { estimateRun } from '../sim/scenario/budget.ts';
 import { LIMITS } from '../sim/scenario/limits.ts';
 import { runToMemory } from '../sim/experiment/outputs.ts';
 import { tempPathFor } from '../sim/output/tempFiles.ts';
-import { ROOT, seqsim, seqsimInProcess, tempDir } from './util/cli.ts';
+import { ROOT, seqsim, seqsimHere, tempDir } from './util/cli.ts';
 
 const DEFAULT = join(ROOT, 'scenarios/default.yaml');
 const REALISTIC = join(ROOT, 'scenarios/realistic.yaml');
 const BIN = join(ROOT, 'bin', 'seqsim.js');
-
-const cli = seqsimInProcess;
 
 afterEach(() => {
   process.exitCode = 0;
@@ -25,7 +23,7 @@ afterEach(() => {
 
 /** One line on stderr naming the file and the field, exit 2, and no output directory. */
 async function refused(args: string[], field: RegExp, out: string) {
-  const r = await cli(['run', ...args, '-o', out, '--quiet']);
+  const r = await seqsimHere(['run', ...args, '-o', out, '--quiet']);
   expect(r.code, r.stderr).toBe(2);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(field);
@@ -93,16 +91,16 @@ describe('the work of a run is estimated before it starts', () => {
     const dir = tempDir();
     const events = await refused([DEFAULT, '--set', 'rollups[2].users[0].rate=5000', '--set', 'horizon=1d', '--set', 'rollups[2].capacity=100000'], /rollups\[2\]\.users\[0\]\.rate: a run would process about 1\.\de9 events \(limit 1\.0e9, consensus messages counted as 100 per event\)/, join(dir, 'a'));
     expect(events).toMatch(/user transactions/);
-    const backlog = await cli(['validate', DEFAULT, '--set', 'rollups[2].users[0].rate=5000', '--set', 'horizon=6h']);
+    const backlog = await seqsimHere(['validate', DEFAULT, '--set', 'rollups[2].users[0].rate=5000', '--set', 'horizon=6h']);
     expect(backlog.code).toBe(2);
     expect(backlog.stderr).toMatch(/base\.yaml:\d+:\d+: rollups\[2\]: transactions arrive at 5,\d{3}\/s but blocks hold 417\/s .* would wait in the mempool/);
     // The limit is on the estimate, so a run just inside it is accepted.
     expect(LIMITS.eventsPerRun).toBe(1e9);
-    expect((await cli(['validate', DEFAULT, '--set', 'rollups[2].users[0].rate=100', '--set', 'horizon=1d'])).code).toBe(0);
+    expect((await seqsimHere(['validate', DEFAULT, '--set', 'rollups[2].users[0].rate=100', '--set', 'horizon=1d'])).code).toBe(0);
   });
 
   it('refuses a shared set whose slots would take no time (the clock would never advance)', async () => {
-    const r = await cli(['validate', DEFAULT, '--set', 'sequencing.shared.min_slot_time=0s', '--set', 'sequencing.shared.node_latency=0s', '--set', 'sequencing.shared.node_jitter=0s']);
+    const r = await seqsimHere(['validate', DEFAULT, '--set', 'sequencing.shared.min_slot_time=0s', '--set', 'sequencing.shared.node_latency=0s', '--set', 'sequencing.shared.node_jitter=0s']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/sequencing\.shared\.min_slot_time: expected slots that take time/);
   });
@@ -113,14 +111,14 @@ describe('output paths', () => {
     const dir = tempDir();
     const file = join(dir, 'a-file');
     writeFileSync(file, 'mine');
-    await cli(['run', DEFAULT, '-o', file, '--quiet']).then((r) => {
+    await seqsimHere(['run', DEFAULT, '-o', file, '--quiet']).then((r) => {
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`seqsim: cannot write to ${file}: it is a file, not a folder (name a folder for the tables)\n`);
     });
     expect(readFileSync(file, 'utf8')).toBe('mine');
     await refused([DEFAULT], /cannot write to .*missing\/out: its parent folder .*missing does not exist/, join(dir, 'missing', 'out'));
     // /sys refuses new entries even to root, where a chmod would not.
-    const r = await cli(['run', DEFAULT, '-o', '/sys/seqsim-out', '--quiet']);
+    const r = await seqsimHere(['run', DEFAULT, '-o', '/sys/seqsim-out', '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('seqsim: cannot write to /sys/seqsim-out: permission denied\n');
     expect(readdirSync(dir).sort()).toEqual(['a-file']);

@@ -259,7 +259,7 @@ export const TABLES = {
       col('rollup', 'utf8', '', 'The rollup of the market.'),
       col('market', 'utf8', '', 'Lending market id.'),
       col('borrower', 'int32', '', 'Index of the position in its market (the order they were drawn in).'),
-      col('liquidator', 'utf8', '', 'The liquidator that won it.'),
+      col('liquidator', 'utf8', '', "The liquidator that won it; 'risk-engine' for a sequencer's risk engine (sequencing.*.risk_engine), whose liquidations are decided in the block that executes them."),
       col('tx_id', 'int64', '', 'The liquidation transaction (txs.tx_id).'),
       col('repaid_usd', 'float64', 'USD', 'Debt repaid.'),
       col('seized', 'float64', 'token', 'Collateral taken from the position, asset units (the protocol fee included).'),

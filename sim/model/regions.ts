@@ -24,3 +24,14 @@ export const REGION_PRESETS = {
 
 export type RegionPresetName = keyof typeof REGION_PRESETS;
 export const REGION_PRESET_NAMES = Object.keys(REGION_PRESETS) as RegionPresetName[];
+
+/** A region × region one-way delay table: a preset's name, or a matrix of µs given each pair once (either order). */
+export type RegionDelays = RegionPresetName | Record<string, Record<string, number>>;
+
+/** One-way delay in µs between two regions of `delays` (a region to itself: the preset's within-region delay, or the matrix's entry, else 0). */
+export function oneWayDelayUs(delays: RegionDelays, a: string, b: string): number {
+  if (typeof delays !== 'string') return delays[a]?.[b] ?? delays[b]?.[a] ?? 0;
+  const preset = REGION_PRESETS[delays];
+  if (a === b) return Math.round(preset.withinMs * 1000);
+  return Math.round(((preset.rttMs[`${a}/${b}`] ?? preset.rttMs[`${b}/${a}`]) * 1000) / 2);
+}

@@ -6,6 +6,7 @@ import { Priority, type Simulation } from '../engine/simulation.ts';
 import { invariant } from '../engine/assert.ts';
 import type { MarketPool } from './market/marketPool.ts';
 import type { ModelEvents } from './events.ts';
+import type { BlockBackstop } from './sequencer/sequencer.ts';
 
 export interface RollupParams {
   readonly id: string;
@@ -54,32 +55,37 @@ export class Rollup {
    * `decided` carries outcomes already settled elsewhere (legs of an atomic bundle: executed or
    * reverted together across rollups before the blocks are written).
    */
-  executeBlock(txs: readonly Tx[], nowUs: Micros, finalUs: Micros, sequencer: string, decided?: ReadonlyMap<Tx, string | null>): void {
+  executeBlock(txs: readonly Tx[], nowUs: Micros, finalUs: Micros, sequencer: string, decided?: ReadonlyMap<Tx, string | null>, backstop?: BlockBackstop): void {
     invariant(txs.length <= this.params.capacity, 'block capacity', () => `${this.id} block of ${txs.length} > capacity ${this.params.capacity}`);
     const number = this.nextBlock++;
     this.lastBlockUs = nowUs;
-    const executed = this.events.txExecuted;
-    for (let i = 0; i < txs.length; i++) {
-      const tx = txs[i];
-      invariant(tx.rollup === this.params.index, 'tx executes on its own rollup', () => `tx ${tx.id} for rollup ${tx.rollup} in ${this.id}`);
-      invariant(tx.status === 'pending', 'a tx is included once', () => `tx ${tx.id} is ${tx.status}`);
-      tx.includeUs = nowUs;
-      tx.finalUs = finalUs;
-      tx.sequencer = sequencer;
-      tx.preconfUs ??= nowUs; // no earlier promise: the block itself is the first confirmation
-      tx.block = number;
-      tx.position = i;
-      const failure = decided?.has(tx) ? decided.get(tx)! : tx.action ? tx.action.execute(tx, nowUs) : null;
-      tx.status = failure === null ? 'included' : 'reverted';
-      if (failure !== null) tx.reason = failure;
-      tx.bundle?.legExecuted(tx);
-      executed.emit(tx);
+    for (let i = 0; i < txs.length; i++) this.executeTx(txs[i], number, i, nowUs, finalUs, sequencer, decided);
+    let count = txs.length;
+    if (backstop) {
+      // The sequencer's own transactions after the ordered ones, each built on the state the last one left.
+      for (let tx; count < this.params.capacity && (tx = backstop.next(this.params.index, nowUs)) !== undefined; count++) this.executeTx(tx, number, count, nowUs, finalUs, sequencer);
     }
-    if (this.events.blockExecuted.heard) this.events.blockExecuted.emit({ rollup: this.params.index, number, txCount: txs.length, capacity: this.params.capacity, atUs: nowUs, sequencer });
+    if (this.events.blockExecuted.heard) this.events.blockExecuted.emit({ rollup: this.params.index, number, txCount: count, capacity: this.params.capacity, atUs: nowUs, sequencer });
     if (this.blockListeners.length > 0 && this.reactionAtUs !== nowUs) {
       this.reactionAtUs = nowUs;
       this.sim.at(nowUs, Priority.reaction, this.react);
     }
+  }
+
+  private executeTx(tx: Tx, block: number, position: number, nowUs: Micros, finalUs: Micros, sequencer: string, decided?: ReadonlyMap<Tx, string | null>): void {
+    invariant(tx.rollup === this.params.index, 'tx executes on its own rollup', () => `tx ${tx.id} for rollup ${tx.rollup} in ${this.id}`);
+    invariant(tx.status === 'pending', 'a tx is included once', () => `tx ${tx.id} is ${tx.status}`);
+    tx.includeUs = nowUs;
+    tx.finalUs = finalUs;
+    tx.sequencer = sequencer;
+    tx.preconfUs ??= nowUs; // no earlier promise: the block itself is the first confirmation
+    tx.block = block;
+    tx.position = position;
+    const failure = decided?.has(tx) ? decided.get(tx)! : tx.action ? tx.action.execute(tx, nowUs) : null;
+    tx.status = failure === null ? 'included' : 'reverted';
+    if (failure !== null) tx.reason = failure;
+    tx.bundle?.legExecuted(tx);
+    this.events.txExecuted.emit(tx);
   }
 
   private react = (): void => {

@@ -5,7 +5,7 @@
 // the bundled scenarios' actual counts sit within it (test/limits.test.ts).
 import { SECOND } from '../engine/time.ts';
 import { LIMITS } from './limits.ts';
-import { REGION_PRESETS } from '../model/regions.ts';
+import { oneWayDelayUs } from '../model/regions.ts';
 import type { Scenario } from './schema.ts';
 import type { PathSegment } from './errors.ts';
 import { parseOverridePath } from './overrides.ts';
@@ -106,14 +106,13 @@ export function estimateRun(s: Scenario): Estimate {
   return { events: perS * horizonS, work: (perS + consensusWorkPerS) * horizonS, contributions, backlog, zeroTimeSlots };
 }
 
-/** The base delay between two nodes of the shared set: from the region matrix when nodes name regions (the largest pair), else node_latency. */
+/** The base delay between two nodes of the shared set: the largest pair of the regions its nodes name, else node_latency. */
 function nodeDelayUs(s: Scenario): number {
   const { regions } = s.network;
   const listed = s.sequencing.shared.node_regions;
   if (regions === undefined || listed === undefined) return s.sequencing.shared.node_latency;
-  if (typeof regions === 'string') return Math.round(REGION_PRESETS[regions].withinMs * 1000);
   let most = 0;
-  for (const a of listed) for (const b of listed) most = Math.max(most, regions[a]?.[b] ?? regions[b]?.[a] ?? 0);
+  for (const a of listed) for (const b of listed) most = Math.max(most, oneWayDelayUs(regions, a, b));
   return most;
 }
 

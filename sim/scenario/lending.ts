@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { duration, list, name, nonNegativeNumber, positiveNumber, uniqueBy } from './fields.ts';
 import { LIMITS } from './limits.ts';
+import { RISK_ENGINE } from '../model/lending/riskEngine.ts';
 
 const fraction = (what: string) => z.number().min(0).max(1).describe(what);
 
@@ -99,9 +100,10 @@ export function checkLending(s: { rollups: { id: string; pools: { id: string; as
     const hfMin = m.borrowers.hf_min ?? m.liquidation_threshold / m.ltv;
     if (hfMin > m.borrowers.hf_max) ctx.addIssue({ code: 'custom', message: `expected hf_max ≥ hf_min (${hfMin})`, path: ['lending', 'markets', i, 'borrowers', 'hf_max'], input: m.borrowers.hf_max });
   });
-  s.lending.liquidators.forEach((l, i) =>
+  s.lending.liquidators.forEach((l, i) => {
+    if (l.name === RISK_ENGINE) ctx.addIssue({ code: 'custom', message: `expected another name: "${RISK_ENGINE}" is the sequencer's risk engine (sequencing.*.risk_engine)`, path: ['lending', 'liquidators', i, 'name'], input: l.name });
     l.markets?.forEach((m, k) => {
       if (!markets.includes(m)) ctx.addIssue({ code: 'custom', message: markets.length ? `expected a market id (one of ${list(markets)})` : 'expected a market id, but lending.markets is empty', path: ['lending', 'liquidators', i, 'markets', k], input: m });
-    }),
-  );
+    });
+  });
 }

@@ -30,6 +30,8 @@ export const LIMITS = {
   feeUsd: 1e6,
   /** Prices in USD per unit. */
   priceUsd: 1e9,
+  /** The lowest starting price in USD per unit (the reference price then stays above 10⁻¹⁵: model/market/price.ts). */
+  priceMinUsd: 1e-9,
   /** Basis points of tolerances, thresholds and fees (10,000 bps = 100%). */
   bps: 10_000,
   /** Annualized volatilities and drifts (10 = 1000%). */

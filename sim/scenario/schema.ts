@@ -81,7 +81,7 @@ export const JumpsSchema = z
 export const AssetSchema = z
   .strictObject({
     id: name('Asset id (e.g. "eth"), unique; pools name it'),
-    price: positiveNumber('a price in USD', LIMITS.priceUsd).optional().describe('Initial reference price, USD per unit (required unless `file` gives the path)'),
+    price: positiveNumber('a price in USD', LIMITS.priceUsd).min(LIMITS.priceMinUsd, { error: `expected a price in USD of at least ${LIMITS.priceMinUsd}` }).optional().describe('Initial reference price, USD per unit (required unless `file` gives the path)'),
     vol: nonNegativeNumber('an annualized volatility', LIMITS.annual).default(0.6).describe('Annualized volatility σ of the reference price (0.6 = 60%/√year)'),
     drift: signedNumber('an annualized drift', LIMITS.annual).default(0).describe('Annualized drift, in the sense of drift_kind'),
     drift_kind: z

@@ -42,6 +42,13 @@ const CensorSchema = z
   })
   .describe('A censoring sequencer: it never orders these senders\' transactions');
 
+export const RiskEngineSchema = z
+  .strictObject({
+    max_per_block: z.number().int().min(1).max(LIMITS.capacity).default(50).describe('Most liquidations the engine appends to one block (each takes a block slot), count'),
+    gas_usd: nonNegativeNumber('a cost in USD', LIMITS.feeUsd).default(0).describe('Gas the engine pays per liquidation, USD'),
+  })
+  .describe('A risk engine in the sequencer (docs/model.md, "Risk engine"): after the ordered transactions of each block it makes, it liquidates every position of the lending markets it orders (debt and collateral both on its rollups) that the block left under a health factor of 1 — in the same block, at the oracle price that block set, with the collateral of a cross-rollup market sold in its next block on the vault\'s rollup. Blocks made by anyone else (a fallback sequencer during a halt) carry none');
+
 export const CentralizedSchema = z
   .strictObject({
     bridge: BridgeSchema.prefault({}),
@@ -49,6 +56,7 @@ export const CentralizedSchema = z
     censor: CensorSchema.optional().describe('Every rollup\'s sequencer censors these senders (only forced inclusion through L1 gets them in)'),
     policy: z.enum(['fcfs', 'priority', 'pbs']).default('fcfs').describe('Ordering: "fcfs" by arrival at the sequencer; "priority" by priority fee, then arrival; "pbs": builders assemble blocks with bundles and bid, the sequencer proposes the best'),
     l1_post_delay: duration('Delay from inclusion to finality (batch posted to L1)').prefault('20m'),
+    risk_engine: RiskEngineSchema.optional().describe('Each rollup\'s sequencer runs a risk engine over the lending markets of its own rollup (absent: off)'),
   })
   .describe('One sequencer per rollup');
 
@@ -101,6 +109,7 @@ const SharedFields = z.strictObject({
     .optional()
     .describe('Slashing of provable offences: slashed stake leaves the quorum and the leader rotation'),
   fallback_after: duration('Escape hatch: when the set has not committed for this long, each rollup falls back to its own sequencer until it does').optional(),
+  risk_engine: RiskEngineSchema.optional().describe('The set runs a risk engine over the lending markets of its rollups, cross-rollup ones included (absent: off)'),
 });
 
 /** Fills the shared section from its preset before validation, so the preset is plain data. */

@@ -7,7 +7,7 @@ import { invariant } from '../engine/assert.ts';
 import type { Micros } from '../engine/time.ts';
 import { ModelEvents } from '../model/events.ts';
 import { Network, RegionMatrix } from '../model/network.ts';
-import { REGION_PRESETS } from '../model/regions.ts';
+import { REGION_PRESETS, oneWayDelayUs } from '../model/regions.ts';
 import { Rollup } from '../model/rollup.ts';
 import type { MarketPool } from '../model/market/marketPool.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -72,13 +72,8 @@ export function buildWorld(inputs: WorldInputs, mode: Mode, seed: number, debug?
 }
 
 function buildNetwork(scenario: Scenario): Network {
-  const n = scenario.network;
-  if (n.regions === undefined) return new Network(n.base_latency, n.jitter);
-  if (typeof n.regions === 'string') {
-    const preset = REGION_PRESETS[n.regions];
-    const oneWay = (a: string, b: string) => (a === b ? Math.round(preset.withinMs * 1000) : Math.round(((preset.rttMs[`${a}/${b}`] ?? preset.rttMs[`${b}/${a}`]) * 1000) / 2));
-    return new Network(n.base_latency, n.jitter, new RegionMatrix(preset.regions, oneWay));
-  }
-  const m = n.regions;
-  return new Network(n.base_latency, n.jitter, new RegionMatrix(regionNames(m), (a, b) => m[a]?.[b] ?? m[b]?.[a] ?? 0));
+  const { base_latency, jitter, regions } = scenario.network;
+  if (regions === undefined) return new Network(base_latency, jitter);
+  const names = typeof regions === 'string' ? [...REGION_PRESETS[regions].regions] : regionNames(regions);
+  return new Network(base_latency, jitter, new RegionMatrix(names, (a, b) => oneWayDelayUs(regions, a, b)));
 }

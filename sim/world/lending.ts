@@ -5,6 +5,7 @@ import { Liquidator } from '../model/agents/liquidator.ts';
 import { LendingMarket, LiquidationAction } from '../model/lending/market.ts';
 import { OracleKeeper, PoolOracle, PushOracle, type PriceOracle } from '../model/lending/oracle.ts';
 import { UptimeSentinel } from '../model/lending/sentinel.ts';
+import { RISK_ENGINE, RiskEngine } from '../model/lending/riskEngine.ts';
 import type { MarketPool } from '../model/market/marketPool.ts';
 import { submitterFor, type WorldContext } from './context.ts';
 
@@ -50,6 +51,14 @@ export function buildLending(ctx: WorldContext): LendingParts {
     const risk = { lt: m.liquidation_threshold, bonus: m.bonus, protocolFee: m.protocol_fee, closeFactor: m.close_factor, fullCloseHf: m.full_close_hf, fullCloseBelowUsd: m.full_close_below_usd, minLeftoverUsd: m.min_leftover_usd };
     return new LendingMarket({ id: m.id, rollup, risk, collateralRollup: vault === rollup ? undefined : vault }, oracle, pool, sentinelOf(rollup), positions, events);
   });
+  // A sequencer that runs a risk engine covers the markets whose debt and collateral it both orders.
+  for (const sequencer of new Set(ctx.sequencing.sequencers)) {
+    const config = ctx.sequencing.riskEngineOf(sequencer);
+    const covered = markets.filter((m) => sequencer.rollups.includes(m.params.rollup) && sequencer.rollups.includes(m.collateralRollup));
+    if (config === undefined || covered.length === 0) continue;
+    const label = `lending/risk-engine/${scenario.rollups[sequencer.rollups[0]].id}`;
+    sequencer.backstop = new RiskEngine({ name: RISK_ENGINE, maxPerBlock: config.max_per_block, gasUsd: config.gas_usd }, covered, sim.ids(label), events);
+  }
   for (const q of l.liquidators) {
     const label = `lending/liquidators/${q.name}`;
     const watched = markets

@@ -20,6 +20,8 @@ import { SharedSequencer } from '../model/sequencer/shared.ts';
 import type { Sequencer } from '../model/sequencer/sequencer.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
+type RiskEngineConfig = NonNullable<Scenario['sequencing']['shared']['risk_engine']>;
+
 export type Mode = Scenario['modes'][number];
 
 export interface SequencingLayer {
@@ -37,6 +39,8 @@ export interface SequencingLayer {
   readonly policies: readonly string[];
   /** The bridge between independent sequencers (its halts are a fault's to add). */
   readonly bridge: BridgeParams;
+  /** The risk engine a built sequencer runs, when its section turns one on. */
+  riskEngineOf(sequencer: Sequencer): RiskEngineConfig | undefined;
 }
 
 export interface SequencingInputs {
@@ -76,6 +80,7 @@ export function buildSequencing(inputs: SequencingInputs, mode: Mode): Sequencin
     bridge,
     censoredSenders: censored,
     watch: forced.watch,
+    riskEngineOf: (sequencer) => (sequencer === shared ? s.risk_engine : c.risk_engine),
     entryDelayUs(rollup, region) {
       // A shared set is entered at its nearest node; a rollup's own sequencer where it runs.
       if (sequencers[rollup] === shared && network.matrix) return Math.min(...nodeRegions.map((nr) => network.baseDelayUs(region, nr)));

@@ -47,5 +47,3 @@ export async function seqsimHere(args: string[]): Promise<CliResult> {
   }
 }
 
-/** seqsimHere, for tests that only read the exit code and stderr. */
-export const seqsimInProcess = seqsimHere;

@@ -88,9 +88,8 @@ const shared = fc
 export const extremeScenario: fc.Arbitrary<Obj> = fc
   .record({
     rollups: fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rollup(i)))),
-    asset: fc.record({ price: pick(1e-6, 3000, LIMITS.priceUsd), vol: pick(0, 0.6, LIMITS.annual), tick: pick('1ms', '100ms', '1h'), drift_kind: pick('log', 'arithmetic') }),
-    // Jumps stay moderate: a jump every second of mean ±1 drives the reference price to 0 (open defect, issue 15 note).
-    jumps: maybe(fc.record({ rate: pick(1, 1000), mean: pick(-0.05, 0, 0.05), stdev: pick(0, 0.2) })),
+    asset: fc.record({ price: pick(LIMITS.priceMinUsd, 1e-6, 3000, LIMITS.priceUsd), vol: pick(0, 0.6, LIMITS.annual), tick: pick('1ms', '100ms', '1h'), drift_kind: pick('log', 'arithmetic') }),
+    jumps: maybe(fc.record({ rate: pick(1, 1000, 31_536_000), mean: pick(-1, -0.05, 0, 0.05, 1), stdev: pick(0, 0.2, 1) })),
     intent: fc.boolean(),
     crossArb: fc.boolean(),
     options: fc.boolean(),
@@ -161,7 +160,7 @@ const BREAKS: { path: PathSegment[]; values: unknown[] }[] = [
   { path: ['rollups', 0, 'id'], values: ['Has Space', '', 7, 'UPPER'] },
   { path: ['rollups', 0, 'users'], values: [[{ name: 'u', rate: 0 }], [{ name: 'u', rate: LIMITS.ratePerS * 10 }], [{ name: 'u' }], 'all'] },
   { path: ['rollups', 0, 'leg_failure_prob'], values: [-0.1, 1.1, 'never'] },
-  { path: ['assets', 0, 'price'], values: [0, -5, LIMITS.priceUsd * 10, 'cheap'] },
+  { path: ['assets', 0, 'price'], values: [0, -5, LIMITS.priceMinUsd / 10, LIMITS.priceUsd * 10, 'cheap'] },
   { path: ['assets', 0, 'vol'], values: [-1, LIMITS.annual * 10, Number.MAX_VALUE] },
   { path: ['assets', 0, 'tick'], values: ['0s', '1y'] },
   { path: ['network', 'base_latency'], values: ['fast', -1, '40d'] },

@@ -7,7 +7,7 @@ import { parseScenarioText } from '../../sim/scenario/load.ts';
 import { ScenarioError, formatPath } from '../../sim/scenario/errors.ts';
 import { runToMemory } from '../../sim/experiment/outputs.ts';
 import { applyBreakage, breakage, extremeScenario } from './fuzz.ts';
-import { seqsimInProcess, tempDir } from './cli.ts';
+import { seqsimHere, tempDir } from './cli.ts';
 
 /** FUZZ_SEED to replay; otherwise a fresh seed each time (printed in the test name and on failure). */
 export function fuzzSeed(): number {
@@ -85,7 +85,7 @@ export async function fuzzInvalid(seed: number, numRuns: number): Promise<void> 
       const file = join(dir, `case-${k}.json`);
       const out = join(dir, `out-${k++}`);
       writeFileSync(file, JSON.stringify(broken));
-      const r = await seqsimInProcess(['run', file, '-o', out, '--quiet']);
+      const r = await seqsimHere(['run', file, '-o', out, '--quiet']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^seqsim: (invalid scenario )?${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);

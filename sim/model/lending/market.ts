@@ -233,7 +233,7 @@ export class RepayLeg extends LiquidationAction {
 
 /** The collateral leg, on the vault's rollup: the claim of its debt leg is seized and sold. */
 export class SeizeLeg implements TxAction {
-  constructor(private readonly debtLeg: RepayLeg) {}
+  constructor(readonly debtLeg: RepayLeg) {}
 
   /** In an atomic bundle: it succeeds whenever the debt leg does (checked before either runs). */
   check(): string | null {

@@ -3,19 +3,27 @@ import { Table, makeVector, tableToIPC } from 'apache-arrow';
 import { RngStreams } from '../../engine/rng.ts';
 import { DAY, HOUR, SECOND } from '../../engine/time.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import { GbmPath, PriceFileError, ReplayPath, YEAR_US, poisson, type GbmParams } from './price.ts';
+import { GbmPath, PRICE_CEILING, PRICE_FLOOR, PriceFileError, ReplayPath, YEAR_US, poisson, type GbmParams } from './price.ts';
 
 /** A price file read as the scenario loader reads it (bytes, then parsed by name). */
 const readPath = (path: string, startUs = 0) => ReplayPath.fromFileBytes(path, existsSync(path) ? readFileSync(path) : new Uint8Array(), startUs);
 
 const FIXTURES = new URL('../../../test/fixtures/prices/', import.meta.url).pathname;
 
-/** Log-returns of `steps` consecutive advances of `dtUs`. */
+/**
+ * Log-returns of `steps` consecutive advances of `dtUs`, on a fresh path every 10,000 steps: one path
+ * over 200,000 days would drift to the edge of the price band (PRICE_FLOOR), where returns are clamped.
+ */
 function logReturns(params: GbmParams, label: string, steps: number, dtUs: number): Float64Array {
-  const path = new GbmPath(params, new RngStreams('price-test').stream(label), 100);
+  const streams = new RngStreams('price-test');
   const out = new Float64Array(steps);
+  let path = new GbmPath(params, streams.stream(label), 100);
   let prev = Math.log(path.price);
   for (let i = 0; i < steps; i++) {
+    if (i > 0 && i % 10_000 === 0) {
+      path = new GbmPath(params, streams.stream(`${label}/${i}`), 100);
+      prev = Math.log(path.price);
+    }
     const next = Math.log(path.advance(dtUs));
     out[i] = next - prev;
     prev = next;
@@ -124,6 +132,23 @@ describe('GbmPath', () => {
     expect(() => new GbmPath({ ...params, sigma: -1 }, new RngStreams(1).stream('x'), 50)).toThrow(/sigma/);
     expect(() => new GbmPath(params, new RngStreams(1).stream('x'), 0)).toThrow(/initial price/);
   });
+
+  it('extreme jumps hold the price at the edge of its band, finite and positive, and it comes back from there', () => {
+    // A jump a second of log-size ±1 (the scenario limits): without the band the price reaches 0 or ∞ within minutes.
+    for (const meanLogJump of [-1, 1]) {
+      const path = new GbmPath({ sigma: 0.6, drift: 0, driftKind: 'log', jumps: { ratePerYear: YEAR_US / SECOND, meanLogJump, stdLogJump: 1, compensated: false } }, new RngStreams(7).stream('x'), 3000);
+      const edge = meanLogJump < 0 ? PRICE_FLOOR : PRICE_CEILING;
+      let atEdge = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const p = path.advance(SECOND);
+        expect(p >= PRICE_FLOOR && p <= PRICE_CEILING).toBe(true);
+        if (p === edge) atEdge++;
+      }
+      expect(atEdge).toBeGreaterThan(10_000);
+      // Held at the edge, not absorbed: the next move against the jumps' drift leaves it.
+      expect(atEdge).toBeLessThan(20_000);
+    }
+  });
 });
 
 describe('poisson', () => {
@@ -193,6 +218,10 @@ describe('ReplayPath', () => {
     expect(e.location).toBe(location);
     expect(e.message).toMatch(message);
     expect(e.message.startsWith(`${path}:${location}: `)).toBe(true);
+  });
+
+  it('refuses a recorded price outside the band every reference price stays in', () => {
+    expect(() => ReplayPath.fromCsvText('time,price\n0,3000\n1000,1e-20\n', 'p.csv')).toThrow(/p.csv.*line 3.*between 1e-15 and 1000000000000000 USD, found 1e-20/);
   });
 
   it('rejects short rows, empty files and header-only files', () => {

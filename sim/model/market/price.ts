@@ -9,6 +9,18 @@ import { DAY, parseDuration, type Micros } from '../../engine/time.ts';
 /** Volatilities and rates are per year; a year is 365 days (crypto trades every day). */
 export const YEAR_US: Micros = 365 * DAY;
 
+/**
+ * The band every reference price stays in, USD per unit: six orders of magnitude beyond the
+ * scenario's limits on a starting price (10⁻⁹ to 10⁹). A simulated path that would leave it is held
+ * at the edge (its log is clamped), so extreme jumps cannot underflow the price to 0 or overflow it,
+ * and every ratio against the reference price stays finite. A path held at an edge is outside any
+ * market the model describes; the band only keeps the arithmetic sound there.
+ */
+export const PRICE_FLOOR = 1e-15;
+export const PRICE_CEILING = 1e15;
+const LOG_FLOOR = Math.log(PRICE_FLOOR);
+const LOG_CEILING = Math.log(PRICE_CEILING);
+
 /** What the world needs from a reference price, whatever produces it. */
 export interface PricePath {
   /** Current price (quote per base), always finite and > 0. */
@@ -118,8 +130,16 @@ export class GbmPath implements PricePath {
       // The sum of n i.i.d. normals is one normal with n times the mean and variance.
       if (n > 0) x += n * jumps.meanLogJump + (jumps.stdLogJump > 0 ? jumps.stdLogJump * Math.sqrt(n) * this.rng.normal() : 0);
     }
-    this.logPrice = x;
-    this.currentPrice = Math.exp(x);
+    if (x < LOG_FLOOR) {
+      this.logPrice = LOG_FLOOR;
+      this.currentPrice = PRICE_FLOOR;
+    } else if (x > LOG_CEILING) {
+      this.logPrice = LOG_CEILING;
+      this.currentPrice = PRICE_CEILING;
+    } else {
+      this.logPrice = x;
+      this.currentPrice = Math.exp(x);
+    }
     this.now += dtUs;
     return this.currentPrice;
   }
@@ -337,6 +357,7 @@ function checkPoint(source: string, where: string, t: number, p: number, prevT: 
   if (prevT !== undefined && !(t > prevT)) throw new PriceFileError(source, where, `column '${timeName}': time not increasing: ${t} µs after ${prevT} µs`);
   if (!Number.isFinite(p)) throw new PriceFileError(source, where, `column 'price': expected a positive number, found '${priceText}'`);
   if (!(p > 0)) throw new PriceFileError(source, where, `column 'price': expected a positive number, found ${p} (non-positive)`);
+  if (p < PRICE_FLOOR || p > PRICE_CEILING) throw new PriceFileError(source, where, `column 'price': expected a price between ${PRICE_FLOOR} and ${PRICE_CEILING} USD, found ${p}`);
 }
 
 function bigintToSafeNumber(v: bigint, source: string, where: string): number {

@@ -12,7 +12,7 @@ import type { Micros } from '../../engine/time.ts';
 import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
 import { PendingTxs } from './pending.ts';
-import { postingFinalUs, type Capabilities, type Sequencer, type Window } from './sequencer.ts';
+import { postingFinalUs, type BlockBackstop, type Capabilities, type Sequencer, type Window } from './sequencer.ts';
 import type { ModelEvents } from '../events.ts';
 import { Mempool, policyCapabilities } from './visibility.ts';
 import type { Extractor } from '../agents/extractor.ts';
@@ -35,6 +35,7 @@ export class CentralizedSequencer implements Sequencer {
   readonly capabilities: Capabilities;
   readonly rollups: readonly number[];
   readonly machines = 1;
+  backstop: BlockBackstop | undefined = undefined;
   /** Faults currently holding it down (it orders nothing while > 0). */
   private crashes = 0;
   /** The next block: cancelled when the sequencer crashes. */
@@ -133,7 +134,7 @@ export class CentralizedSequencer implements Sequencer {
     const extractor = this.params.extractor;
     if (extractor) block = extractor.sandwich(block, capacity, 'central');
     this.mempool.ordered(block, now);
-    this.rollup.executeBlock(block, now, this.stalls.length > 0 ? postingFinalUs(now, this.params.l1PostDelayUs, this.stalls) : now + this.params.l1PostDelayUs, 'central');
+    this.rollup.executeBlock(block, now, this.stalls.length > 0 ? postingFinalUs(now, this.params.l1PostDelayUs, this.stalls) : now + this.params.l1PostDelayUs, 'central', undefined, this.backstop);
     this.scheduleNextBlock();
   };
 

@@ -17,6 +17,15 @@ export interface Capabilities {
   readonly builders?: BuilderMarket;
 }
 
+/**
+ * Work a sequencer does itself at the end of each block it makes, after the ordered transactions:
+ * asked for one transaction at a time (each sees the state the previous left) until it has none
+ * or the block is full. A risk engine's liquidations (lending/riskEngine.ts).
+ */
+export interface BlockBackstop {
+  next(rollup: number, nowUs: Micros): Tx | undefined;
+}
+
 export interface Sequencer {
   /** A transaction arrives at the sequencer at the current simulated time. A bound function:
    * it is handed to the event queue as a handler. */
@@ -31,6 +40,8 @@ export interface Sequencer {
   readonly receiveBundle?: (bundle: Bundle) => void;
   /** Indices of the rollups it orders. */
   readonly rollups: readonly number[];
+  /** What it appends to the blocks it makes itself (set by the world when it runs a risk engine). */
+  backstop: BlockBackstop | undefined;
   /** Transactions still waiting to be ordered (for end-of-run accounting). */
   pending(): Iterable<Tx>;
   /** Machines that can fail: one for a rollup's own sequencer, the nodes of a shared set. */

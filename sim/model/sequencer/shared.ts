@@ -15,7 +15,7 @@ import type { Micros } from '../../engine/time.ts';
 import type { Rollup } from '../rollup.ts';
 import type { Tx } from '../tx.ts';
 import { PendingTxs, type Policy } from './pending.ts';
-import { postingFinalUs, type Capabilities, type Sequencer, type Window } from './sequencer.ts';
+import { postingFinalUs, type BlockBackstop, type Capabilities, type Sequencer, type Window } from './sequencer.ts';
 import { Mempool, policyCapabilities } from './visibility.ts';
 import type { Bundle } from '../crossrollup.ts';
 import type { Extractor } from '../agents/extractor.ts';
@@ -66,6 +66,7 @@ interface Proposal {
 export class SharedSequencer implements Sequencer {
   readonly mempool: Mempool;
   readonly capabilities: Capabilities;
+  backstop: BlockBackstop | undefined = undefined;
   /** Global indices of the rollups the set orders. */
   readonly rollups: readonly number[];
   /** Local index (position in `members`) of each global rollup index, -1 when not a member. */
@@ -349,7 +350,7 @@ export class SharedSequencer implements Sequencer {
     // Transactions already included another way while this block waited for its commit (forced
     // through L1, or by a fallback sequencer during a halt) are dropped from it, as a rollup's
     // derivation skips duplicates.
-    p.batches.forEach((batch, i) => this.members[i].executeBlock(batch.filter((tx) => tx.status === 'pending'), now, final, `node-${p.leader}`, decided));
+    p.batches.forEach((batch, i) => this.members[i].executeBlock(batch.filter((tx) => tx.status === 'pending'), now, final, `node-${p.leader}`, decided, this.backstop));
   }
 
   /**
