@@ -203,6 +203,36 @@ describe('targeted censorship for a while', () => {
   });
 });
 
+describe('oracle outage', () => {
+  it("no update lands while the keeper is silent, in either mode; the first after it takes the market's positions under at once", async () => {
+    const loaded = await loadScenario('scenarios/faults-oracle-outage.yaml');
+    const from = 20 * MIN;
+    const until = 98 * MIN;
+    for (const mode of MODES) {
+      const w = buildWorld(loaded, mode, 1);
+      const updates: { market: string; atUs: number }[] = [];
+      w.events.oracleUpdated.on((u) => updates.push({ market: u.market, atUs: u.atUs }));
+      const liquidations: { market: string; atUs: number; oracleAgeUs: number }[] = [];
+      w.events.liquidation.on((l) => liquidations.push({ market: l.market, atUs: l.atUs, oracleAgeUs: l.oracleAgeUs }));
+      const recorders = attachRecorders(w, NULL_SINKS);
+      w.advance(loaded.scenario.horizon);
+      recorders.finish();
+      const fast = updates.filter((u) => u.market === 'fast-eth');
+      // Silent through the window (an update sent just before it may still land within a block or so).
+      expect(fast.filter((u) => u.atUs >= from + 5 * S && u.atUs < until), mode).toEqual([]);
+      expect(fast.some((u) => u.atUs >= until && u.atUs < until + MIN), `${mode}: reporting resumes`).toBe(true);
+      // The other markets' oracles follow the fall meanwhile.
+      expect(updates.filter((u) => u.market === 'medium-eth' && u.atUs >= from && u.atUs < until).length).toBeGreaterThan(5);
+      // fast-eth's liquidations wait for the update: none in the window, a burst right after it.
+      const fastLiq = liquidations.filter((l) => l.market === 'fast-eth');
+      expect(fastLiq.filter((l) => l.atUs >= from + 5 * S && l.atUs < until)).toEqual([]);
+      expect(fastLiq.filter((l) => l.atUs >= until && l.atUs < until + 2 * MIN).length, `${mode}: the backlog`).toBeGreaterThan(5);
+      const episodes = w.faults.injector.episodes.filter((e) => e.kind === 'oracle_outage');
+      expect(episodes.map((e) => [e.atUs, e.forUs, e.rollups])).toEqual([[from, until - from, [0]]]);
+    }
+  });
+});
+
 describe('bundled fault scenarios run in both modes', () => {
   it('faults-bridge-halt: bridged legs wait for the bridge under centralized sequencing; atomic bundles under shared do not need it', async () => {
     const { tables } = await runScenario(loadScenario('scenarios/faults-bridge-halt.yaml', { set: ['runs=1'] }));

@@ -284,7 +284,7 @@ export const TABLES = {
       RUN_ID,
       MODE,
       col('episode_id', 'int32', '', 'Index of the episode in the run.'),
-      col('kind', 'utf8', '', "'outage' (machines crashed), 'equivocation' (lasting until detection), 'posting_stall' (L1 posting; finality waits), 'censorship' or 'bridge_halt' (rollups: every rollup)."),
+      col('kind', 'utf8', '', "'outage' (machines crashed), 'equivocation' (lasting until detection), 'posting_stall' (L1 posting; finality waits), 'censorship', 'bridge_halt' (rollups: every rollup) or 'oracle_outage' (a market's push oracle silent; rollups: the market's)."),
       col('cause', 'utf8', '', "'scheduled' (the faults section's lists) or 'random' (the fault budget)."),
       col('start_us', 'int64', 'µs', 'When the machines crashed.'),
       col('duration_us', 'int64', 'µs', 'How long they stayed down.'),

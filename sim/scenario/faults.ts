@@ -2,7 +2,7 @@
 // random on one fault budget (a rate per year and a duration distribution, drawn per failure
 // domain from its own named stream); and faults that change what a sequencer does rather than
 // whether it runs: leader equivocation, L1 posting stalls, targeted censorship — and bridge
-// halts. A fault names a rollup, never a mode: it hits whatever orders that rollup — its own
+// halts and oracle outages, which are not the sequencer's. A fault names a rollup, never a mode: it hits whatever orders that rollup — its own
 // sequencer, or the shared set it belongs to (every member at once).
 import { z } from 'zod';
 import { duration, list, name, nodeIndex, nonNegativeNumber } from './fields.ts';
@@ -67,6 +67,14 @@ export const BridgeHaltSchema = z
   })
   .describe('A bridge halt: messages between independent sequencers are held until it resumes (atomic bundles of a shared set need no bridge)');
 
+export const OracleOutageSchema = z
+  .strictObject({
+    market: name('The lending market whose push oracle stops (a lending.markets[].id)'),
+    at: duration("When the oracle's keeper stops reporting"),
+    duration: duration('How long no update is sent', { positive: true }),
+  })
+  .describe("An oracle outage: the feed's off-chain reporting stops, so the contract keeps its last price however the market moves, whatever the sequencer does; updates resume at the first tick after it");
+
 export const FaultsSchema = z
   .strictObject({
     outages: list(OutageSchema).default([]).describe('Scheduled outages'),
@@ -74,6 +82,7 @@ export const FaultsSchema = z
     posting_stalls: list(PostingStallSchema).default([]).describe('L1 posting delays'),
     censorship: list(CensorshipSchema).default([]).describe('Targeted censorship windows'),
     bridge_halts: list(BridgeHaltSchema).default([]).describe('Bridge halts (added to sequencing.centralized.bridge.halts)'),
+    oracle_outages: list(OracleOutageSchema).default([]).describe('Push oracles whose reporting stops for a while (the same in every mode: reporting is not sequencing)'),
     random: OutageBudgetSchema.optional().describe('Random outages on one fault budget'),
     aftermath: duration('How long after an outage ends liquidations, bad debt and price dislocations on its rollups are attributed to it (the contagion table)').prefault('2h'),
   })
@@ -82,7 +91,7 @@ export const FaultsSchema = z
 export type FaultsConfig = z.output<typeof FaultsSchema>;
 
 /** Faults name existing rollups, and shared-set nodes that exist. */
-export function checkFaults(s: { rollups: { id: string }[]; faults: FaultsConfig; sequencing: { shared: { nodes: number } } }, ctx: z.RefinementCtx): void {
+export function checkFaults(s: { rollups: { id: string }[]; faults: FaultsConfig; sequencing: { shared: { nodes: number } }; lending: { markets: { id: string; oracle: { source: string } }[] } }, ctx: z.RefinementCtx): void {
   const ids = s.rollups.map((r) => r.id);
   const expected = `expected a rollup id (one of ${ids.map((x) => `"${x}"`).join(', ')})`;
   for (const key of ['outages', 'equivocations', 'posting_stalls', 'censorship'] as const)
@@ -99,6 +108,11 @@ export function checkFaults(s: { rollups: { id: string }[]; faults: FaultsConfig
       if (n >= nodes) ctx.addIssue({ code: 'custom', message: node, path: ['faults', 'censorship', i, 'nodes', k], input: n });
     }),
   );
+  const pushMarkets = s.lending.markets.filter((m) => m.oracle.source === 'reference').map((m) => m.id);
+  s.faults.oracle_outages.forEach((o, i) => {
+    if (!pushMarkets.includes(o.market))
+      ctx.addIssue({ code: 'custom', message: pushMarkets.length ? `expected a market with a push oracle (one of ${pushMarkets.map((x) => `"${x}"`).join(', ')})` : 'expected a market with a push oracle, but no lending market has one', path: ['faults', 'oracle_outages', i, 'market'], input: o.market });
+  });
   s.faults.random?.rollups?.forEach((r, i) => {
     if (!ids.includes(r)) ctx.addIssue({ code: 'custom', message: expected, path: ['faults', 'random', 'rollups', i], input: r });
   });

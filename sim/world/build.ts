@@ -61,7 +61,7 @@ export function buildWorld(inputs: WorldInputs, mode: Mode, seed: number, debug?
   buildCrossRollup(ctx);
   const options = buildOptions(ctx);
   const lending = buildLending(ctx);
-  const faults = buildFaults(ctx);
+  const faults = buildFaults(ctx, lending);
 
   const breakAt = scenario.debug.break_invariant;
   if (breakAt && debug && breakAt.run === debug.runId) {

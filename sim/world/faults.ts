@@ -6,6 +6,7 @@ import type { Sequencer } from '../model/sequencer/sequencer.ts';
 import { drawOutages } from '../model/faults/budget.ts';
 import { FaultInjector } from '../model/faults/injector.ts';
 import type { WorldContext } from './context.ts';
+import type { LendingParts } from './lending.ts';
 
 export interface FaultsParts {
   readonly injector: FaultInjector;
@@ -15,7 +16,7 @@ export interface FaultsParts {
   readonly domains: readonly Sequencer[];
 }
 
-export function buildFaults(ctx: WorldContext): FaultsParts {
+export function buildFaults(ctx: WorldContext, lending: LendingParts): FaultsParts {
   const { sim, events, scenario, sequencing } = ctx;
   const f = scenario.faults;
   const injector = new FaultInjector(sim, events);
@@ -30,6 +31,10 @@ export function buildFaults(ctx: WorldContext): FaultsParts {
   for (const p of f.posting_stalls) injector.postingStall(seqOf(p.rollup), { atUs: p.at, forUs: p.duration });
   for (const c of f.censorship) injector.censorship(seqOf(c.rollup), { atUs: c.at, forUs: c.duration }, new Set(c.senders), c.nodes && new Set(c.nodes));
   for (const b of f.bridge_halts) injector.bridgeHalt(sequencing.bridge, { atUs: b.at, forUs: b.duration }, scenario.rollups.map((_, i) => i));
+  for (const o of f.oracle_outages) {
+    const market = lending.markets.find((m) => m.params.id === o.market)!;
+    injector.oracleOutage(lending.keepers.get(o.market)!, market.params.rollup, { atUs: o.at, forUs: o.duration });
+  }
   const budget = f.random;
   if (budget) {
     const onBudget = new Set((budget.rollups ?? scenario.rollups.map((r) => r.id)).map((id) => ctx.rollupIndex.get(id)!));

@@ -11,6 +11,8 @@ import { submitterFor, type WorldContext } from './context.ts';
 
 export interface LendingParts {
   readonly markets: readonly LendingMarket[];
+  /** The keeper of each market with a push oracle, by market id. */
+  readonly keepers: ReadonlyMap<string, OracleKeeper>;
 }
 
 export function buildLending(ctx: WorldContext): LendingParts {
@@ -23,6 +25,7 @@ export function buildLending(ctx: WorldContext): LendingParts {
     if (!s) sentinels.set(rollup, (s = new UptimeSentinel(rollup, l.sentinel.grace_period, l.sentinel.down_after, events)));
     return s;
   };
+  const keepers = new Map<string, OracleKeeper>();
   const markets = l.markets.map((m) => {
     const rollup = rollupIndex.get(m.rollup)!;
     const feed = feeds.get(m.asset)!;
@@ -37,7 +40,7 @@ export function buildLending(ctx: WorldContext): LendingParts {
     } else {
       const push = new PushOracle(m.id, rollup, feed.price, events);
       const label = `lending/oracles/${m.id}`;
-      new OracleKeeper(sim, push, feed, { deviationBps: m.oracle.deviation_bps, heartbeatUs: m.oracle.heartbeat }, submitterFor(ctx, rollup, label, { latencyUs: m.oracle.keeper_latency }), label);
+      keepers.set(m.id, new OracleKeeper(sim, push, feed, { deviationBps: m.oracle.deviation_bps, heartbeatUs: m.oracle.heartbeat }, submitterFor(ctx, rollup, label, { latencyUs: m.oracle.keeper_latency }), label));
       oracle = push;
     }
     const b = m.borrowers;
@@ -73,5 +76,5 @@ export function buildLending(ctx: WorldContext): LendingParts {
       });
     new Liquidator(sim, { name: q.name, feeUsd: q.fee_usd, gasUsd: q.gas_usd, minProfitUsd: q.min_profit_usd }, watched, events, label);
   }
-  return { markets };
+  return { markets, keepers };
 }

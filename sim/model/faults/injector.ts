@@ -3,7 +3,7 @@
 // The other kinds hand the sequencer (or the bridge) a window and let its own mechanism act:
 // equivocation (a shared node's failed slots and slashing, or a rollup's own sequencer's broken
 // promises), a posting stall (finality waits), censorship (senders left out), a bridge halt
-// (messages held).
+// (messages held), an oracle outage (its keeper silent).
 // Which rollups a fault hits is not chosen here: it is the set of rollups that component orders —
 // one under centralized sequencing, every member of a shared set — so correlation comes from the
 // failure domain, not from the mode.
@@ -13,8 +13,9 @@ import type { ModelEvents } from '../events.ts';
 import type { Sequencer } from '../sequencer/sequencer.ts';
 import type { BridgeParams } from '../crossrollup.ts';
 import type { OutageWindow } from './budget.ts';
+import type { OracleKeeper } from '../lending/oracle.ts';
 
-export type FaultKind = 'outage' | 'equivocation' | 'posting_stall' | 'censorship' | 'bridge_halt';
+export type FaultKind = 'outage' | 'equivocation' | 'posting_stall' | 'censorship' | 'bridge_halt' | 'oracle_outage';
 
 export interface FaultEpisode {
   /** Index of the episode in the run (scheduled faults first, in scenario order, then random ones by domain and time). */
@@ -76,6 +77,12 @@ export class FaultInjector {
   censorship(sequencer: Sequencer, window: OutageWindow, senders: ReadonlySet<string>, nodes?: ReadonlySet<number>): FaultEpisode {
     sequencer.censor(window.atUs, window.atUs + window.forUs, senders, nodes);
     return this.record('censorship', sequencer.rollups, window, Math.min(nodes?.size ?? sequencer.machines, sequencer.machines), sequencer.machines);
+  }
+
+  /** A push oracle's keeper sends nothing in the window (its rollup: the oracle's). */
+  oracleOutage(keeper: OracleKeeper, rollup: number, window: OutageWindow): FaultEpisode {
+    keeper.pause(window.atUs, window.atUs + window.forUs);
+    return this.record('oracle_outage', [rollup], window, 0, 0);
   }
 
   /** The bridge holds every message sent in the window until it ends (see LeggedRouter). */

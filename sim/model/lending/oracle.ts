@@ -77,6 +77,8 @@ export interface KeeperParams {
 export class OracleKeeper {
   private inFlight: Tx | null = null;
   private readonly ids: IdSpace;
+  /** Windows in which its reporting is down (an oracle outage fault). */
+  private readonly paused: { fromUs: Micros; untilUs: Micros }[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -90,9 +92,15 @@ export class OracleKeeper {
     feed.subscribe(this.look);
   }
 
+  /** It sends nothing in [fromUs, untilUs). */
+  pause(fromUs: Micros, untilUs: Micros): void {
+    this.paused.push({ fromUs, untilUs });
+  }
+
   private look = (): void => {
     if (this.inFlight?.status === 'pending') return;
     const now = this.sim.now;
+    for (const w of this.paused) if (now >= w.fromUs && now < w.untilUs) return;
     const ref = this.feed.price;
     const deviated = Math.abs(ref / this.oracle.price - 1) * 1e4 > this.params.deviationBps;
     if (!deviated && now - this.oracle.observedUs < this.params.heartbeatUs) return;
