@@ -203,6 +203,59 @@ describe('targeted censorship for a while', () => {
   });
 });
 
+describe('random faults of every kind, on one budget per failure domain', () => {
+  it('each rollup sees the same rate of each kind in both modes; the bridge and the oracles draw the same windows in both', () => {
+    const RATE = 500;
+    const budget = { rate_per_year: RATE, median: '20m', sigma: 0.5 };
+    const input = world(
+      {
+        random_equivocations: budget,
+        random_posting_stalls: budget,
+        random_censorship: { ...budget, senders: ['target'] },
+        random_bridge_halts: budget,
+        random_oracle_outages: budget,
+      },
+      {
+        horizon: '30d',
+        assets: [{ id: 'eth', price: 3000, vol: 0.5 }],
+        lending: { markets: [{ id: 'a-eth', rollup: 'a', asset: 'eth', borrowers: { count: 1 } }, { id: 'b-eth', rollup: 'b', asset: 'eth', borrowers: { count: 1 } }] },
+      },
+    );
+    const loaded = inlineScenario(input);
+    const expected = (RATE * 30) / 365;
+    const SEEDS = 20;
+    const perRollup = new Map<string, number[]>();
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const byMode = new Map<Mode, { kind: string; atUs: number; forUs: number; rollups: readonly number[]; cause: string }[]>();
+      for (const mode of MODES) {
+        // Faults are drawn when the world is built: nothing needs to run.
+        const episodes = buildWorld(loaded, mode, seed).faults.injector.episodes;
+        expect(episodes.every((e) => e.cause === 'random')).toBe(true);
+        byMode.set(mode, episodes.map((e) => ({ kind: e.kind, atUs: e.atUs, forUs: e.forUs, rollups: e.rollups, cause: e.cause })));
+        for (const kind of ['equivocation', 'posting_stall', 'censorship'])
+          for (const r of [0, 1]) {
+            const key = `${mode}/${kind}/${r}`;
+            perRollup.set(key, [...(perRollup.get(key) ?? []), episodes.filter((e) => e.kind === kind && e.rollups.includes(r)).length]);
+          }
+        // A shared set is one domain: its episodes hit both rollups at once.
+        const kinds = episodes.filter((e) => e.kind === 'posting_stall');
+        expect(kinds.every((e) => e.rollups.length === (mode === 'shared' ? 2 : 1))).toBe(true);
+      }
+      // Not the sequencer's: the same windows whatever the sequencing.
+      for (const kind of ['bridge_halt', 'oracle_outage']) {
+        const [c, sh] = MODES.map((m) => byMode.get(m)!.filter((e) => e.kind === kind));
+        expect(c.length).toBeGreaterThan(0);
+        expect(sh).toEqual(c);
+      }
+    }
+    for (const [key, counts] of perRollup) {
+      const m = counts.reduce((a, b) => a + b, 0) / SEEDS;
+      // Poisson counts: SE of the mean is √(λT / seeds).
+      expect(Math.abs(m - expected), `${key}: mean ${m} against ${expected.toFixed(1)}`).toBeLessThan(4 * Math.sqrt(expected / SEEDS));
+    }
+  });
+});
+
 describe('oracle outage', () => {
   it("no update lands while the keeper is silent, in either mode; the first after it takes the market's positions under at once", async () => {
     const loaded = await loadScenario('scenarios/faults-oracle-outage.yaml');

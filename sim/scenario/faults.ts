@@ -32,6 +32,26 @@ export const OutageBudgetSchema = z
   })
   .describe('The fault budget: the same outage rate and duration distribution per rollup in every mode; only their correlation differs (a shared set is one failure domain)');
 
+/** A Poisson rate and lognormal durations for a kind of fault other than outages: no public record calibrates these, so both are the scenario's to give. */
+const kindBudget = (what: string, lasting: string) => ({
+  rate_per_year: nonNegativeNumber(`a number of ${what} per year`, 100_000).describe(`${what[0].toUpperCase()}${what.slice(1)} per year per failure domain (Poisson), from the stream faults/<kind>/<domain>`),
+  median: duration(`Median ${lasting} (lognormal)`, { positive: true }),
+  sigma: nonNegativeNumber('a lognormal sigma', 5).default(1).describe('Sigma of log(duration); 0 for fixed durations'),
+});
+const onRollups = list(name('A rollup id')).min(1).optional().describe('Rollups on the budget (default: all); a failure domain draws when any of its rollups is on it');
+
+export const RandomEquivocationsSchema = z
+  .strictObject({ ...kindBudget('equivocations', 'time from the first conflicting signature to detection'), rollups: onRollups, slash_fraction: z.number().min(0).max(1).default(1).describe("Share of a shared node's stake slashed at detection") })
+  .describe('Random equivocations on one budget per failure domain; a shared set draws which node equivocates');
+export const RandomPostingStallsSchema = z.strictObject({ ...kindBudget('posting stalls', 'stall'), rollups: onRollups }).describe('Random L1 posting stalls on one budget per failure domain');
+export const RandomCensorshipSchema = z
+  .strictObject({ ...kindBudget('censorship windows', 'window'), rollups: onRollups, senders: list(name('A sender (agent or user population)')).min(1).describe('Senders left out') })
+  .describe('Random censorship windows on one budget per failure domain (every node of a shared set censors)');
+export const RandomBridgeHaltsSchema = z.strictObject(kindBudget('bridge halts', 'halt')).describe('Random bridge halts (one bridge, the same draws in every mode)');
+export const RandomOracleOutagesSchema = z
+  .strictObject({ ...kindBudget('oracle outages', 'outage'), markets: list(name('A lending market id')).min(1).optional().describe('Markets on the budget (default: every market with a push oracle); each draws from its own stream') })
+  .describe('Random push-oracle outages, per market, the same in every mode');
+
 export const EquivocationSchema = z
   .strictObject({
     rollup: name('The rollup whose sequencer equivocates: its own sequencer, or a node of the shared set that orders it'),
@@ -84,6 +104,11 @@ export const FaultsSchema = z
     bridge_halts: list(BridgeHaltSchema).default([]).describe('Bridge halts (added to sequencing.centralized.bridge.halts)'),
     oracle_outages: list(OracleOutageSchema).default([]).describe('Push oracles whose reporting stops for a while (the same in every mode: reporting is not sequencing)'),
     random: OutageBudgetSchema.optional().describe('Random outages on one fault budget'),
+    random_equivocations: RandomEquivocationsSchema.optional(),
+    random_posting_stalls: RandomPostingStallsSchema.optional(),
+    random_censorship: RandomCensorshipSchema.optional(),
+    random_bridge_halts: RandomBridgeHaltsSchema.optional(),
+    random_oracle_outages: RandomOracleOutagesSchema.optional(),
     aftermath: duration('How long after an outage ends liquidations, bad debt and price dislocations on its rollups are attributed to it (the contagion table)').prefault('2h'),
   })
   .describe('Sequencer faults, in every mode');
@@ -109,11 +134,14 @@ export function checkFaults(s: { rollups: { id: string }[]; faults: FaultsConfig
     }),
   );
   const pushMarkets = s.lending.markets.filter((m) => m.oracle.source === 'reference').map((m) => m.id);
-  s.faults.oracle_outages.forEach((o, i) => {
-    if (!pushMarkets.includes(o.market))
-      ctx.addIssue({ code: 'custom', message: pushMarkets.length ? `expected a market with a push oracle (one of ${pushMarkets.map((x) => `"${x}"`).join(', ')})` : 'expected a market with a push oracle, but no lending market has one', path: ['faults', 'oracle_outages', i, 'market'], input: o.market });
-  });
-  s.faults.random?.rollups?.forEach((r, i) => {
-    if (!ids.includes(r)) ctx.addIssue({ code: 'custom', message: expected, path: ['faults', 'random', 'rollups', i], input: r });
-  });
+  const pushMarket = (m: string, path: (string | number)[]) => {
+    if (!pushMarkets.includes(m))
+      ctx.addIssue({ code: 'custom', message: pushMarkets.length ? `expected a market with a push oracle (one of ${pushMarkets.map((x) => `"${x}"`).join(', ')})` : 'expected a market with a push oracle, but no lending market has one', path, input: m });
+  };
+  s.faults.oracle_outages.forEach((o, i) => pushMarket(o.market, ['faults', 'oracle_outages', i, 'market']));
+  s.faults.random_oracle_outages?.markets?.forEach((m, i) => pushMarket(m, ['faults', 'random_oracle_outages', 'markets', i]));
+  for (const key of ['random', 'random_equivocations', 'random_posting_stalls', 'random_censorship'] as const)
+    s.faults[key]?.rollups?.forEach((r, i) => {
+      if (!ids.includes(r)) ctx.addIssue({ code: 'custom', message: expected, path: ['faults', key, 'rollups', i], input: r });
+    });
 }

@@ -35,15 +35,34 @@ export function buildFaults(ctx: WorldContext, lending: LendingParts): FaultsPar
     const market = lending.markets.find((m) => m.params.id === o.market)!;
     injector.oracleOutage(lending.keepers.get(o.market)!, market.params.rollup, { atUs: o.at, forUs: o.duration });
   }
-  const budget = f.random;
-  if (budget) {
-    const onBudget = new Set((budget.rollups ?? scenario.rollups.map((r) => r.id)).map((id) => ctx.rollupIndex.get(id)!));
-    for (const domain of domains) {
-      if (!domain.rollups.some((r) => onBudget.has(r))) continue;
-      const label = `faults/outages/${domain.rollups.map((r) => scenario.rollups[r].id).join('+')}`;
-      const windows = drawOutages(sim.stream(label), { ratePerYear: budget.rate_per_year, medianUs: budget.median, sigma: budget.sigma }, scenario.horizon);
-      for (const w of windows) injector.outage(domain, w, 'random');
+  // Random faults: each failure domain (or market, or the bridge) draws its own windows from its own stream.
+  const domainsOn = (rollups: readonly string[] | undefined) => {
+    const on = new Set((rollups ?? scenario.rollups.map((r) => r.id)).map((id) => ctx.rollupIndex.get(id)!));
+    return domains.filter((d) => d.rollups.some((r) => on.has(r))).map((d) => ({ domain: d, label: d.rollups.map((r) => scenario.rollups[r].id).join('+') }));
+  };
+  const windows = (kind: string, label: string, b: { rate_per_year: number; median: number; sigma: number }) =>
+    drawOutages(sim.stream(`faults/${kind}/${label}`), { ratePerYear: b.rate_per_year, medianUs: b.median, sigma: b.sigma }, scenario.horizon);
+  if (f.random) for (const { domain, label } of domainsOn(f.random.rollups)) for (const w of windows('outages', label, f.random)) injector.outage(domain, w, 'random');
+  const eq = f.random_equivocations;
+  if (eq) {
+    for (const { domain, label } of domainsOn(eq.rollups)) {
+      const nodes = sim.stream(`faults/equivocations/${label}/nodes`);
+      for (const w of windows('equivocations', label, eq)) injector.equivocation(domain, w.atUs, w.forUs, Math.floor(nodes.next() * domain.machines), eq.slash_fraction, 'random');
     }
   }
-  return { injector, domains, censoredSenders: new Set(f.censorship.flatMap((c) => c.senders)) };
+  const ps = f.random_posting_stalls;
+  if (ps) for (const { domain, label } of domainsOn(ps.rollups)) for (const w of windows('posting_stalls', label, ps)) injector.postingStall(domain, w, 'random');
+  const cs = f.random_censorship;
+  if (cs) for (const { domain, label } of domainsOn(cs.rollups)) for (const w of windows('censorship', label, cs)) injector.censorship(domain, w, new Set(cs.senders), undefined, 'random');
+  const bh = f.random_bridge_halts;
+  if (bh) for (const w of windows('bridge_halts', 'bridge', bh)) injector.bridgeHalt(sequencing.bridge, w, scenario.rollups.map((_, i) => i), 'random');
+  const oo = f.random_oracle_outages;
+  if (oo) {
+    for (const market of lending.markets) {
+      const keeper = lending.keepers.get(market.params.id);
+      if (!keeper || (oo.markets && !oo.markets.includes(market.params.id))) continue;
+      for (const w of windows('oracle_outages', market.params.id, oo)) injector.oracleOutage(keeper, market.params.rollup, w, 'random');
+    }
+  }
+  return { injector, domains, censoredSenders: new Set([...f.censorship.flatMap((c) => c.senders), ...(cs?.senders ?? [])]) };
 }

@@ -55,8 +55,8 @@ export class FaultInjector {
     return episode;
   }
 
-  private record(kind: FaultKind, rollups: readonly number[], window: OutageWindow, machines: number, ofMachines: number): FaultEpisode {
-    const episode: FaultEpisode = { id: this.next++, kind, cause: 'scheduled', rollups, atUs: window.atUs, forUs: window.forUs, machines, ofMachines };
+  private record(kind: FaultKind, rollups: readonly number[], window: OutageWindow, machines: number, ofMachines: number, cause: FaultEpisode['cause']): FaultEpisode {
+    const episode: FaultEpisode = { id: this.next++, kind, cause, rollups, atUs: window.atUs, forUs: window.forUs, machines, ofMachines };
     this.episodes.push(episode);
     this.sim.at(window.atUs, Priority.world, () => this.events.faultStarted.emit(episode));
     this.sim.at(window.atUs + window.forUs, Priority.world, () => this.events.faultEnded.emit(episode));
@@ -64,30 +64,30 @@ export class FaultInjector {
   }
 
   /** `sequencer` equivocates from `atUs` (a shared set: its node `node`) until detected `detectionDelayUs` later. */
-  equivocation(sequencer: Sequencer, atUs: Micros, detectionDelayUs: Micros, node: number, slashFraction: number): FaultEpisode {
+  equivocation(sequencer: Sequencer, atUs: Micros, detectionDelayUs: Micros, node: number, slashFraction: number, cause: FaultEpisode['cause'] = 'scheduled'): FaultEpisode {
     sequencer.equivocate(atUs, detectionDelayUs, Math.min(node, sequencer.machines - 1), slashFraction);
-    return this.record('equivocation', sequencer.rollups, { atUs, forUs: detectionDelayUs }, 1, sequencer.machines);
+    return this.record('equivocation', sequencer.rollups, { atUs, forUs: detectionDelayUs }, 1, sequencer.machines, cause);
   }
 
-  postingStall(sequencer: Sequencer, window: OutageWindow): FaultEpisode {
+  postingStall(sequencer: Sequencer, window: OutageWindow, cause: FaultEpisode['cause'] = 'scheduled'): FaultEpisode {
     sequencer.stallPosting(window.atUs, window.atUs + window.forUs);
-    return this.record('posting_stall', sequencer.rollups, window, 0, sequencer.machines);
+    return this.record('posting_stall', sequencer.rollups, window, 0, sequencer.machines, cause);
   }
 
-  censorship(sequencer: Sequencer, window: OutageWindow, senders: ReadonlySet<string>, nodes?: ReadonlySet<number>): FaultEpisode {
+  censorship(sequencer: Sequencer, window: OutageWindow, senders: ReadonlySet<string>, nodes?: ReadonlySet<number>, cause: FaultEpisode['cause'] = 'scheduled'): FaultEpisode {
     sequencer.censor(window.atUs, window.atUs + window.forUs, senders, nodes);
-    return this.record('censorship', sequencer.rollups, window, Math.min(nodes?.size ?? sequencer.machines, sequencer.machines), sequencer.machines);
+    return this.record('censorship', sequencer.rollups, window, Math.min(nodes?.size ?? sequencer.machines, sequencer.machines), sequencer.machines, cause);
   }
 
   /** A push oracle's keeper sends nothing in the window (its rollup: the oracle's). */
-  oracleOutage(keeper: OracleKeeper, rollup: number, window: OutageWindow): FaultEpisode {
+  oracleOutage(keeper: OracleKeeper, rollup: number, window: OutageWindow, cause: FaultEpisode['cause'] = 'scheduled'): FaultEpisode {
     keeper.pause(window.atUs, window.atUs + window.forUs);
-    return this.record('oracle_outage', [rollup], window, 0, 0);
+    return this.record('oracle_outage', [rollup], window, 0, 0, cause);
   }
 
   /** The bridge holds every message sent in the window until it ends (see LeggedRouter). */
-  bridgeHalt(bridge: BridgeParams, window: OutageWindow, rollups: readonly number[]): FaultEpisode {
+  bridgeHalt(bridge: BridgeParams, window: OutageWindow, rollups: readonly number[], cause: FaultEpisode['cause'] = 'scheduled'): FaultEpisode {
     bridge.halts.push({ atUs: window.atUs, forUs: window.forUs });
-    return this.record('bridge_halt', rollups, window, 0, 0);
+    return this.record('bridge_halt', rollups, window, 0, 0, cause);
   }
 }
