@@ -93,6 +93,27 @@ export const extremeScenario: fc.Arbitrary<Obj> = fc
     intent: fc.boolean(),
     crossArb: fc.boolean(),
     options: fc.boolean(),
+    lending: maybe(
+      fc.record({
+        source: pick('reference', 'pool'),
+        cross: fc.boolean(),
+        count: pick(0, 1, 50),
+        hf_min: pick(0.5, 1),
+        hf_max: pick(1.01, 1.5, 1000),
+        bonus: pick(0, 0.05, 1),
+        full_close_hf: pick(0, 0.95, 1000),
+        sentinel: maybe(fc.record({ grace_period: pick('0s', '10s', '1h'), down_after: pick('1ms', '5m') })),
+        liquidator: fc.record({ latency: maybe(pick('0s', '5ms', '1h')), fee_usd: pick(0, 1, LIMITS.feeUsd), min_profit_usd: pick(0, 10) }),
+        engine: maybe(fc.record({ max_per_block: pick(1, 50, LIMITS.capacity), gas_usd: pick(0, LIMITS.feeUsd) })),
+      }),
+    ),
+    faults: maybe(
+      fc.record({
+        outage: maybe(fc.record({ at: pick('0s', '1s', '10s'), duration: pick('1ms', '5s', '1h'), machines: maybe(pick(1, 1000)) })),
+        random: maybe(fc.record({ rate_per_year: pick(0, 1e3, 1e5), median: pick('1ms', '10s', '1h'), sigma: pick(0, 1.1, 5) })),
+        kinds: maybe(fc.record({ rate_per_year: pick(1e3, 1e5), median: pick('1ms', '10s', '1h'), sigma: pick(0, 5) })),
+      }),
+    ),
     centralizedPolicy: pick('fcfs', 'priority', 'pbs'),
     shared,
     horizon: pick('1s', '30s', '2m', '10m'),
@@ -124,6 +145,32 @@ export const extremeScenario: fc.Arbitrary<Obj> = fc
           { name: 'sniper', kind: 'sniper', venue: 'v', threshold_bps: 0 },
         ],
       };
+    const l = c.lending;
+    if (l && withPool.length > 0) {
+      // A cross-rollup market needs a second rollup for its collateral, and a push oracle.
+      const vault = l.cross && rollups.length >= 2 ? rollups.find((r) => r.id !== withPool[0].id)! : undefined;
+      const market: Obj = { id: 'm', rollup: withPool[0].id, asset: 'eth', bonus: l.bonus, full_close_hf: l.full_close_hf, oracle: { source: vault ? 'reference' : l.source }, borrowers: { count: l.count, hf_min: l.hf_min, hf_max: l.hf_max } };
+      if (vault) market.collateral_rollup = vault.id;
+      s.lending = { markets: [market], liquidators: [{ name: 'liq', ...l.liquidator }], ...(l.sentinel ? { sentinel: l.sentinel } : {}) };
+      if (l.engine) s.sequencing = { centralized: { policy: c.centralizedPolicy, risk_engine: l.engine }, shared: { ...c.shared, risk_engine: l.engine } };
+    }
+    const f = c.faults;
+    if (f) {
+      const pushMarket = (s.lending as { markets?: { oracle: { source: string } }[] } | undefined)?.markets?.[0]?.oracle.source === 'reference';
+      s.faults = {
+        outages: f.outage ? [{ rollup: rollups[0].id, ...f.outage }] : [],
+        ...(f.random ? { random: f.random } : {}),
+        ...(f.kinds
+          ? {
+              random_equivocations: f.kinds,
+              random_posting_stalls: f.kinds,
+              random_censorship: { ...f.kinds, senders: ['liq', 'u0'] },
+              random_bridge_halts: f.kinds,
+              ...(pushMarket ? { random_oracle_outages: f.kinds } : {}),
+            }
+          : {}),
+      };
+    }
     return s;
   })
   .map(scaleToBudget);
