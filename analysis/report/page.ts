@@ -12,7 +12,7 @@ h1 { font-size: 1.6rem; margin: 0 0 .2rem; } h2 { font-size: 1.2rem; margin: 0 0
 header p, .intro, .absent { color: var(--muted); }
 nav { margin: 1rem 0 1.5rem; font-size: .9rem; } nav a { color: inherit; margin-right: .9rem; }
 section { background: var(--card); border: 1px solid var(--rule); border-radius: 8px; padding: 1rem 1.25rem; margin: 0 0 1.25rem; }
-.figure { margin: .75rem 0; overflow-x: auto; } .figure figure { margin: 0; } .figure svg { --plot-background: var(--bg); }
+.figure { margin: .75rem 0; overflow-x: auto; } .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 0 1rem; } .grid .figure { margin: .25rem 0; } figcaption { font-size: .8rem; font-family: ui-monospace, monospace; } .figure figure { margin: 0; } .figure svg { --plot-background: var(--bg); }
 table { border-collapse: collapse; font-size: .85rem; margin: .5rem 0; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid var(--rule); padding: .2rem .6rem; text-align: left; }
 details summary { cursor: pointer; color: var(--muted); }

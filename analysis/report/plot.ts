@@ -15,6 +15,9 @@ export function figure(id: string, options: Plot.PlotOptions): string {
   return `<div class="figure" data-figure="${id}">${(el as unknown as { outerHTML: string }).outerHTML}</div>`;
 }
 
+/** Options of a decoration (zero line, frame, shaded band): hidden from assistive technology and from the mark counts. */
+export const DECORATION = { ariaHidden: 'true' };
+
 /** The variants in run order, as the shared color domain of every figure. */
 export function variantColor(variants: readonly string[]): Plot.ScaleOptions {
   return { legend: true, domain: [...variants] };

@@ -3,7 +3,7 @@
 import { groups, max, mean, sum } from 'd3-array';
 import { contagionTimeline, episodes, NEAR_MONEY, type TimelinePoint, type TimelineQuantity } from '../../contagion.ts';
 import { numbers, strings } from '../../columns.ts';
-import { figure, Plot } from '../plot.ts';
+import { DECORATION, figure, Plot } from '../plot.ts';
 import { fmt, htmlTable, isAbsent, required, type Panel } from '../panel.ts';
 
 /** Bins per timeline. */
@@ -51,7 +51,7 @@ export const contagionPanel: Panel = {
         y: { label: y, grid: true },
         fy: mark === 'rect' ? { label: null, domain: input.variants } : undefined,
         color: { legend: true, domain: input.variants },
-        marks: [mark === 'rect' ? Plot.rectX(band, { x1: 'x1', x2: 'x2', fy: 'variant', fill: 'currentColor', fillOpacity: 0.07 }) : Plot.rectX(allBand, { x1: 'x1', x2: 'x2', fill: 'currentColor', fillOpacity: 0.07 }), Plot.ruleX([0], { strokeOpacity: 0.5 }), series, Plot.ruleY([0])],
+        marks: [mark === 'rect' ? Plot.rectX(band, { x1: 'x1', x2: 'x2', fy: 'variant', fill: 'currentColor', fillOpacity: 0.07, ...DECORATION }) : Plot.rectX(allBand, { x1: 'x1', x2: 'x2', fill: 'currentColor', fillOpacity: 0.07, ...DECORATION }), Plot.ruleX([0], { ...DECORATION, strokeOpacity: 0.5 }), series, Plot.ruleY([0], DECORATION)],
       });
     });
     const [mode, liquidated, bad, affected, recovery] = [strings(contagion, 'mode'), numbers(contagion, 'liquidated_usd'), numbers(contagion, 'bad_debt_usd'), numbers(contagion, 'rollups_affected'), numbers(contagion, 'recovery_s')];

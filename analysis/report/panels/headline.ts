@@ -3,7 +3,7 @@
 // beside it gives the figures in their own units.
 import { headlineDiffs } from '../../headline.ts';
 import type { ComparisonRow } from '../../comparison.ts';
-import { figure, Plot } from '../plot.ts';
+import { DECORATION, figure, Plot } from '../plot.ts';
 import { fmt, htmlTable, isAbsent, required, type Panel } from '../panel.ts';
 import { numbers, strings } from '../../columns.ts';
 
@@ -38,7 +38,7 @@ export const headlinePanel: Panel = {
       fy: variants.length > 1 ? { label: null, domain: variants } : undefined,
       color: { legend: variants.length > 1, domain: variants },
       marks: [
-        Plot.ruleX([0]),
+        Plot.ruleX([0], DECORATION),
         Plot.ruleY(plotted.filter((d) => Number.isFinite(d.pctLow)), { y: 'label', fy: variants.length > 1 ? 'variant' : undefined, x1: 'pctLow', x2: 'pctHigh', stroke: 'variant', strokeWidth: 2, ariaLabel: 'variant' }),
         Plot.dot(plotted, { y: 'label', fy: variants.length > 1 ? 'variant' : undefined, x: 'pct', fill: 'variant', r: 3.5, ariaLabel: 'variant', title: (d) => `${d.label}: ${fmt(d.diff)} ${d.unit} (${fmt(d.pct)}%)` }),
       ],

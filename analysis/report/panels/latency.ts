@@ -1,6 +1,6 @@
 // Latency CDFs: submission to pre-confirmation, inclusion and finality, per rollup, one curve per variant.
 import { latencyQuantiles, LATENCY_MEASURES } from '../../latency.ts';
-import { figure, Plot } from '../plot.ts';
+import { DECORATION, figure, Plot } from '../plot.ts';
 import { isAbsent, required, type Panel } from '../panel.ts';
 
 export const latencyPanel: Panel = {
@@ -22,7 +22,7 @@ export const latencyPanel: Panel = {
         fx: { label: null, domain: Object.keys(LATENCY_MEASURES) },
         fy: { label: 'rollup', domain: rollupNames },
         color: { legend: true, domain: input.variants },
-        marks: [Plot.line(q, { x: 'x', y: 'p', z: 'series', fx: 'measure', fy: 'rollup', stroke: 'variant', strokeWidth: 1.8, ariaLabel: 'variant' }), Plot.frame({ strokeOpacity: 0.2 })],
+        marks: [Plot.line(q, { x: 'x', y: 'p', z: 'series', fx: 'measure', fy: 'rollup', stroke: 'variant', strokeWidth: 1.8, ariaLabel: 'variant' }), Plot.frame({ ...DECORATION, strokeOpacity: 0.2 })],
       }),
     };
   },

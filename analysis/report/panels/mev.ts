@@ -1,6 +1,6 @@
 // Where MEV went: searchers' and sequencers' net, priority fees, gas, per run; victims' losses beside.
 import { MEV_PARTS, mevSplit } from '../../mevSplit.ts';
-import { figure, Plot } from '../plot.ts';
+import { DECORATION, figure, Plot } from '../plot.ts';
 import { isAbsent, required, type Panel } from '../panel.ts';
 
 export const MEV_LABELS: Record<(typeof MEV_PARTS)[number], string> = {
@@ -25,14 +25,14 @@ export const mevPanel: Panel = {
           height,
           x: { label: 'USD per run →', grid: true },
           color: { legend: true, domain: MEV_PARTS.map((p) => MEV_LABELS[p]) },
-          marks: [Plot.barX(labelled, { y: 'variant', x: 'usd', fill: 'label', ariaLabel: 'label', title: (d) => `${d.variant}, ${d.label}: ${d.usd.toFixed(0)} USD per run` }), Plot.ruleX([0])],
+          marks: [Plot.barX(labelled, { y: 'variant', x: 'usd', fill: 'label', ariaLabel: 'label', title: (d) => `${d.variant}, ${d.label}: ${d.usd.toFixed(0)} USD per run` }), Plot.ruleX([0], DECORATION)],
         }) +
         figure('mev-victims', {
           ...common,
           height: 30 + 40 * input.variants.length,
           x: { label: 'victims’ loss, USD per run →', grid: true },
           color: { domain: input.variants },
-          marks: [Plot.barX(victims, { y: 'variant', x: 'victimLossUsd', fill: 'variant', ariaLabel: 'variant', title: (d) => `${d.variant}: ${d.victimLossUsd.toFixed(0)} USD per run, ${d.attempts.toFixed(0)} attempts` }), Plot.ruleX([0])],
+          marks: [Plot.barX(victims, { y: 'variant', x: 'victimLossUsd', fill: 'variant', ariaLabel: 'variant', title: (d) => `${d.variant}: ${d.victimLossUsd.toFixed(0)} USD per run, ${d.attempts.toFixed(0)} attempts` }), Plot.ruleX([0], DECORATION)],
         }),
     };
   },

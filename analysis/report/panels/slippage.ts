@@ -1,7 +1,7 @@
 // Users' slippage by rollup, stacked by part; the tick is the net (the mean slippage_bps).
 import { rollups, sum } from 'd3-array';
 import { SLIPPAGE_PARTS, slippageDecomposition } from '../../slippage.ts';
-import { figure, Plot } from '../plot.ts';
+import { DECORATION, figure, Plot } from '../plot.ts';
 import { isAbsent, required, type Panel } from '../panel.ts';
 
 export const SLIPPAGE_LABELS: Record<(typeof SLIPPAGE_PARTS)[number], string> = {
@@ -31,7 +31,7 @@ export const slippagePanel: Panel = {
         marks: [
           Plot.barX(parts, { y: 'variant', fy: 'rollup', x: 'bps', fill: 'label', ariaLabel: 'label', title: (d) => `${d.rollup}, ${d.variant}, ${d.label}: ${d.bps.toFixed(2)} bps (${d.n} swaps)` }),
           Plot.tickX(totals, { y: 'variant', fy: 'rollup', x: 'bps', stroke: 'currentColor', strokeWidth: 2.5, ariaLabel: () => 'net', title: (d) => `net ${d.bps.toFixed(2)} bps` }),
-          Plot.ruleX([0]),
+          Plot.ruleX([0], DECORATION),
         ],
       }),
     };

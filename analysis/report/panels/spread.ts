@@ -1,6 +1,6 @@
 // Options makers' half-spread, stacked by component, one bar per variant.
 import { SPREAD_COMPONENTS, spreadComponents } from '../../spread.ts';
-import { figure, Plot } from '../plot.ts';
+import { DECORATION, figure, Plot } from '../plot.ts';
 import { isAbsent, required, type Panel } from '../panel.ts';
 
 export const SPREAD_LABELS: Record<(typeof SPREAD_COMPONENTS)[number], string> = {
@@ -23,7 +23,7 @@ export const spreadPanel: Panel = {
         x: { label: 'mean half-spread per quote update (USD per contract) →', grid: true },
         y: { label: null, domain: input.variants },
         color: { legend: true, domain: SPREAD_COMPONENTS.map((c) => SPREAD_LABELS[c]) },
-        marks: [Plot.barX(parts, { y: 'variant', x: 'usd', fill: 'label', ariaLabel: 'label', title: (d) => `${d.variant}, ${d.label}: ${d.usd.toFixed(4)} USD` }), Plot.ruleX([0])],
+        marks: [Plot.barX(parts, { y: 'variant', x: 'usd', fill: 'label', ariaLabel: 'label', title: (d) => `${d.variant}, ${d.label}: ${d.usd.toFixed(4)} USD` }), Plot.ruleX([0], DECORATION)],
       }),
     };
   },

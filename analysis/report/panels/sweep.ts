@@ -21,14 +21,20 @@ export const sweepPanel: Panel = {
     const [param] = sweptParameters(points);
     if (param === undefined) return { absent: `points.arrow in ${input.dir} names no swept parameter.` };
     const curves = sweepCurves(points, runs, metrics, HEADLINE_METRICS);
+    const series = [...new Set(curves.map((c) => c.series))];
     if (curves.length === 0) return { absent: `No headline metric measured at the sweep points of ${input.dir}.` };
-    const figures = groups(curves, (c) => `${c.metric}${c.rollup ? ` [${c.rollup}]` : ''}`).map(([label, cs], k) =>
+    // A metric that is 0 at every point (nothing of it happened in this world) gets no figure.
+    const drawn = groups(curves, (c) => `${c.metric}${c.rollup ? ` [${c.rollup}]` : ''}`).filter(([, cs]) => cs.some((c) => c.mean !== 0));
+    const figures = drawn.map(([label, cs], k) =>
       figure(`sweep-${k}`, {
-        height: 240,
-        marginLeft: 70,
+        width: 420,
+        height: 220,
+        marginLeft: 60,
         x: { label: `${param} →`, grid: true },
-        y: { label: `↑ ${label} (${cs[0].unit || 'ratio'})`, grid: true },
-        color: { legend: true },
+        y: { label: `↑ ${cs[0].unit || 'ratio'}`, grid: true },
+        caption: label,
+        // One legend, on the first figure: every figure uses the same series and colors.
+        color: { legend: k === 0, domain: series },
         marks: [
           Plot.areaY(cs.filter((c) => Number.isFinite(c.low)), { x: 'x', y1: 'low', y2: 'high', z: 'series', fill: 'series', fillOpacity: 0.18, ariaLabel: 'series' }),
           Plot.line(cs, { x: 'x', y: 'mean', z: 'series', stroke: 'series', ariaLabel: 'series' }),
@@ -36,6 +42,6 @@ export const sweepPanel: Panel = {
         ],
       }),
     );
-    return { html: `<p>Swept: ${escapeHtml(sweptParameters(points).join(', '))}.</p>${figures.join('')}` };
+    return { html: `<p>Swept: ${escapeHtml(sweptParameters(points).join(', '))}.</p><div class="grid">${figures.join('')}</div>` };
   },
 };
