@@ -40,6 +40,9 @@ describe('seqsim report', () => {
     expect(panelStates(html)).toEqual({ headline: 'ok', latency: 'ok', slippage: 'ok', spread: 'ok', mev: 'ok', contagion: 'ok', sweep: 'absent', provenance: 'ok' });
     expect(html).toContain('No points.arrow in');
     expect(fs.readdirSync(work).filter((f) => f.startsWith('.seqsim-tmp-'))).toEqual([]);
+    // The same tables give the same bytes.
+    writeReport(out, path.join(work, 'again.html'));
+    expect(fs.readFileSync(path.join(work, 'again.html'), 'utf8') === html).toBe(true);
   });
 
   it('says so for each panel whose table is missing, instead of breaking', () => {

@@ -36,7 +36,7 @@ export const headlinePanel: Panel = {
       x: { type: 'symlog', constant: 10, label: `paired difference, % of the baseline (${diffs[0].baseline}) mean →`, grid: true, ticks: [-100, -30, -10, 0, 10, 30, 100, 300, 1000] },
       y: { label: null, domain: labels },
       fy: variants.length > 1 ? { label: null, domain: variants } : undefined,
-      color: { legend: variants.length > 1, domain: variants },
+      color: { legend: variants.length > 1, domain: input.variants }, // the same colors as every other panel
       marks: [
         Plot.ruleX([0], DECORATION),
         Plot.ruleY(plotted.filter((d) => Number.isFinite(d.pctLow)), { y: 'label', fy: variants.length > 1 ? 'variant' : undefined, x1: 'pctLow', x2: 'pctHigh', stroke: 'variant', strokeWidth: 2, ariaLabel: 'variant' }),
