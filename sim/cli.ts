@@ -15,7 +15,7 @@ import { compareDirectories } from './experiment/compare.ts';
 import { formatComparison } from '../analysis/comparison.ts';
 import { runCheck } from './experiment/check.ts';
 import { formatVerdicts } from '../analysis/gate.ts';
-import { writeReport } from '../analysis/report/write.ts';
+import { writeReport } from './experiment/report.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';

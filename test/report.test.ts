@@ -7,7 +7,7 @@ import { parseHTML } from 'linkedom';
 import { seqsim, tempDir } from './util/cli.ts';
 import { relabelAsSweep, runForReport } from './util/reportFixture.ts';
 import { PANELS } from '../analysis/report/panels.ts';
-import { writeReport } from '../analysis/report/write.ts';
+import { writeReport } from '../sim/experiment/report.ts';
 import { OutputReadError } from '../sim/experiment/readOutput.ts';
 import { OutputPathError } from '../sim/experiment/outputDir.ts';
 

@@ -1,15 +1,15 @@
-// `seqsim report`: read an output folder, render every registered panel, write one HTML file
-// atomically (a hidden temporary beside it, renamed into place when complete).
+// `seqsim report`: read an output folder (runs.arrow must be seqsim's; other tables on demand),
+// render the report (analysis/report/), write one HTML file atomically: a hidden temporary beside
+// it, renamed into place when complete.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Table } from 'apache-arrow';
-import { OutputReadError, readTable } from '../../sim/experiment/readOutput.ts';
-import { OutputPathError } from '../../sim/experiment/outputDir.ts';
-import { tempPathFor } from '../../sim/output/tempFiles.ts';
-import { strings, variantOrder } from '../columns.ts';
-import type { ReportInput } from './panel.ts';
-import { PANELS } from './panels.ts';
-import { renderPage, type RenderedPanel } from './page.ts';
+import { OutputReadError, readTable } from './readOutput.ts';
+import { OutputPathError } from './outputDir.ts';
+import { tempPathFor } from '../output/tempFiles.ts';
+import { strings, variantOrder } from '../../analysis/columns.ts';
+import type { ReportInput } from '../../analysis/report/panel.ts';
+import { renderReport, type PanelState } from '../../analysis/report/render.ts';
 
 /** The folder, checked to be a seqsim output (runs.arrow readable), with tables read on demand. */
 export function openOutput(dir: string): ReportInput {
@@ -41,19 +41,7 @@ function checkTarget(file: string): void {
 export interface ReportResult {
   file: string;
   bytes: number;
-  panels: { id: string; state: 'ok' | 'absent' | 'error'; note?: string }[];
-}
-
-export function renderReport(input: ReportInput): { html: string; panels: RenderedPanel[] } {
-  const panels: RenderedPanel[] = PANELS.map((panel) => {
-    // A table of an unexpected shape (another seqsim version) costs its panel, not the page.
-    try {
-      return { panel, body: panel.render(input) };
-    } catch (e) {
-      return { panel, body: { error: (e as Error).message } };
-    }
-  });
-  return { html: renderPage(input, panels), panels };
+  panels: PanelState[];
 }
 
 export function writeReport(dir: string, file: string): ReportResult {
@@ -67,11 +55,5 @@ export function writeReport(dir: string, file: string): ReportResult {
     fs.rmSync(tmp, { force: true });
     throw new OutputPathError(file, (e as Error).message);
   }
-  return {
-    file,
-    bytes: Buffer.byteLength(html),
-    panels: panels.map(({ panel, body }) =>
-      'html' in body ? { id: panel.id, state: 'ok' as const } : 'absent' in body ? { id: panel.id, state: 'absent' as const, note: body.absent } : { id: panel.id, state: 'error' as const, note: body.error },
-    ),
-  };
+  return { file, bytes: Buffer.byteLength(html), panels };
 }
