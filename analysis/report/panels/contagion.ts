@@ -18,7 +18,7 @@ const AXES: Record<TimelineQuantity, { id: string; y: string; mark: 'line' | 're
 export const contagionPanel: Panel = {
   id: 'contagion',
   title: 'Contagion around faults',
-  intro: 'Every fault episode, aligned on its start (minute 0; the shaded band is the mean fault duration) and pooled per variant: how far the pools on the hit rollups drifted from the reference price, what option makers charged, and the debt liquidated (contagion, trades, quotes and liquidations tables).',
+  intro: 'Every fault episode, aligned on its start (minute 0; shaded per variant: its mean fault duration) and pooled per variant: how far the pools on the hit rollups drifted from the reference price, what option makers charged, and the debt liquidated (contagion, trades, quotes and liquidations tables).',
   render(input) {
     const contagion = required(input, 'contagion', 'no fault episode (the scenario schedules no faults)');
     if (isAbsent(contagion)) return contagion;
@@ -30,7 +30,6 @@ export const contagionPanel: Panel = {
     const binUs = Math.max(1e6, Math.ceil(windowUs / BINS / 1e6) * 1e6);
     const points = contagionTimeline({ contagion, trades: input.table('trades'), quotes: input.table('quotes'), liquidations: input.table('liquidations'), aftermathUs, binUs });
     const band = groups(eps, (e) => e.variant).map(([variant, es]) => ({ variant, x1: 0, x2: mean(es, (e) => e.durationUs)! / 6e7 }));
-    const allBand = [{ x1: 0, x2: mean(eps, (e) => e.durationUs)! / 6e7 }];
     const domain = [-aftermathUs / 6e7, (windowUs - aftermathUs) / 6e7];
     const minutes = (p: TimelinePoint) => p.t_s / 60;
     const figures = (Object.keys(AXES) as TimelineQuantity[]).map((quantity) => {
@@ -51,7 +50,7 @@ export const contagionPanel: Panel = {
         y: { label: y, grid: true },
         fy: mark === 'rect' ? { label: null, domain: input.variants } : undefined,
         color: { legend: true, domain: input.variants },
-        marks: [mark === 'rect' ? Plot.rectX(band, { x1: 'x1', x2: 'x2', fy: 'variant', fill: 'currentColor', fillOpacity: 0.07, ...DECORATION }) : Plot.rectX(allBand, { x1: 'x1', x2: 'x2', fill: 'currentColor', fillOpacity: 0.07, ...DECORATION }), Plot.ruleX([0], { ...DECORATION, strokeOpacity: 0.5 }), series, Plot.ruleY([0], DECORATION)],
+        marks: [Plot.rectX(band, { x1: 'x1', x2: 'x2', fill: 'variant', fillOpacity: 0.12, ...(mark === 'rect' ? { fy: 'variant' } : {}), ...DECORATION }), Plot.ruleX([0], { ...DECORATION, strokeOpacity: 0.5 }), series, Plot.ruleY([0], DECORATION)],
       });
     });
     const [mode, liquidated, bad, affected, recovery] = [strings(contagion, 'mode'), numbers(contagion, 'liquidated_usd'), numbers(contagion, 'bad_debt_usd'), numbers(contagion, 'rollups_affected'), numbers(contagion, 'recovery_s')];

@@ -10,7 +10,7 @@ import { hasColumn } from '../../columns.ts';
 export const sweepPanel: Panel = {
   id: 'sweep',
   title: 'Sweep response curves',
-  intro: 'Each headline metric at every sweep point: the line is the mean over seeds, the band its Student-t 95% interval (points and runs tables).',
+  intro: "Each headline metric at every sweep point: the line is the mean over seeds of each run's figure, the band its Student-t 95% interval (points, runs and metrics tables).",
   render(input) {
     const points = required(input, 'points', 'this output is not a sweep (seqsim sweep writes one)');
     if (isAbsent(points)) return points;
