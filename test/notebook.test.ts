@@ -66,7 +66,7 @@ describe('analysis/notebook.ipynb', () => {
       'paired.group_by("metric", "rollup", "mode")',
       '.agg(n=pl.len(), mean=pl.col("diff").mean(), sd=pl.col("diff").std())',
       'stats.t.ppf(0.975, n - 1)',
-      'pl.Series(t975) * pl.col("sd") / pl.col("n").sqrt()',
+      'with_columns(t975=pl.Series(t975)).with_columns(ci95=pl.col("t975") * pl.col("sd") / pl.col("n").sqrt())',
     ];
 
     it('are the ones mirrored here', () => {
