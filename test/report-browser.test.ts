@@ -115,6 +115,12 @@ describe('seqsim report in headless Chromium', () => {
 
     it('stacks the spread components and the MEV parts, one bar per variant each', () => {
       expect(Object.values(marks.spread.bar)).toEqual(Array(7).fill(2));
+      const metrics = table('metrics');
+      const metric = Array.from(metrics.getChild('metric')!, String);
+      const value = Array.from(metrics.getChild('value')!, Number);
+      const atm = (mode: string) => distinct(metrics, 'subject', (i) => metric[i] === 'spread.option_atm_bps.mean' && Number.isFinite(value[i]) && String(metrics.getChild('mode')!.get(i)) === mode).size;
+      expect(atm('centralized')).toBeGreaterThan(0);
+      expect(marks['spread-atm'].dot).toEqual({ centralized: atm('centralized'), shared: atm('shared') });
       expect(Object.values(marks.mev.bar)).toEqual(Array(4).fill(2));
       expect(marks['mev-victims'].bar).toEqual({ centralized: 1, shared: 1 });
     });
