@@ -6,7 +6,7 @@ import { parseHTML } from 'linkedom';
 
 export { Plot };
 
-export const WIDTH = 880;
+const WIDTH = 880;
 
 /** `id` names the figure for readers and for the browser test (data-figure). */
 export function figure(id: string, options: Plot.PlotOptions): string {
@@ -17,8 +17,3 @@ export function figure(id: string, options: Plot.PlotOptions): string {
 
 /** Options of a decoration (zero line, frame, shaded band): hidden from assistive technology and from the mark counts. */
 export const DECORATION = { ariaHidden: 'true' };
-
-/** The variants in run order, as the shared color domain of every figure. */
-export function variantColor(variants: readonly string[]): Plot.ScaleOptions {
-  return { legend: true, domain: [...variants] };
-}
