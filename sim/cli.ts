@@ -15,6 +15,7 @@ import { compareDirectories } from './experiment/compare.ts';
 import { formatComparison } from '../analysis/comparison.ts';
 import { runCheck } from './experiment/check.ts';
 import { formatVerdicts } from '../analysis/gate.ts';
+import { writeReport } from './experiment/report.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
@@ -60,6 +61,7 @@ Examples:
   $ seqsim validate scenarios/default.yaml
   $ seqsim compare out/a out/b -o out/a-vs-b
   $ seqsim check out/ --baseline scenarios/baselines/default.json
+  $ seqsim report out/ -o report.html
   $ seqsim schema > scenario.schema.json
 
 Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invariant, 70 internal error,
@@ -195,6 +197,33 @@ Exit codes: 0 no regression, 1 a regression or a missing figure, 2 bad input.`,
       if (shown.length) process.stdout.write(`\n${formatVerdicts(shown)}\n`);
       process.stdout.write(ok ? '\nPASS\n' : `\nFAIL: ${result.failures.length} figure${result.failures.length === 1 ? '' : 's'} outside tolerance (if intended: --update, and commit the baseline)\n`);
       process.exitCode = ok ? ExitCode.ok : ExitCode.checkFailed;
+    });
+
+  program
+    .command('report')
+    .description('Write one self-contained HTML page of plots (no network, no script) from an output directory.')
+    .argument('<out>', 'output directory of seqsim run (or seqsim sweep)')
+    .option('-o, --output <file>', 'HTML file to write (its folder must exist)', 'report.html')
+    .option('--json', 'print what was written, panel by panel, as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim run scenarios/default.yaml -o out/
+  $ seqsim report out/ -o report.html
+Panels: paired headline, latency CDFs, slippage decomposition, options spread components, MEV capture,
+contagion around faults, sweep curves, provenance; a panel whose table is absent or empty says so.`,
+    )
+    .action((out: string, opts: { output: string; json?: boolean }) => {
+      const result = writeReport(out, opts.output);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ok: true, ...result }, null, 2) + '\n');
+        return;
+      }
+      const drawn = result.panels.filter((p) => p.state === 'ok').map((p) => p.id);
+      process.stdout.write(`wrote ${result.file} (${Math.round(result.bytes / 1024)} KiB): ${drawn.length} panels drawn (${drawn.join(', ')})\n`);
+      for (const p of result.panels.filter((x) => x.state !== 'ok')) process.stdout.write(`  ${p.id}: ${p.note}\n`);
+      for (const p of result.panels.filter((x) => x.state === 'error')) process.stderr.write(`seqsim: report panel ${p.id} could not be drawn: ${p.note}\n`);
     });
 
   program

@@ -50,6 +50,31 @@ import duckdb
 duckdb.sql("select mode, count(*) from txs group by mode")  # DuckDB, on the pyarrow table above
 \`\`\`
 
+DuckDB on its own (CLI or any client) reads the files through its \`nanoarrow\` community
+extension (also installable as \`arrow\`):
+
+\`\`\`sql
+INSTALL nanoarrow FROM community;
+LOAD nanoarrow;
+SELECT mode, metric, rollup, avg(value) AS mean, count(*) AS seeds
+FROM read_arrow('out/metrics.arrow')
+WHERE metric = 'latency.inclusion_ms.p50'
+GROUP BY ALL ORDER BY ALL;
+\`\`\`
+
+R reads them with the \`arrow\` package (an Arrow IPC file is Feather v2); int64 columns arrive as
+integer, or \`bit64::integer64\` when a value does not fit in 32 bits:
+
+\`\`\`r
+library(arrow)
+metrics <- read_feather("out/metrics.arrow")                       # a data frame (tibble)
+runs <- read_feather("out/runs.arrow", as_data_frame = FALSE)      # an Arrow Table
+runs$metadata[["seqsim.scenario_sha256"]]                          # provenance
+\`\`\`
+
+\`analysis/notebook.ipynb\` reproduces the paired headline from \`runs\` and \`metrics\` with polars,
+pyarrow and pandas.
+
 \`\`\`ts
 import { tableFromIPC } from 'apache-arrow';
 const table = tableFromIPC(fs.readFileSync('out/txs.arrow'));  // JavaScript
