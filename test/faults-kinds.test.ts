@@ -256,6 +256,21 @@ describe('random faults of every kind, on one budget per failure domain', () => 
   });
 });
 
+describe('a set slashed out entirely', () => {
+  it('a one-node set whose node equivocates and is slashed to zero stops committing, and nothing breaks (found by the long fuzzer)', () => {
+    const input = world({ equivocations: [{ rollup: 'a', at: '1m', node: 0, detection_delay: '1m' }] }, { sequencing: { shared: { nodes: 1, min_slot_time: '1s' } } });
+    const loaded = inlineScenario(input);
+    const w = buildWorld(loaded, 'shared', 1);
+    const commits: number[] = [];
+    w.events.slotCommitted.on((c) => commits.push(c.atUs));
+    attachRecorders(w, NULL_SINKS);
+    w.advance(loaded.scenario.horizon);
+    expect(commits.length).toBeGreaterThan(30);
+    // Detected and slashed at 2 min: no stake is left, so no quorum ever forms again.
+    expect(commits.filter((t) => t > 2 * MIN)).toEqual([]);
+  });
+});
+
 describe('oracle outage', () => {
   it("no update lands while the keeper is silent, in either mode; the first after it takes the market's positions under at once", async () => {
     const loaded = await loadScenario('scenarios/faults-oracle-outage.yaml');

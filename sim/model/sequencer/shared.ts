@@ -410,7 +410,8 @@ export class SharedSequencer implements Sequencer {
   private leaderOf(slot: number): number {
     switch (this.params.leaderRotation) {
       case 'round_robin':
-        return this.eligible[slot % this.eligible.length];
+        // Every node slashed out: slots still start (and fail: no stake, no quorum), led by anyone.
+        return this.eligible.length > 0 ? this.eligible[slot % this.eligible.length] : slot % this.n;
       case 'fixed':
         return this.fixedLeader;
       case 'stake_weighted': {
