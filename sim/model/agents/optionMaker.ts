@@ -12,7 +12,7 @@
 //                     lag it measured, and no less than what it sees now: how long its pending
 //                     hedge has waited, how long the hedge rollup has gone without a block — so
 //                     a halted hedge rollup widens its quotes as the halt goes on), and of
-//                     hedging it discretely, N times over its life at the interval it measured
+//                     hedging it discretely, N times over its life at its rebalancing interval
 //                     (Kamal & Derman), and a reservation price shifted against its unhedged delta;
 //   hedge cost        its realized delta-hedge slippage on the AMM (fee, impact, MEV, latency
 //                     drift) on the fill's delta;
@@ -20,7 +20,9 @@
 //   capital           margin held for the fill's delta × cost of capital × time to expiry,
 //                     netted across rollups when its collateral is pooled, not when siloed.
 // Its quoted volatility carries Leland's premium for hedging discretely with frictions, from the
-// hedge cost and the hedge interval it measured: asks at σ·√(1 + …), bids at σ·√(1 − …).
+// hedge cost it measured and its rebalancing interval — its hedge clock, or the interval that
+// minimizes Leland's cost plus the price of Kamal & Derman's hedging error, and never shorter than
+// the time its hedges take to execute: asks at σ·√(1 + …), bids at σ·√(1 − …).
 // Quotes refresh on a timer, on price moves past a threshold and after fills; each refresh is a
 // transaction that can be delayed, reordered or sniped.
 import type { IdSpace, Simulation, Timer } from '../../engine/simulation.ts';
@@ -32,7 +34,7 @@ import type { MarketPool } from '../market/marketPool.ts';
 import { beforeSwap, reportSwap, seeState } from '../market/swap.ts';
 import { YEAR_US } from '../market/price.ts';
 import type { ModelEvents } from '../events.ts';
-import { lelandVol } from '../options/blackScholes.ts';
+import { lelandInterval, lelandVol } from '../options/blackScholes.ts';
 import type { Instrument, OptionFill, OptionVenue, QuoteEntry } from '../options/venue.ts';
 import type { Submitter } from './submitter.ts';
 
@@ -86,7 +88,6 @@ export class OptionMaker {
   private hedgeInFlight: Tx | null = null;
   /** When its delta first went unhedged past the threshold (for the hedge lag). */
   private unhedgedSinceUs: number | null = null;
-  private lastHedgeUs: number | null = null;
   private failedAt: { atUs: Micros; spot: number; delta: number } | null = null;
   private readonly timers: (Timer | undefined)[];
   private readonly lastQuoteSpot: number[];
@@ -95,7 +96,6 @@ export class OptionMaker {
   readonly snipe: Ewma;
   readonly hedgeCost: Ewma;
   readonly hedgeLagUs: Ewma;
-  readonly hedgeIntervalUs: Ewma;
   readonly legFailRate: Ewma;
   readonly legFailLoss: Ewma;
 
@@ -116,7 +116,6 @@ export class OptionMaker {
     this.snipe = new Ewma(w);
     this.hedgeCost = new Ewma(w);
     this.hedgeLagUs = new Ewma(w, NaN);
-    this.hedgeIntervalUs = new Ewma(w, NaN);
     this.legFailRate = new Ewma(w);
     this.legFailLoss = new Ewma(w);
     this.timers = venues.map(() => undefined);
@@ -192,11 +191,8 @@ export class OptionMaker {
     this.timers[i] = this.sim.timer(now + this.params.refreshUs, Priority.agent, () => this.requote(i, 'timer'));
     const p = this.params;
     const sigma = p.vol;
-    // Leland: round-trip hedge cost k and hedge interval δt, as measured (none measured yet: no premium).
+    // Leland: round-trip hedge cost k as measured (none measured yet: no premium).
     const k = 2 * Math.max(this.hedgeCost.or(0), 0);
-    const dtYears = this.hedgeIntervalUs.or(0) / YEAR_US;
-    const volAsk = lelandVol(sigma, k, dtYears, 'short');
-    const volBid = lelandVol(sigma, k, dtYears, 'long');
     // Time until a hedge can execute: measured, and at least one refresh when nothing is known yet;
     // never less than what it sees now — its pending hedge has waited this long, its hedge rollup
     // has made no block for this long (a halt: nothing executes there until blocks resume).
@@ -209,6 +205,13 @@ export class OptionMaker {
       const years = venue.yearsLeft(inst, now);
       if (years <= 0) continue;
       const g = this.greeks(venue, inst, spot, sigma);
+      // Leland's δt: its hedge clock, or else the interval that best trades hedge cost against
+      // hedging error — either way no shorter than the time a hedge takes to execute, which is
+      // where the sequencer reaches the volatility premium.
+      const chosen = p.hedgeEveryUs !== undefined ? p.hedgeEveryUs / YEAR_US : Math.min(lelandInterval(sigma, k, g.vega, years, p.riskAversion), years);
+      const dtYears = Math.max(chosen, tauYears);
+      const volAsk = lelandVol(sigma, k, dtYears, 'short');
+      const volBid = lelandVol(sigma, k, dtYears, 'long');
       const ask0 = this.greeks(venue, inst, spot, volAsk).price;
       const bid0 = this.greeks(venue, inst, spot, volBid).price;
       const d = Math.abs(g.delta);
@@ -218,8 +221,7 @@ export class OptionMaker {
       const snipe = Math.max(this.snipe.or(0), 0);
       // Plus the risk of hedging discretely over the option's life (Kamal & Derman: the hedging
       // error's standard deviation is √(π/4)·vega·σ/√N for N rebalances), at its measured interval.
-      const rebalances = dtYears > 0 ? years / dtYears : Infinity;
-      const hedgeError = (Math.PI / 4) * (g.vega * sigma) ** 2 / Math.max(rebalances, 1);
+      const hedgeError = (Math.PI / 4) * (g.vega * sigma) ** 2 / Math.max(years / dtYears, 1);
       const inventory = 0.5 * p.riskAversion * (d * d * variance + hedgeError);
       const hedgeCost = d * spot * Math.max(this.hedgeCost.or(0), 0);
       const legFailure = this.legFailRate.or(0) * Math.max(this.legFailLoss.or(0), 0) * d;
@@ -247,10 +249,12 @@ export class OptionMaker {
     const i = this.venues.findIndex((v) => v.venue.params.id === f.venue);
     const { venue } = this.venues[i];
     const makerSign = f.side === 'buy' ? -1 : 1; // the taker bought: the maker sold
-    // Staleness: how far its own fair value had moved from the hit quote's mid by the fill, in the
-    // taker's favour. Uninformed fills average zero; snipers' are all positive.
+    // Staleness: how far its own value of the option had moved, in the taker's favour, between
+    // building the hit quote and the fill. Uninformed fills average zero; snipers' are all
+    // positive. Measured from its value, not the quote's mid: a quote it skewed on purpose (the
+    // reservation shift, the Leland vols) is not a stale one.
     const fairNow = this.greeks(venue, f.instrument, f.spot, this.params.vol).price;
-    this.snipe.add(-makerSign * (fairNow - f.quoteMid));
+    this.snipe.add(-makerSign * (fairNow - f.quoteValue));
     // Markout: how the value moved against it over the horizon, spot move only (same time left).
     const at = f.atUs + this.params.markoutUs;
     if (at < f.instrument.expiryUs)
@@ -301,8 +305,6 @@ export class OptionMaker {
       this.hedgeBase += base;
       this.hedgeCost.add(costUsd / (Math.abs(base) * refAtDecision));
       if (sinceUs !== null) this.hedgeLagUs.add(nowUs - sinceUs);
-      if (this.lastHedgeUs !== null) this.hedgeIntervalUs.add(nowUs - this.lastHedgeUs);
-      this.lastHedgeUs = nowUs;
       // The loss a failed hedge left: the unhedged delta against the price move since it failed.
       if (this.failedAt) this.legFailLoss.add(Math.max(-this.failedAt.delta * (spot - this.failedAt.spot), 0) / Math.max(Math.abs(this.failedAt.delta), 1e-9));
       this.failedAt = null;
