@@ -5,7 +5,7 @@
 //   informed   — Poisson arrivals and a private signal of the reference price's move over the next
 //                `horizon`: the signal is the true move (read ahead from the exogenous price
 //                path, the one sanctioned look-ahead) mixed with noise to a given correlation; it
-//                buys calls on good news and puts on bad;
+//                buys calls on good news and puts on bad (sells calls where no puts are listed);
 //   sniper     — on every price tick, hits quotes the move left stale: where Black–Scholes at the
 //                true volatility and the new price beats the quote by more than its threshold.
 import type { IdSpace, Simulation } from '../../engine/simulation.ts';
@@ -86,15 +86,20 @@ export class OptionTakers {
     const z = Math.log(future / spot) / (this.params.vol * Math.sqrt(h / YEAR_US));
     const rho = this.params.signalCorrelation;
     const signal = rho * z + Math.sqrt(1 - rho * rho) * this.orders.normal();
-    // Acts on a clear signal only; buys the at-the-money call (good news) or put (bad news).
+    // Acts on a clear signal only: buys the at-the-money call (good news) or put (bad news); on a
+    // chain that lists no puts, it sells the call on bad news.
     if (Math.abs(signal) < 0.5) return;
-    const kind = signal > 0 ? 'call' : 'put';
+    const good = signal > 0;
+    const puts = this.venue.active.some((i) => i.kind === 'put');
+    const kind = good || !puts ? 'call' : 'put';
+    const side: 'buy' | 'sell' = good || puts ? 'buy' : 'sell';
     let best: Instrument | undefined;
     for (const inst of this.venue.active) if (inst.kind === kind && (!best || Math.abs(inst.strike - spot) < Math.abs(best.strike - spot))) best = inst;
     if (!best) return;
-    const ask = this.venue.bestQuotes(best.index).ask;
-    if (!Number.isFinite(ask)) return;
-    this.send(best, 'buy', this.params.size, this.limit('buy', ask), 'single');
+    const q = this.venue.bestQuotes(best.index);
+    const quote = side === 'buy' ? q.ask : q.bid;
+    if (!Number.isFinite(quote)) return;
+    this.send(best, side, this.params.size, this.limit(side, quote), 'single');
   };
 
   /** After a tick: every quote the new price left stale by more than the threshold is hit. */
