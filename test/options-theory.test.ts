@@ -80,3 +80,49 @@ describe('Glosten–Milgrom: the adverse-selection half-spread a maker learns is
     });
   }
 });
+
+describe('Leland: hedging every δt at a proportional cost k, the maker quotes σ√(1 ± √(2/π)·k/(σ√δt))', () => {
+  // The cost is the hedge pool's fee alone: a pool deep enough for no impact, a reference that
+  // barely moves (so the pool sits at it, and no hedge gains or loses on where the pool lags the
+  // reference), and hedges that follow the random sides of uninformed fills. A sale costs the fee
+  // f of the notional, a purchase f/(1 − f): the round-trip k it measures lies in [2f, 2f/(1 − f)]
+  // whatever its mix of sales and purchases, and that interval is the tolerance. The maker prices
+  // with its own σ = 50% (the hedging frequency, not the path, is what Leland prices).
+  const SIGMA = 0.5;
+  // A long position's σ²(1 − Le) is clamped at 0 once Leland's number Le passes 1.
+  const leland = (k: number, dtYears: number, sign: 1 | -1) => SIGMA * Math.sqrt(Math.max(1 + sign * Math.sqrt(2 / Math.PI) * (k / (SIGMA * Math.sqrt(dtYears))), 0));
+  for (const [feeBps, every] of [[5, 60], [5, 600], [30, 600]] as const) {
+    it(`fee ${feeBps} bps, hedged every ${every} s`, async () => {
+      const input: ScenarioInput = {
+        name: 'leland',
+        seed: 1,
+        horizon: '20m',
+        warmup: '0s',
+        modes: ['centralized'],
+        network: { base_latency: '0s', jitter: '0s' },
+        assets: [{ id: 'x', price: 1000, vol: 1e-4, tick: '100ms' }],
+        rollups: [{ id: 'r', block_time: '100ms', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e12, fee_bps: feeBps }], arbitrageurs: [{ name: 'arb', latency: '0s', gas_usd: 0 }] }],
+        options: {
+          venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [0], strike_step: 10, expiries: ['30d'], kinds: ['call'], taker_fee_bps: 0, maker_fee_bps: 0 }],
+          makers: [{ name: 'mm', venues: ['v'], latency: '0s', vol: SIGMA, refresh: '10s', size: 10, hedge_every: `${every}s`, risk_aversion: 0, capital_cost: 0 }],
+          takers: [{ name: 'noise', kind: 'uninformed', venue: 'v', rate: 0.2, size: 1, latency: '0s' }],
+        },
+      };
+      const { tables } = await runScenario(inlineScenario(input));
+      const hedges = tables.trades.toArray().map((r) => plain(r)).filter((t) => t.agent_kind === 'maker' && t.status === 'ok');
+      expect(hedges.length).toBeGreaterThan(100);
+      const quotes = tables.quotes.toArray();
+      const last = plain(quotes[quotes.length - 1]);
+      const f = feeBps / 1e4;
+      const dt = every / (365 * 86400);
+      const [askLo, askHi] = [leland(2 * f, dt, 1), leland((2 * f) / (1 - f), dt, 1)];
+      const [bidHi, bidLo] = [leland(2 * f, dt, -1), leland((2 * f) / (1 - f), dt, -1)];
+      console.log(`Leland fee ${feeBps} bps, δt ${every} s: ask vol ${(last.vol_ask as number).toFixed(5)} in [${askLo.toFixed(5)}, ${askHi.toFixed(5)}], bid vol ${(last.vol_bid as number).toFixed(5)} in [${bidLo.toFixed(5)}, ${bidHi.toFixed(5)}] (${hedges.length} hedges)`);
+      // Rounding slack of 1e-9 vol around the interval.
+      expect(last.vol_ask as number).toBeGreaterThanOrEqual(askLo - 1e-9);
+      expect(last.vol_ask as number).toBeLessThanOrEqual(askHi + 1e-9);
+      expect(last.vol_bid as number).toBeGreaterThanOrEqual(bidLo - 1e-9);
+      expect(last.vol_bid as number).toBeLessThanOrEqual(bidHi + 1e-9);
+    });
+  }
+});

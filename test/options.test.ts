@@ -235,24 +235,29 @@ describe('the flip: which way the sequencer moves the ATM spread, and through wh
     expect(top.mean + top.ci95).toBeLessThan(0);
   });
 
-  it('only the consensus latency raised far above the rollups\' 2 s blocks (60 s slots): stale quotes are sniped more, but the spread narrows — the hedges, which follow the move, buy the lagging side of the AMM', async () => {
-    // A model finding, not the issue's hypothesis: with 60 s slots the snipe component rises, but
-    // the maker hedges after batches of fills that go with the last minute's move, so it trades
-    // the side of the pool's no-arbitrage band the move left behind; its measured hedge cost falls,
-    // and with it Leland's premium and the discrete-hedging risk in the inventory component.
+  it('only the consensus latency raised far above the rollups\' 2 s blocks (60 s slots): stale quotes are sniped more, and the spread does not widen', async () => {
+    // A model finding, not the issue's hypothesis. With 60 s slots the hedge lag grows by two
+    // minutes and the snipe component rises — the most of those that rise beyond their intervals —
+    // but by cents against a half-spread of dollars: a quote stale for a slot moves by about
+    // delta·S·σ·√(60 s) ≈ 1.6 USD, less than the half-spread, so snipers rarely profit. The wait
+    // is priced at γ = 0.01/USD (cents for one contract's delta). What moves most is the hedge
+    // cost it measured, and through it Leland's premium and the discrete-hedging term: it hedges
+    // about half as often (its estimate, from a prior of 0 at 5% a hedge, has seen less), and its
+    // hedges, sent after batches of fills that go with the last minute's move, meet a pool lagging
+    // on the side that move left. In this run the spread narrows (≈ −26 ± 6 bps); the test holds
+    // only that it does not widen.
     const fast = await run(['shared'], '500ms');
     const slow = await run(['shared'], '60s');
     const spread = paired(slow, 'shared', fast, 'shared', 'spread.option_atm_bps.mean');
-    const { moves, top } = drivers(slow, 'shared', fast, 'shared');
+    const { moves } = drivers(slow, 'shared', fast, 'shared');
     const lag = paired(slow, 'shared', fast, 'shared', 'options.hedge_lag_ms.mean');
     console.log(`flip, 60 s − 500 ms slots: ATM spread ${spread.mean.toFixed(1)} ± ${spread.ci95.toFixed(1)} bps, hedge lag +${(lag.mean / 1000).toFixed(0)} ± ${(lag.ci95 / 1000).toFixed(0)} s; components (USD): ${show(moves)}`);
-    const move = (c: string) => moves.find((m) => m.c === c)!;
     expect(lag.mean - lag.ci95).toBeGreaterThan(0);
-    expect(move('snipe').mean - move('snipe').ci95).toBeGreaterThan(0);
-    expect(move('hedge_cost').mean + move('hedge_cost').ci95).toBeLessThan(0);
-    expect(top.c).toBe('inventory');
-    expect(top.mean + top.ci95).toBeLessThan(0);
-    expect(spread.mean + spread.ci95).toBeLessThan(0);
+    // The components that rose beyond their intervals, largest first: snipe, then capital (pooled
+    // margin is held while a hedge is in flight — for longer, by fractions of a cent).
+    const rising = moves.filter((m) => m.mean - m.ci95 > 0).sort((x, y) => y.mean - x.mean);
+    expect(rising[0].c).toBe('snipe');
+    expect(spread.mean - spread.ci95).toBeLessThan(0);
   });
 });
 

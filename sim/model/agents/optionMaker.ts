@@ -94,7 +94,9 @@ export class OptionMaker {
   // What it has learned, per contract or as fractions:
   readonly adverse: Ewma;
   readonly snipe: Ewma;
-  readonly hedgeCost: Ewma;
+  /** Its hedges' cost and notional, USD: their ratio is its cost per unit of notional traded. */
+  readonly hedgeCostUsd: Ewma;
+  readonly hedgeNotionalUsd: Ewma;
   readonly hedgeLagUs: Ewma;
   readonly legFailRate: Ewma;
   readonly legFailLoss: Ewma;
@@ -114,7 +116,9 @@ export class OptionMaker {
     const w = params.learning;
     this.adverse = new Ewma(w);
     this.snipe = new Ewma(w);
-    this.hedgeCost = new Ewma(w);
+    this.hedgeCostUsd = new Ewma(w);
+    // The notional starts at its first hedge's, the cost at 0: its first rate is w × what it paid.
+    this.hedgeNotionalUsd = new Ewma(w, NaN);
     this.hedgeLagUs = new Ewma(w, NaN);
     this.legFailRate = new Ewma(w);
     this.legFailLoss = new Ewma(w);
@@ -192,7 +196,7 @@ export class OptionMaker {
     const p = this.params;
     const sigma = p.vol;
     // Leland: round-trip hedge cost k as measured (none measured yet: no premium).
-    const k = 2 * Math.max(this.hedgeCost.or(0), 0);
+    const k = 2 * this.hedgeCostRate();
     // Time until a hedge can execute: measured, and at least one refresh when nothing is known yet;
     // never less than what it sees now — its pending hedge has waited this long, its hedge rollup
     // has made no block for this long (a halt: nothing executes there until blocks resume).
@@ -223,7 +227,7 @@ export class OptionMaker {
       // error's standard deviation is √(π/4)·vega·σ/√N for N rebalances), at its measured interval.
       const hedgeError = (Math.PI / 4) * (g.vega * sigma) ** 2 / Math.max(years / dtYears, 1);
       const inventory = 0.5 * p.riskAversion * (d * d * variance + hedgeError);
-      const hedgeCost = d * spot * Math.max(this.hedgeCost.or(0), 0);
+      const hedgeCost = d * spot * this.hedgeCostRate();
       const legFailure = this.legFailRate.or(0) * Math.max(this.legFailLoss.or(0), 0) * d;
       // Margin for the fill's delta while it is unhedged (pooled: the hedge nets it) or until
       // expiry on both sides (siloed: the option's rollup and the hedge's rollup margined alone).
@@ -303,7 +307,11 @@ export class OptionMaker {
     this.legFailRate.add(ok ? 0 : 1);
     if (ok) {
       this.hedgeBase += base;
-      this.hedgeCost.add(costUsd / (Math.abs(base) * refAtDecision));
+      // Weighted by notional: a dust rebalance (its cost all rounding) weighs as little as it trades.
+      this.hedgeCostUsd.add(costUsd);
+      this.hedgeNotionalUsd.add(Math.abs(base) * refAtDecision);
+      // The delta it decided on is hedged: whatever is left is new, and its wait starts now.
+      this.unhedgedSinceUs = null;
       if (sinceUs !== null) this.hedgeLagUs.add(nowUs - sinceUs);
       // The loss a failed hedge left: the unhedged delta against the price move since it failed.
       if (this.failedAt) this.legFailLoss.add(Math.max(-this.failedAt.delta * (spot - this.failedAt.spot), 0) / Math.max(Math.abs(this.failedAt.delta), 1e-9));
@@ -315,6 +323,12 @@ export class OptionMaker {
     this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, refUsd: refAtDecision, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled', deltas), siloedMarginUsd: this.marginUsd('siloed', deltas) });
     // Try again (or check the next threshold crossing) once the block is done.
     if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
+  }
+
+  /** Its hedge cost per unit of notional, as measured (0 until it has hedged; never below 0). */
+  hedgeCostRate(): number {
+    const notional = this.hedgeNotionalUsd.value;
+    return notional > 0 ? Math.max(this.hedgeCostUsd.value / notional, 0) : 0; // NaN (no hedge yet) > 0 is false
   }
 
   /**
