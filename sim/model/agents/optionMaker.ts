@@ -54,6 +54,12 @@ export interface MakerParams {
   quoteFeeUsd: number;
   markoutUs: Micros;
   learning: number;
+  /** Avellaneda–Stoikov: the end T of its horizon; inventory is priced until then instead of until a hedge executes. */
+  horizonEndUs?: Micros;
+  /** Avellaneda–Stoikov: k of its takers' flow intensity A·e^(−k·δ), per USD: adds (1/γ)·ln(1 + γ/k). */
+  flowDecay?: number;
+  /** false: the symmetric strategy (no reservation shift). */
+  skew: boolean;
 }
 
 export interface MakerVenue {
@@ -202,7 +208,10 @@ export class OptionMaker {
     // has made no block for this long (a halt: nothing executes there until blocks resume).
     const waitingUs = this.hedgeInFlight !== null && this.unhedgedSinceUs !== null ? now - this.unhedgedSinceUs : 0;
     const headAgeUs = now - this.hedgeChain.lastBlockUs;
-    const tauYears = Math.max(this.hedgeLagUs.or(p.refreshUs), waitingUs, headAgeUs, 1) / YEAR_US;
+    // With a horizon end (Avellaneda–Stoikov), inventory is carried until then.
+    const tauYears = (p.horizonEndUs !== undefined ? Math.max(p.horizonEndUs - now, 0) : Math.max(this.hedgeLagUs.or(p.refreshUs), waitingUs, headAgeUs, 1)) / YEAR_US;
+    // Avellaneda–Stoikov's order-arrival term (its limit 1/k when risk is free).
+    const arrival = p.flowDecay === undefined ? 0 : p.riskAversion > 0 ? Math.log(1 + p.riskAversion / p.flowDecay) / p.riskAversion : 1 / p.flowDecay;
     const unhedged = this.delta();
     const entries: QuoteEntry[] = [];
     for (const inst of venue.active) {
@@ -213,7 +222,7 @@ export class OptionMaker {
       // hedging error — either way no shorter than the time a hedge takes to execute, which is
       // where the sequencer reaches the volatility premium.
       const chosen = p.hedgeEveryUs !== undefined ? p.hedgeEveryUs / YEAR_US : Math.min(lelandInterval(sigma, k, g.vega, years, p.riskAversion), years);
-      const dtYears = Math.max(chosen, tauYears);
+      const dtYears = Math.max(chosen, tauYears, 1 / YEAR_US);
       const volAsk = lelandVol(sigma, k, dtYears, 'short');
       const volBid = lelandVol(sigma, k, dtYears, 'long');
       const ask0 = this.greeks(venue, inst, spot, volAsk).price;
@@ -235,14 +244,14 @@ export class OptionMaker {
       const heldYears = nets ? Math.min(tauYears, years) : years;
       const sides = nets ? 1 : 2;
       const capital = p.capitalCostPerYear * heldYears * p.marginFraction * spot * d * sides;
-      const half = fee + adverse + snipe + inventory + hedgeCost + legFailure + capital;
+      const half = fee + adverse + snipe + inventory + hedgeCost + legFailure + capital + arrival;
       // Avellaneda–Stoikov reservation price: lean against the unhedged delta it already carries.
-      const shift = -unhedged * g.delta * p.riskAversion * variance;
+      const shift = p.skew ? -unhedged * g.delta * p.riskAversion * variance : 0;
       // A bid cannot go below 0: when the shift would push it there, the quote keeps its width
       // above 0 instead (a long shift past the option's value would otherwise cross the book).
       const bid = Math.max(bid0 - half + shift, 0);
       const ask = Math.max(ask0 + half + shift, bid + ask0 - bid0 + 2 * half);
-      entries.push({ instrument: inst.index, bid, ask, size: p.size, detail: { spot, mid: g.price, volBid, volAsk, reservationShift: shift, fee, adverseSelection: adverse, snipe, inventory, hedgeCost, legFailure, capital, reason } });
+      entries.push({ instrument: inst.index, bid, ask, size: p.size, detail: { spot, mid: g.price, volBid, volAsk, reservationShift: shift, fee, adverseSelection: adverse, snipe, inventory, hedgeCost, legFailure, capital, arrival, reason } });
     }
     const tx = newTx(this.ids.next(), venue.params.rollup, p.name, now, venue.quoteAction(p.name, this.seq++, entries), p.quoteFeeUsd);
     submitter.submit(tx);

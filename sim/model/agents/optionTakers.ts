@@ -6,6 +6,8 @@
 //                `horizon`: the signal is the true move (read ahead from the exogenous price
 //                path, the one sanctioned look-ahead) mixed with noise to a given correlation; it
 //                buys calls on good news and puts on bad (sells calls where no puts are listed);
+//   elastic    — Poisson arrivals, a random option and side, sent with a probability that decays
+//                exponentially in the quote's distance from fair value (Avellaneda–Stoikov flow);
 //   sniper     — on every price tick, hits quotes the move left stale: where Black–Scholes at the
 //                true volatility and the new price beats the quote by more than its threshold.
 import type { IdSpace, Simulation } from '../../engine/simulation.ts';
@@ -19,7 +21,7 @@ import { TakeOrder, type Instrument, type OptionVenue } from '../options/venue.t
 
 export interface TakerParams {
   name: string;
-  kind: 'uninformed' | 'informed' | 'sniper';
+  kind: 'uninformed' | 'informed' | 'sniper' | 'elastic';
   ratePerSecond: number;
   size: number;
   limitBps: number;
@@ -27,8 +29,10 @@ export interface TakerParams {
   signalCorrelation: number;
   thresholdBps: number;
   feeUsd: number;
-  /** The true volatility (snipers and the informed price with it). */
+  /** The true volatility (snipers, the informed and elastic flow price with it). */
   vol: number;
+  /** Elastic: k, per USD of the quote's distance from fair value. */
+  decay: number;
 }
 
 export class OptionTakers {
@@ -48,7 +52,7 @@ export class OptionTakers {
   ) {
     this.ids = sim.ids(idLabel);
     if (params.kind === 'sniper') venue.feed.subscribe(this.snipe);
-    else if (params.ratePerSecond > 0) new PoissonArrivals(sim, params.ratePerSecond, arrivals, params.kind === 'informed' ? this.informed : this.uninformed);
+    else if (params.ratePerSecond > 0) new PoissonArrivals(sim, params.ratePerSecond, arrivals, params.kind === 'informed' ? this.informed : params.kind === 'elastic' ? this.elastic : this.uninformed);
   }
 
   private send(inst: Instrument, side: 'buy' | 'sell', size: number, limit: number, strategy: string, onDone?: () => void): void {
@@ -75,6 +79,25 @@ export class OptionTakers {
     const quote = side === 'buy' ? q.ask : q.bid;
     if (!Number.isFinite(quote)) return;
     this.send(inst, side, this.params.size, this.limit(side, quote), 'single');
+  };
+
+  private elastic = (): void => {
+    // Random option and side, then sent with probability e^(−k·δ) (capped at 1 through the mid):
+    // thinning Poisson arrivals of rate λ this way gives each side flow of intensity
+    // (λ/2)·e^(−k·δ), Avellaneda–Stoikov's A·e^(−k·δ) with A = λ/2. The draws do not depend on the chain.
+    const u = this.orders.next();
+    const side: 'buy' | 'sell' = this.orders.next() < 0.5 ? 'buy' : 'sell';
+    const accept = this.orders.next();
+    const active = this.venue.active;
+    if (active.length === 0) return;
+    const inst = active[Math.floor(u * active.length)];
+    const q = this.venue.bestQuotes(inst.index);
+    const quote = side === 'buy' ? q.ask : q.bid;
+    if (!Number.isFinite(quote)) return;
+    const fair = this.venue.greeks(inst, this.venue.feed.price, this.params.vol, this.sim.now).price;
+    const distance = side === 'buy' ? quote - fair : fair - quote;
+    if (accept >= Math.exp(-this.params.decay * distance)) return;
+    this.send(inst, side, this.params.size, quote, 'single');
   };
 
   private informed = (): void => {

@@ -86,6 +86,7 @@ export interface QuoteDetail {
   hedgeCost: number;
   legFailure: number;
   capital: number;
+  arrival: number;
   reason: string;
 }
 
