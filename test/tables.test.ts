@@ -51,7 +51,7 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
   quotes: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, mode: 'shared', at_us: BIG + i, decided_us: BIG + i - 5, venue: 'v', maker: 'mm', instrument: `v-C${3000 + i}-3600s#0`, kind: i % 2 ? 'put' : 'call',
     strike: 3000 + i, expiry_us: BIG * 2, spot: 3001.5, bid: 40 + i, ask: 42 + i, mid: 41 + i, vol_bid: 0.58, vol_ask: 0.62, half_spread_usd: 0.5,
-    fee_usd: 0, adverse_selection_usd: 0.1, snipe_usd: 0.2, inventory_usd: 0.01, hedge_cost_usd: 0.1, leg_failure_usd: 0, capital_usd: 0.09, reservation_shift_usd: -0.01 * i, reason: 'timer',
+    fee_usd: 0, adverse_selection_usd: 0.1, snipe_usd: 0.2, inventory_usd: 0.01, hedge_cost_usd: 0.1, leg_failure_usd: 0, capital_usd: 0.09, arrival_usd: 0, reservation_shift_usd: -0.01 * i, reason: 'timer',
   })),
   option_trades: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, mode: 'centralized', at_us: BIG + i, decided_us: BIG + i - 9, venue: 'v', instrument: 'v-P3000-3600s#0', taker: 't', taker_kind: 'sniper', strategy: 'snipe',

@@ -10,7 +10,7 @@ import { Distribution } from './distribution.ts';
 import type { RowSink, RunReport } from './rows.ts';
 
 const MARKOUTS_US = [1_000_000, 10_000_000, 60_000_000];
-const COMPONENTS = ['fee', 'adverse_selection', 'snipe', 'inventory', 'hedge_cost', 'leg_failure', 'capital'] as const;
+const COMPONENTS = ['fee', 'adverse_selection', 'snipe', 'inventory', 'hedge_cost', 'leg_failure', 'capital', 'arrival'] as const;
 type Component = (typeof COMPONENTS)[number];
 
 class MakerStats {
@@ -84,7 +84,7 @@ export class OptionsRecorder {
     for (const e of q.entries) {
       const inst = q.instruments[e.instrument];
       const d = e.detail;
-      const half = d.fee + d.adverseSelection + d.snipe + d.inventory + d.hedgeCost + d.legFailure + d.capital;
+      const half = d.fee + d.adverseSelection + d.snipe + d.inventory + d.hedgeCost + d.legFailure + d.capital + d.arrival;
       this.quotes.append({
         at_us: q.atUs,
         decided_us: q.decidedUs,
@@ -108,6 +108,7 @@ export class OptionsRecorder {
         hedge_cost_usd: d.hedgeCost,
         leg_failure_usd: d.legFailure,
         capital_usd: d.capital,
+        arrival_usd: d.arrival,
         reservation_shift_usd: d.reservationShift,
         reason: d.reason,
       });
@@ -119,7 +120,7 @@ export class OptionsRecorder {
       const iv = impliedVol({ kind: inst.kind, spot: d.spot, strike: inst.strike, years, rate: venue.params.rate }, e.ask);
       if (iv.ok) s.volPremiumPct.add((iv.vol - trueVol) * 100);
       s.lelandPremiumPct.add((d.volAsk - trueVol) * 100);
-      const values: Record<Component, number> = { fee: d.fee, adverse_selection: d.adverseSelection, snipe: d.snipe, inventory: d.inventory, hedge_cost: d.hedgeCost, leg_failure: d.legFailure, capital: d.capital };
+      const values: Record<Component, number> = { fee: d.fee, adverse_selection: d.adverseSelection, snipe: d.snipe, inventory: d.inventory, hedge_cost: d.hedgeCost, leg_failure: d.legFailure, capital: d.capital, arrival: d.arrival };
       for (const c of COMPONENTS) s.components[c].add(values[c]);
     }
   };

@@ -187,7 +187,7 @@ export const TABLES = {
     description:
       "One row per option per quote update that executed on a venue: the maker's bid and ask and how it built them. " +
       'ask − bid = (ask_base − bid_base) + 2 × half_spread_usd, where ask_base and bid_base are Black–Scholes at vol_ask and vol_bid (Leland) and ' +
-      'half_spread_usd = fee_usd + adverse_selection_usd + snipe_usd + inventory_usd + hedge_cost_usd + leg_failure_usd + capital_usd; both sides are shifted by reservation_shift_usd.',
+      'half_spread_usd = fee_usd + adverse_selection_usd + snipe_usd + inventory_usd + hedge_cost_usd + leg_failure_usd + capital_usd + arrival_usd; both sides are shifted by reservation_shift_usd.',
     columns: [
       RUN_ID,
       MODE,
@@ -209,10 +209,11 @@ export const TABLES = {
       col('fee_usd', 'float64', 'USD', "The maker's own fee per contract."),
       col('adverse_selection_usd', 'float64', 'USD', 'Learned from the markouts of its fills.'),
       col('snipe_usd', 'float64', 'USD', 'Learned from how far its fair value had moved from its quotes\' mids, in the takers\' favour, when they were hit (stale quotes).'),
-      col('inventory_usd', 'float64', 'USD', 'Avellaneda–Stoikov: ½·γ·[(δ·S·σ)²·τ + (π/4)·(vega·σ)²/N], τ its measured hedge delay, N the rebalances left at its measured hedge interval (Kamal–Derman hedging error).'),
+      col('inventory_usd', 'float64', 'USD', 'Avellaneda–Stoikov: ½·γ·[(δ·S·σ)²·τ + (π/4)·(vega·σ)²/N], τ its measured hedge delay (or, with a horizon end, the time left to it), N the rebalances left at its rebalancing interval (Kamal–Derman hedging error).'),
       col('hedge_cost_usd', 'float64', 'USD', "Its measured hedge slippage on this option's delta."),
       col('leg_failure_usd', 'float64', 'USD', 'Its failed-hedge rate × the loss per failure.'),
       col('capital_usd', 'float64', 'USD', 'Margin for the delta × cost of capital × time held (pooled: until hedged; siloed: to expiry, on both rollups).'),
+      col('arrival_usd', 'float64', 'USD', "Avellaneda–Stoikov's order-arrival term (1/γ)·ln(1 + γ/k) for flow whose intensity decays as A·e^(−k·δ) with the quote's distance δ; 0 unless the maker is given k (makers[].flow_decay)."),
       col('reservation_shift_usd', 'float64', 'USD', 'Avellaneda–Stoikov shift of both sides against its unhedged delta.'),
       col('reason', 'utf8', '', "What triggered the update: 'start', 'listing', 'timer', 'move', 'fill'."),
     ],

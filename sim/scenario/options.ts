@@ -44,13 +44,16 @@ export const MakerSchema = z
     quote_fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(0).describe('Priority fee offered on each quote update'),
     markout: duration('Horizon after a fill at which it measures its adverse selection', { positive: true }).prefault('60s'),
     learning: z.number().gt(0).max(1).default(0.05).describe('Weight of each new observation in its running estimates (EWMA)'),
+    horizon_end: duration('Avellaneda–Stoikov: the end T of its trading horizon (simulated time)', { positive: true }).optional().describe('When set, its inventory term prices carrying inventory until T (τ = T − t) instead of until a hedge executes'),
+    flow_decay: positiveNumber('a decay per USD', 1e6).optional().describe('Avellaneda–Stoikov: k of the takers\' flow intensity A·e^(−k·δ), per USD of the quote\'s distance δ; adds the order-arrival term (1/γ)·ln(1 + γ/k) to its half-spread'),
+    skew: z.boolean().default(true).describe('false: the symmetric strategy — the same spread centred on its value, without the reservation shift'),
   })
   .describe('An options market maker: Black–Scholes mid at its volatility, half-spread built from the costs it experienced');
 
 export const TakerSchema = z
   .strictObject({
     name: name('Taker population name, unique'),
-    kind: z.enum(['uninformed', 'informed', 'sniper']).describe('"uninformed": random options, sides and sizes; "informed": a private signal of the reference price over `horizon`; "sniper": hits quotes left stale by a price move'),
+    kind: z.enum(['uninformed', 'informed', 'sniper', 'elastic']).describe('"uninformed": random options, sides and sizes; "informed": a private signal of the reference price over `horizon`; "sniper": hits quotes left stale by a price move; "elastic": random options and sides, each order sent with probability e^(−decay·δ), δ the quote\'s distance from fair value (Avellaneda–Stoikov flow of intensity rate/2 · e^(−k·δ) on each side)'),
     venue: name('The venue it trades on'),
     region: name('Where it is (a region of network.regions)').optional(),
     latency: duration('One-way delay to the sequencer, replacing the network\'s').optional(),
@@ -61,7 +64,8 @@ export const TakerSchema = z
     signal_correlation: z.number().min(0).max(1).default(0.7).describe('Informed: correlation of its signal with the reference-price move over the horizon'),
     threshold_bps: nonNegativeNumber('an edge in basis points', LIMITS.bps).default(5).describe('Sniper: smallest edge (fair value minus quote, bps of the underlying) it acts on, after fees'),
     fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(0).describe('Priority fee offered on each trade'),
-    vol: positiveNumber('an annualized volatility', LIMITS.annual).optional().describe('Informed and sniper: the volatility it prices with (default: the underlying\'s true vol)'),
+    vol: positiveNumber('an annualized volatility', LIMITS.annual).optional().describe('Informed, sniper and elastic: the volatility it prices with (default: the underlying\'s true vol)'),
+    decay: nonNegativeNumber('a decay per USD', 1e6).default(1.5).describe('Elastic: k, per USD of the quote\'s distance from fair value'),
   })
   .describe('Option takers');
 

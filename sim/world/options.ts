@@ -47,6 +47,9 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
       quoteFeeUsd: m.quote_fee_usd,
       markoutUs: m.markout,
       learning: m.learning,
+      horizonEndUs: m.horizon_end,
+      flowDecay: m.flow_decay,
+      skew: m.skew,
     };
     const label = `options/makers/${m.name}`;
     const quoteLinks = mine.map((venue) => ({ venue, submitter: submitterFor(ctx, venue.params.rollup, label, placement) }));
@@ -56,7 +59,7 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
     const venue = venues.get(t.venue)!;
     const asset = scenario.options.venues.find((v) => v.id === t.venue)!.asset;
     const label = `options/takers/${t.name}`;
-    const params = { name: t.name, kind: t.kind, ratePerSecond: t.rate, size: t.size, limitBps: t.limit_bps, horizonUs: t.horizon, signalCorrelation: t.signal_correlation, thresholdBps: t.threshold_bps, feeUsd: t.fee_usd, vol: t.vol ?? trueVol(asset) };
+    const params = { name: t.name, kind: t.kind, ratePerSecond: t.rate, size: t.size, limitBps: t.limit_bps, horizonUs: t.horizon, signalCorrelation: t.signal_correlation, thresholdBps: t.threshold_bps, feeUsd: t.fee_usd, vol: t.vol ?? trueVol(asset), decay: t.decay };
     new OptionTakers(sim, params, venue, submitterFor(ctx, venue.params.rollup, label, { region: t.region, latencyUs: t.latency }), sim.stream(`${label}/orders`), sim.stream(`${label}/arrivals`), label);
   }
   return { venues, makers };

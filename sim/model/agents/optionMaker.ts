@@ -12,7 +12,7 @@
 //                     lag it measured, and no less than what it sees now: how long its pending
 //                     hedge has waited, how long the hedge rollup has gone without a block — so
 //                     a halted hedge rollup widens its quotes as the halt goes on), and of
-//                     hedging it discretely, N times over its life at the interval it measured
+//                     hedging it discretely, N times over its life at its rebalancing interval
 //                     (Kamal & Derman), and a reservation price shifted against its unhedged delta;
 //   hedge cost        its realized delta-hedge slippage on the AMM (fee, impact, MEV, latency
 //                     drift) on the fill's delta;
@@ -20,7 +20,9 @@
 //   capital           margin held for the fill's delta × cost of capital × time to expiry,
 //                     netted across rollups when its collateral is pooled, not when siloed.
 // Its quoted volatility carries Leland's premium for hedging discretely with frictions, from the
-// hedge cost and the hedge interval it measured: asks at σ·√(1 + …), bids at σ·√(1 − …).
+// hedge cost it measured and its rebalancing interval — its hedge clock, or the interval that
+// minimizes Leland's cost plus the price of Kamal & Derman's hedging error, and never shorter than
+// the time its hedges take to execute: asks at σ·√(1 + …), bids at σ·√(1 − …).
 // Quotes refresh on a timer, on price moves past a threshold and after fills; each refresh is a
 // transaction that can be delayed, reordered or sniped.
 import type { IdSpace, Simulation, Timer } from '../../engine/simulation.ts';
@@ -32,7 +34,7 @@ import type { MarketPool } from '../market/marketPool.ts';
 import { beforeSwap, reportSwap, seeState } from '../market/swap.ts';
 import { YEAR_US } from '../market/price.ts';
 import type { ModelEvents } from '../events.ts';
-import { lelandVol } from '../options/blackScholes.ts';
+import { lelandInterval, lelandVol } from '../options/blackScholes.ts';
 import type { Instrument, OptionFill, OptionVenue, QuoteEntry } from '../options/venue.ts';
 import type { Submitter } from './submitter.ts';
 
@@ -52,6 +54,12 @@ export interface MakerParams {
   quoteFeeUsd: number;
   markoutUs: Micros;
   learning: number;
+  /** Avellaneda–Stoikov: the end T of its horizon; inventory is priced until then instead of until a hedge executes. */
+  horizonEndUs?: Micros;
+  /** Avellaneda–Stoikov: k of its takers' flow intensity A·e^(−k·δ), per USD: adds (1/γ)·ln(1 + γ/k). */
+  flowDecay?: number;
+  /** false: the symmetric strategy (no reservation shift). */
+  skew: boolean;
 }
 
 export interface MakerVenue {
@@ -86,16 +94,16 @@ export class OptionMaker {
   private hedgeInFlight: Tx | null = null;
   /** When its delta first went unhedged past the threshold (for the hedge lag). */
   private unhedgedSinceUs: number | null = null;
-  private lastHedgeUs: number | null = null;
   private failedAt: { atUs: Micros; spot: number; delta: number } | null = null;
   private readonly timers: (Timer | undefined)[];
   private readonly lastQuoteSpot: number[];
   // What it has learned, per contract or as fractions:
   readonly adverse: Ewma;
   readonly snipe: Ewma;
-  readonly hedgeCost: Ewma;
+  /** Its hedges' cost and notional, USD: their ratio is its cost per unit of notional traded. */
+  readonly hedgeCostUsd: Ewma;
+  readonly hedgeNotionalUsd: Ewma;
   readonly hedgeLagUs: Ewma;
-  readonly hedgeIntervalUs: Ewma;
   readonly legFailRate: Ewma;
   readonly legFailLoss: Ewma;
 
@@ -114,9 +122,10 @@ export class OptionMaker {
     const w = params.learning;
     this.adverse = new Ewma(w);
     this.snipe = new Ewma(w);
-    this.hedgeCost = new Ewma(w);
+    this.hedgeCostUsd = new Ewma(w);
+    // The notional starts at its first hedge's, the cost at 0: its first rate is w × what it paid.
+    this.hedgeNotionalUsd = new Ewma(w, NaN);
     this.hedgeLagUs = new Ewma(w, NaN);
-    this.hedgeIntervalUs = new Ewma(w, NaN);
     this.legFailRate = new Ewma(w);
     this.legFailLoss = new Ewma(w);
     this.timers = venues.map(() => undefined);
@@ -192,23 +201,30 @@ export class OptionMaker {
     this.timers[i] = this.sim.timer(now + this.params.refreshUs, Priority.agent, () => this.requote(i, 'timer'));
     const p = this.params;
     const sigma = p.vol;
-    // Leland: round-trip hedge cost k and hedge interval δt, as measured (none measured yet: no premium).
-    const k = 2 * Math.max(this.hedgeCost.or(0), 0);
-    const dtYears = this.hedgeIntervalUs.or(0) / YEAR_US;
-    const volAsk = lelandVol(sigma, k, dtYears, 'short');
-    const volBid = lelandVol(sigma, k, dtYears, 'long');
+    // Leland: round-trip hedge cost k as measured (none measured yet: no premium).
+    const k = 2 * this.hedgeCostRate();
     // Time until a hedge can execute: measured, and at least one refresh when nothing is known yet;
     // never less than what it sees now — its pending hedge has waited this long, its hedge rollup
     // has made no block for this long (a halt: nothing executes there until blocks resume).
     const waitingUs = this.hedgeInFlight !== null && this.unhedgedSinceUs !== null ? now - this.unhedgedSinceUs : 0;
     const headAgeUs = now - this.hedgeChain.lastBlockUs;
-    const tauYears = Math.max(this.hedgeLagUs.or(p.refreshUs), waitingUs, headAgeUs, 1) / YEAR_US;
+    // With a horizon end (Avellaneda–Stoikov), inventory is carried until then.
+    const tauYears = (p.horizonEndUs !== undefined ? Math.max(p.horizonEndUs - now, 0) : Math.max(this.hedgeLagUs.or(p.refreshUs), waitingUs, headAgeUs, 1)) / YEAR_US;
+    // Avellaneda–Stoikov's order-arrival term (its limit 1/k when risk is free).
+    const arrival = p.flowDecay === undefined ? 0 : p.riskAversion > 0 ? Math.log(1 + p.riskAversion / p.flowDecay) / p.riskAversion : 1 / p.flowDecay;
     const unhedged = this.delta();
     const entries: QuoteEntry[] = [];
     for (const inst of venue.active) {
       const years = venue.yearsLeft(inst, now);
       if (years <= 0) continue;
       const g = this.greeks(venue, inst, spot, sigma);
+      // Leland's δt: its hedge clock, or else the interval that best trades hedge cost against
+      // hedging error — either way no shorter than the time a hedge takes to execute, which is
+      // where the sequencer reaches the volatility premium.
+      const chosen = p.hedgeEveryUs !== undefined ? p.hedgeEveryUs / YEAR_US : Math.min(lelandInterval(sigma, k, g.vega, years, p.riskAversion), years);
+      const dtYears = Math.max(chosen, tauYears, 1 / YEAR_US);
+      const volAsk = lelandVol(sigma, k, dtYears, 'short');
+      const volBid = lelandVol(sigma, k, dtYears, 'long');
       const ask0 = this.greeks(venue, inst, spot, volAsk).price;
       const bid0 = this.greeks(venue, inst, spot, volBid).price;
       const d = Math.abs(g.delta);
@@ -218,10 +234,9 @@ export class OptionMaker {
       const snipe = Math.max(this.snipe.or(0), 0);
       // Plus the risk of hedging discretely over the option's life (Kamal & Derman: the hedging
       // error's standard deviation is √(π/4)·vega·σ/√N for N rebalances), at its measured interval.
-      const rebalances = dtYears > 0 ? years / dtYears : Infinity;
-      const hedgeError = (Math.PI / 4) * (g.vega * sigma) ** 2 / Math.max(rebalances, 1);
+      const hedgeError = (Math.PI / 4) * (g.vega * sigma) ** 2 / Math.max(years / dtYears, 1);
       const inventory = 0.5 * p.riskAversion * (d * d * variance + hedgeError);
-      const hedgeCost = d * spot * Math.max(this.hedgeCost.or(0), 0);
+      const hedgeCost = d * spot * this.hedgeCostRate();
       const legFailure = this.legFailRate.or(0) * Math.max(this.legFailLoss.or(0), 0) * d;
       // Margin for the fill's delta while it is unhedged (pooled: the hedge nets it) or until
       // expiry on both sides (siloed: the option's rollup and the hedge's rollup margined alone).
@@ -229,14 +244,14 @@ export class OptionMaker {
       const heldYears = nets ? Math.min(tauYears, years) : years;
       const sides = nets ? 1 : 2;
       const capital = p.capitalCostPerYear * heldYears * p.marginFraction * spot * d * sides;
-      const half = fee + adverse + snipe + inventory + hedgeCost + legFailure + capital;
+      const half = fee + adverse + snipe + inventory + hedgeCost + legFailure + capital + arrival;
       // Avellaneda–Stoikov reservation price: lean against the unhedged delta it already carries.
-      const shift = -unhedged * g.delta * p.riskAversion * variance;
+      const shift = p.skew ? -unhedged * g.delta * p.riskAversion * variance : 0;
       // A bid cannot go below 0: when the shift would push it there, the quote keeps its width
       // above 0 instead (a long shift past the option's value would otherwise cross the book).
       const bid = Math.max(bid0 - half + shift, 0);
       const ask = Math.max(ask0 + half + shift, bid + ask0 - bid0 + 2 * half);
-      entries.push({ instrument: inst.index, bid, ask, size: p.size, detail: { spot, mid: g.price, volBid, volAsk, reservationShift: shift, fee, adverseSelection: adverse, snipe, inventory, hedgeCost, legFailure, capital, reason } });
+      entries.push({ instrument: inst.index, bid, ask, size: p.size, detail: { spot, mid: g.price, volBid, volAsk, reservationShift: shift, fee, adverseSelection: adverse, snipe, inventory, hedgeCost, legFailure, capital, arrival, reason } });
     }
     const tx = newTx(this.ids.next(), venue.params.rollup, p.name, now, venue.quoteAction(p.name, this.seq++, entries), p.quoteFeeUsd);
     submitter.submit(tx);
@@ -247,10 +262,12 @@ export class OptionMaker {
     const i = this.venues.findIndex((v) => v.venue.params.id === f.venue);
     const { venue } = this.venues[i];
     const makerSign = f.side === 'buy' ? -1 : 1; // the taker bought: the maker sold
-    // Staleness: how far its own fair value had moved from the hit quote's mid by the fill, in the
-    // taker's favour. Uninformed fills average zero; snipers' are all positive.
+    // Staleness: how far its own value of the option had moved, in the taker's favour, between
+    // building the hit quote and the fill. Uninformed fills average zero; snipers' are all
+    // positive. Measured from its value, not the quote's mid: a quote it skewed on purpose (the
+    // reservation shift, the Leland vols) is not a stale one.
     const fairNow = this.greeks(venue, f.instrument, f.spot, this.params.vol).price;
-    this.snipe.add(-makerSign * (fairNow - f.quoteMid));
+    this.snipe.add(-makerSign * (fairNow - f.quoteValue));
     // Markout: how the value moved against it over the horizon, spot move only (same time left).
     const at = f.atUs + this.params.markoutUs;
     if (at < f.instrument.expiryUs)
@@ -299,10 +316,12 @@ export class OptionMaker {
     this.legFailRate.add(ok ? 0 : 1);
     if (ok) {
       this.hedgeBase += base;
-      this.hedgeCost.add(costUsd / (Math.abs(base) * refAtDecision));
+      // Weighted by notional: a dust rebalance (its cost all rounding) weighs as little as it trades.
+      this.hedgeCostUsd.add(costUsd);
+      this.hedgeNotionalUsd.add(Math.abs(base) * refAtDecision);
+      // The delta it decided on is hedged: whatever is left is new, and its wait starts now.
+      this.unhedgedSinceUs = null;
       if (sinceUs !== null) this.hedgeLagUs.add(nowUs - sinceUs);
-      if (this.lastHedgeUs !== null) this.hedgeIntervalUs.add(nowUs - this.lastHedgeUs);
-      this.lastHedgeUs = nowUs;
       // The loss a failed hedge left: the unhedged delta against the price move since it failed.
       if (this.failedAt) this.legFailLoss.add(Math.max(-this.failedAt.delta * (spot - this.failedAt.spot), 0) / Math.max(Math.abs(this.failedAt.delta), 1e-9));
       this.failedAt = null;
@@ -313,6 +332,12 @@ export class OptionMaker {
     this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, refUsd: refAtDecision, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled', deltas), siloedMarginUsd: this.marginUsd('siloed', deltas) });
     // Try again (or check the next threshold crossing) once the block is done.
     if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
+  }
+
+  /** Its hedge cost per unit of notional, as measured (0 until it has hedged; never below 0). */
+  hedgeCostRate(): number {
+    const notional = this.hedgeNotionalUsd.value;
+    return notional > 0 ? Math.max(this.hedgeCostUsd.value / notional, 0) : 0; // NaN (no hedge yet) > 0 is false
   }
 
   /**

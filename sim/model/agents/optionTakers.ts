@@ -5,7 +5,9 @@
 //   informed   — Poisson arrivals and a private signal of the reference price's move over the next
 //                `horizon`: the signal is the true move (read ahead from the exogenous price
 //                path, the one sanctioned look-ahead) mixed with noise to a given correlation; it
-//                buys calls on good news and puts on bad;
+//                buys calls on good news and puts on bad (sells calls where no puts are listed);
+//   elastic    — Poisson arrivals, a random option and side, sent with a probability that decays
+//                exponentially in the quote's distance from fair value (Avellaneda–Stoikov flow);
 //   sniper     — on every price tick, hits quotes the move left stale: where Black–Scholes at the
 //                true volatility and the new price beats the quote by more than its threshold.
 import type { IdSpace, Simulation } from '../../engine/simulation.ts';
@@ -19,7 +21,7 @@ import { TakeOrder, type Instrument, type OptionVenue } from '../options/venue.t
 
 export interface TakerParams {
   name: string;
-  kind: 'uninformed' | 'informed' | 'sniper';
+  kind: 'uninformed' | 'informed' | 'sniper' | 'elastic';
   ratePerSecond: number;
   size: number;
   limitBps: number;
@@ -27,8 +29,10 @@ export interface TakerParams {
   signalCorrelation: number;
   thresholdBps: number;
   feeUsd: number;
-  /** The true volatility (snipers and the informed price with it). */
+  /** The true volatility (snipers, the informed and elastic flow price with it). */
   vol: number;
+  /** Elastic: k, per USD of the quote's distance from fair value. */
+  decay: number;
 }
 
 export class OptionTakers {
@@ -48,7 +52,7 @@ export class OptionTakers {
   ) {
     this.ids = sim.ids(idLabel);
     if (params.kind === 'sniper') venue.feed.subscribe(this.snipe);
-    else if (params.ratePerSecond > 0) new PoissonArrivals(sim, params.ratePerSecond, arrivals, params.kind === 'informed' ? this.informed : this.uninformed);
+    else if (params.ratePerSecond > 0) new PoissonArrivals(sim, params.ratePerSecond, arrivals, params.kind === 'informed' ? this.informed : params.kind === 'elastic' ? this.elastic : this.uninformed);
   }
 
   private send(inst: Instrument, side: 'buy' | 'sell', size: number, limit: number, strategy: string, onDone?: () => void): void {
@@ -77,6 +81,25 @@ export class OptionTakers {
     this.send(inst, side, this.params.size, this.limit(side, quote), 'single');
   };
 
+  private elastic = (): void => {
+    // Random option and side, then sent with probability e^(−k·δ) (capped at 1 through the mid):
+    // thinning Poisson arrivals of rate λ this way gives each side flow of intensity
+    // (λ/2)·e^(−k·δ), Avellaneda–Stoikov's A·e^(−k·δ) with A = λ/2. The draws do not depend on the chain.
+    const u = this.orders.next();
+    const side: 'buy' | 'sell' = this.orders.next() < 0.5 ? 'buy' : 'sell';
+    const accept = this.orders.next();
+    const active = this.venue.active;
+    if (active.length === 0) return;
+    const inst = active[Math.floor(u * active.length)];
+    const q = this.venue.bestQuotes(inst.index);
+    const quote = side === 'buy' ? q.ask : q.bid;
+    if (!Number.isFinite(quote)) return;
+    const fair = this.venue.greeks(inst, this.venue.feed.price, this.params.vol, this.sim.now).price;
+    const distance = side === 'buy' ? quote - fair : fair - quote;
+    if (accept >= Math.exp(-this.params.decay * distance)) return;
+    this.send(inst, side, this.params.size, quote, 'single');
+  };
+
   private informed = (): void => {
     const now = this.sim.now;
     const feed = this.venue.feed;
@@ -86,15 +109,20 @@ export class OptionTakers {
     const z = Math.log(future / spot) / (this.params.vol * Math.sqrt(h / YEAR_US));
     const rho = this.params.signalCorrelation;
     const signal = rho * z + Math.sqrt(1 - rho * rho) * this.orders.normal();
-    // Acts on a clear signal only; buys the at-the-money call (good news) or put (bad news).
+    // Acts on a clear signal only: buys the at-the-money call (good news) or put (bad news); on a
+    // chain that lists no puts, it sells the call on bad news.
     if (Math.abs(signal) < 0.5) return;
-    const kind = signal > 0 ? 'call' : 'put';
+    const good = signal > 0;
+    const puts = this.venue.active.some((i) => i.kind === 'put');
+    const kind = good || !puts ? 'call' : 'put';
+    const side: 'buy' | 'sell' = good || puts ? 'buy' : 'sell';
     let best: Instrument | undefined;
     for (const inst of this.venue.active) if (inst.kind === kind && (!best || Math.abs(inst.strike - spot) < Math.abs(best.strike - spot))) best = inst;
     if (!best) return;
-    const ask = this.venue.bestQuotes(best.index).ask;
-    if (!Number.isFinite(ask)) return;
-    this.send(best, 'buy', this.params.size, this.limit('buy', ask), 'single');
+    const q = this.venue.bestQuotes(best.index);
+    const quote = side === 'buy' ? q.ask : q.bid;
+    if (!Number.isFinite(quote)) return;
+    this.send(best, side, this.params.size, this.limit(side, quote), 'single');
   };
 
   /** After a tick: every quote the new price left stale by more than the threshold is hit. */

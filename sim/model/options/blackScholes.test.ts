@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { blackScholes, impliedVol, lelandVol, priceBounds, type OptionKind } from './blackScholes.ts';
+import { blackScholes, impliedVol, lelandInterval, lelandVol, priceBounds, type OptionKind } from './blackScholes.ts';
 
 describe('Black–Scholes against the textbook', () => {
   // Hull, Options, Futures, and Other Derivatives, example 15.6: S = 42, K = 40, r = 10%, σ = 20%, T = 0.5.
@@ -112,5 +112,15 @@ describe('Leland', () => {
     expect(v).toBeCloseTo(0.2 * Math.sqrt(1 + Math.sqrt(2 / Math.PI) * (0.01 / (0.2 * Math.sqrt(1 / 52)))), 12);
     expect(lelandVol(0.2, 0.01, 1 / 52, 'long')).toBeLessThan(0.2);
     expect(lelandVol(0.2, 0, 1 / 52, 'short')).toBe(0.2);
+  });
+
+  it('the rebalancing interval minimizes Leland\'s cost plus the price of the discrete-hedging error', () => {
+    const [vol, k, vega, years, gamma] = [0.8, 1e-3, 300, 0.08, 0.01];
+    const total = (dt: number) => (vega * Math.sqrt(2 / Math.PI) * k) / (2 * Math.sqrt(dt)) + 0.5 * gamma * (Math.PI / 4) * (vega * vol) ** 2 * (dt / years);
+    const best = lelandInterval(vol, k, vega, years, gamma);
+    expect(best).toBeGreaterThan(0);
+    for (const f of [0.5, 0.9, 1.1, 2]) expect(total(best * f)).toBeGreaterThan(total(best));
+    expect(lelandInterval(vol, 0, vega, years, gamma)).toBe(0);
+    expect(lelandInterval(vol, k, vega, years, 0)).toBe(Infinity);
   });
 });

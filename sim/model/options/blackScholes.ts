@@ -129,3 +129,17 @@ export function lelandVol(vol: number, k: number, dtYears: number, position: 'sh
   const factor = position === 'short' ? 1 + le : 1 - le;
   return vol * Math.sqrt(Math.max(factor, 0));
 }
+
+/**
+ * The rebalancing interval, years, that minimizes what discrete hedging costs a hedger with risk
+ * aversion `gamma` (per USD) over `years` left: Leland's cost, to first order vega·√(2/π)·k/(2√δt),
+ * plus the price of the hedging error, ½γ·(π/4)·(vega·σ)²·δt/T (Kamal & Derman's variance for
+ * N = T/δt rebalances). Setting the derivative to 0: δt* = (√(2/π)·k·T / ((π/2)·γ·vega·σ²))^(2/3).
+ * Infinity when risk is free (γ = 0) or the option has no vega; 0 when hedging is free (k = 0).
+ */
+export function lelandInterval(vol: number, k: number, vega: number, years: number, gamma: number): number {
+  if (!(k > 0)) return 0;
+  const denominator = (Math.PI / 2) * gamma * vega * vol * vol;
+  if (!(denominator > 0)) return Infinity;
+  return (Math.sqrt(2 / Math.PI) * k * years / denominator) ** (2 / 3);
+}

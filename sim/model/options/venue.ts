@@ -86,6 +86,7 @@ export interface QuoteDetail {
   hedgeCost: number;
   legFailure: number;
   capital: number;
+  arrival: number;
   reason: string;
 }
 
@@ -96,6 +97,7 @@ interface Resting {
   bidLeft: number;
   askLeft: number;
   seq: number;
+  value: number;
 }
 
 export interface OptionFill {
@@ -111,6 +113,8 @@ export interface OptionFill {
   price: number;
   /** Mid of the maker's resting quote that was hit. */
   quoteMid: number;
+  /** What the maker valued the option at when it built that quote (its mid before any skew). */
+  quoteValue: number;
   takerFeeUsd: number;
   makerFeeUsd: number;
   atUs: Micros;
@@ -227,7 +231,7 @@ export class OptionVenue {
       let book = this.book.get(e.instrument);
       if (!book) this.book.set(e.instrument, (book = []));
       const i = book.findIndex((q) => q.maker === maker);
-      const q: Resting = { maker, bid: e.bid, ask: e.ask, bidLeft: e.size, askLeft: e.size, seq };
+      const q: Resting = { maker, bid: e.bid, ask: e.ask, bidLeft: e.size, askLeft: e.size, seq, value: e.detail.mid };
       if (i >= 0) book[i] = q;
       else book.push(q);
       live.push(e);
@@ -258,7 +262,7 @@ export class OptionVenue {
       else q.bidLeft -= n;
       left -= n;
       const fee = (bps: number) => Math.min((bps / 1e4) * spot, 0.125 * price) * n;
-      const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, quoteMid: (q.bid + q.ask) / 2, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy };
+      const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, quoteMid: (q.bid + q.ask) / 2, quoteValue: q.value, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy };
       const dir = side === 'buy' ? 1 : -1;
       this.move(taker, index, dir * n);
       this.move(q.maker, index, -dir * n);
