@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { TableName } from '../metrics/tables.ts';
-import { Interrupted, planRuns, type ExecuteOptions, type RunPlan, type RunSinks, type RunSummary } from './run.ts';
+import { Interrupted, selectedRuns, type ExecuteOptions, type RunPlan, type RunSinks, type RunSummary } from './run.ts';
 
 export type WorkerSource = LoadedScenario['source'];
 
@@ -28,7 +28,7 @@ interface Slot {
 
 /** Runs the plan on `workers` threads; same sinks, same order, same bytes as executeRuns. */
 export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSinks, workers: number, options: ExecuteOptions = {}): Promise<RunSummary[]> {
-  const plans = planRuns(loaded);
+  const plans = selectedRuns(loaded, options.shard);
   const k = Math.max(1, Math.min(workers, plans.length));
   const window = 2 * k;
   const summaries: RunSummary[] = [];
