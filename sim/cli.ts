@@ -13,6 +13,7 @@ import { Interrupted, planRuns } from './experiment/run.ts';
 import { parseShard, shardFromEnvironment, ShardError, type Shard } from './experiment/shards.ts';
 import { OutputReadError } from './experiment/readOutput.ts';
 import { compareDirectories } from './experiment/compare.ts';
+import { mergeShards } from './experiment/merge.ts';
 import { formatComparison } from '../analysis/comparison.ts';
 import { runCheck } from './experiment/check.ts';
 import { formatVerdicts } from '../analysis/gate.ts';
@@ -173,6 +174,31 @@ Examples:
 points.arrow has one row per point and a column per swept parameter; runs.point joins it to every run.`,
     )
     .action((file: string, opts: RunOptions) => runCommand(file, opts, true));
+
+  program
+    .command('merge')
+    .description('Join the output folders of every shard of one plan (--shard I/N, or a job array) into the files an unsharded run writes, byte for byte.')
+    .argument('<shards...>', 'the shard folders, in any order (every shard exactly once)')
+    .requiredOption('-o, --out <dir>', 'output directory (created if missing; its parent must exist)')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim sweep scenarios/sweep.yaml -o out/shard-0 --shard 0/3   # … and 1/3, 2/3, anywhere
+  $ seqsim merge out/shard-0 out/shard-1 out/shard-2 -o out/all
+Refused (exit 2, nothing written): a folder that is not a shard, shards of another scenario or seqsim version,
+a shard missing or given twice.`,
+    )
+    .action(async (dirs: string[], opts: { out: string; json?: boolean }) => {
+      const result = await mergeShards(dirs, opts.out);
+      if (opts.json) process.stdout.write(JSON.stringify({ ok: result.failed === 0, ...result }, null, 2) + '\n');
+      else {
+        process.stdout.write(`seqsim merge: ${result.shards} shards, ${result.runs} runs${result.failed ? ` (${result.failed} failed)` : ''}\n`);
+        for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
+      }
+      process.exitCode = result.failed > 0 ? ExitCode.invariantBroken : ExitCode.ok;
+    });
 
   program
     .command('compare')

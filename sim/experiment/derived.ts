@@ -7,6 +7,9 @@ import { compareVariants, type ComparisonRow } from '../../analysis/comparison.t
 import type { MetricRow } from '../metrics/rows.ts';
 import type { RunPlan, RunSink } from './run.ts';
 
+/** What the derived tables need of a run: its seed pairs it, its point groups it. */
+export type PlannedRun = Pick<RunPlan, 'runId' | 'seed' | 'point'>;
+
 export type SeededMetricRow = MetricRow & { run_id: number; mode: string; seed: number; point: number };
 
 interface Pool {
@@ -26,9 +29,9 @@ export class DerivedTables {
   /** Every metric row, with its run's seed and point (they are small: the summary needs them too). */
   readonly metrics: SeededMetricRow[] = [];
   private readonly pools = new Map<string, Pool>();
-  private readonly byRun: Map<number, RunPlan>;
+  private readonly byRun: Map<number, PlannedRun>;
 
-  constructor(plans: readonly RunPlan[], private readonly baseline: string, private readonly variants: readonly string[], private readonly points: number) {
+  constructor(plans: readonly PlannedRun[], private readonly baseline: string, private readonly variants: readonly string[], private readonly points: number) {
     this.byRun = new Map(plans.map((p) => [p.runId, p]));
   }
 
