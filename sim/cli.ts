@@ -292,7 +292,7 @@ Exit codes: 0 no regression, 1 a regression or a missing figure, 2 bad input.`,
       } else {
         const s = loaded.scenario;
         process.stdout.write(
-          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, ${loaded.namedVariants ? 'variants' : 'modes'} ${loaded.variants.map((v) => (loaded.namedVariants ? `${v.name} (${v.mode})` : v.name)).join(', ')}, baseline ${loaded.baseline}, ${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
+          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, ${loaded.namedVariants ? 'variants' : 'modes'} ${loaded.variants.map((v) => (loaded.namedVariants ? `${v.name} (${v.mode})` : v.name)).join(', ')}, baseline ${loaded.baseline}, ${loaded.sweep ? `${loaded.pointCount} sweep points × ` : ''}${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
         );
       }
     });

@@ -4,11 +4,12 @@
 // the same schema, metadata (less the shard's own key) and batch size; points.arrow is every
 // shard's (one is copied); comparison and point_metrics are computed again from the merged
 // metrics and sketches, as a run computes them. Every shard is checked before anything is written.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DataType, Schema, Table } from 'apache-arrow';
 import { TABLE_NAMES, type ColumnType, type TableName, type TableSpec } from '../metrics/tables.ts';
 import { openArrowFile, type ArrowFileSink } from '../output/arrow.ts';
-import { OutputPathError, prepareOutputDirectory } from './outputDir.ts';
+import { OutputPathError, prepareOutputDirectory, removeIfEmpty } from './outputDir.ts';
 import { OutputReadError, readTable } from './readOutput.ts';
 import { DerivedTables, type PlannedRun } from './derived.ts';
 import { SHARD_KEY, type ShardInfo } from './shards.ts';
@@ -86,38 +87,50 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
   const shards = checkShards(dirs.map(shardOf));
   for (const s of shards) if (path.resolve(s.dir) === path.resolve(out)) throw new OutputPathError(out, 'it is one of the shards being merged: name another folder');
   if (shards[0].version !== SEQSIM_VERSION) throw new OutputReadError(`cannot merge: the shards were written by seqsim ${shards[0].version}, this is ${SEQSIM_VERSION} (merge with the version that ran them)`);
-  // Read every table of every shard first: a missing or foreign file is refused before writing.
-  const tables = shards.map((s) => Object.fromEntries(TABLE_NAMES.map((t) => [t, readTable(s.dir, t)])) as Record<TableName, Table>);
-  const first = tables[0];
-  prepareOutputDirectory(out);
+  // Every file of every shard must be there before anything is written; each table is then read
+  // one shard at a time (memory holds one shard's table, not the sweep).
+  for (const s of shards)
+    for (const t of TABLE_NAMES) if (!fs.statSync(path.join(s.dir, `${t}.arrow`), { throwIfNoEntry: false })?.isFile()) readTable(s.dir, t); // throws, naming the file
+  const read = (shard: ShardDir, t: TableName) => readTable(shard.dir, t);
+  const first = { runs: read(shards[0], 'runs'), comparison: read(shards[0], 'comparison'), points: read(shards[0], 'points') };
+  const { created } = prepareOutputDirectory(out);
   const sinks = {} as Record<TableName, ArrowFileSink>;
+  const openSink = (t: TableName, schema: Schema) => {
+    const file = path.join(out, `${t}.arrow`);
+    return openArrowFile(specOf(t, schema, file), file, { batchRows: shards[0].info.batch_rows, metadata: metadataOf(schema) });
+  };
   try {
-    for (const t of TABLE_NAMES) {
-      const file = path.join(out, `${t}.arrow`);
-      sinks[t] = openArrowFile(specOf(t, first[t].schema, file), file, { batchRows: shards[0].info.batch_rows, metadata: metadataOf(first[t].schema) });
-    }
     const plans: PlannedRun[] = [];
-    for (const shard of tables) for (const r of rowsOf(shard.runs)) plans.push({ runId: r.run_id as number, seed: Number(r.seed), point: r.point as number });
+    let failed = 0;
+    for (const shard of shards)
+      for (const r of rowsOf(read(shard, 'runs'))) {
+        plans.push({ runId: r.run_id as number, seed: Number(r.seed), point: r.point as number });
+        if (r.status !== 'ok') failed++;
+      }
     const variants = JSON.parse(first.runs.schema.metadata.get('seqsim.modes') ?? '[]') as string[];
     const baseline = (JSON.parse(first.comparison.schema.metadata.get('seqsim.comparison') ?? '{}') as { baseline?: string }).baseline ?? variants[0];
     const derived = new DerivedTables(plans, baseline, variants, first.points.numRows);
     const feed: Partial<Record<TableName, (row: Record<string, unknown>) => void>> = { metrics: (r) => derived.metric(r), sketches: (r) => derived.sketch(r) };
     for (const t of TABLE_NAMES) {
       if (DERIVED.includes(t)) continue;
-      for (const shard of t === 'points' ? [first] : tables)
-        for (const row of rowsOf(shard[t])) {
+      for (const shard of t === 'points' ? shards.slice(0, 1) : shards) {
+        const table = read(shard, t);
+        sinks[t] ??= openSink(t, table.schema);
+        for (const row of rowsOf(table)) {
           feed[t]?.(row);
           sinks[t].append(row);
         }
-      await sinks[t].drain();
+        await sinks[t].drain();
+      }
     }
+    for (const t of DERIVED) sinks[t] = openSink(t, t === 'comparison' ? first.comparison.schema : read(shards[0], t).schema);
     for (const row of derived.comparison()) sinks.comparison.append(row as unknown as Record<string, unknown>);
     for (const row of derived.pointMetrics()) sinks.point_metrics.append(row);
     for (const t of TABLE_NAMES) await sinks[t].close();
-    const failed = tables.reduce((n, s) => n + [...rowsOf(s.runs)].filter((r) => r.status !== 'ok').length, 0);
     return { out, shards: shards.length, runs: plans.length, failed, files: TABLE_NAMES.map((t) => ({ table: t, path: path.join(out, `${t}.arrow`), rows: sinks[t].rows })) };
   } catch (e) {
     for (const t of TABLE_NAMES) sinks[t]?.abort();
+    if (created) removeIfEmpty(out);
     throw e;
   }
 }

@@ -1,6 +1,5 @@
 // Where a run's rows go: streamed Arrow files in an output directory (the CLI) or Arrow tables in
 // memory (the library API). Both use the same table specs and provenance metadata.
-import { rmdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { TABLES, TABLE_NAMES, type TableName, type TableSpec } from '../metrics/tables.ts';
@@ -11,7 +10,7 @@ import { openArrowFile, openArrowTable, type ArrowFileSink, type ArrowTableSink 
 import { provenanceMetadata } from '../output/provenance.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { SEQSIM_VERSION } from '../version.ts';
-import { prepareOutputDirectory } from './outputDir.ts';
+import { prepareOutputDirectory, removeIfEmpty } from './outputDir.ts';
 import type { StaleSweep } from '../output/tempFiles.ts';
 import { executeRuns, planRuns, type ExecuteOptions, type RunSink, type RunSinks, type RunSummary } from './run.ts';
 import { executeRunsParallel } from './parallel.ts';
@@ -120,14 +119,6 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
     for (const t of OUTPUT_TABLES) sinks[t]?.abort();
     if (created) removeIfEmpty(out);
     throw e;
-  }
-}
-
-function removeIfEmpty(dir: string): void {
-  try {
-    rmdirSync(dir); // fails, and keeps it, when anything is inside
-  } catch {
-    /* not empty: leave it */
   }
 }
 
