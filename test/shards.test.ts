@@ -74,6 +74,11 @@ describe('shards', () => {
     expect(m.stdout).toMatch(/^seqsim merge: 3 shards, 8 runs\n/);
     expect(readdirSync(merged).sort()).toEqual(FILES);
     for (const f of FILES) expect(readFileSync(join(merged, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
+    // A shard on worker threads is the same shard (its run ids start past 0).
+    const threaded = join(dir, 's1of3-w2');
+    const w = seqsim(['sweep', file, '-o', threaded, '--quiet', '--shard', '1/3', '--workers', '2']);
+    expect(w.code, w.stderr).toBe(0);
+    for (const f of FILES) expect(readFileSync(join(threaded, f)).equals(readFileSync(join(parts[1], f))), f).toBe(true);
   }, 120_000);
 
   it('refuses shards that do not make one plan, writing nothing', async () => {
