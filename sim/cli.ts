@@ -7,7 +7,7 @@ import { MAX_WORKERS } from './experiment/parallel.ts';
 import { loadScenario } from './scenario/load.ts';
 import { ScenarioError } from './scenario/errors.ts';
 import { scenarioJsonSchema } from './scenario/schema.ts';
-import { runToDirectory } from './experiment/outputs.ts';
+import { runResumable } from './experiment/resume.ts';
 import { OutputPathError } from './experiment/outputDir.ts';
 import { Interrupted, planRuns } from './experiment/run.ts';
 import { parseShard, shardFromEnvironment, ShardError, type Shard } from './experiment/shards.ts';
@@ -74,7 +74,7 @@ async function runCommand(file: string, opts: RunOptions, requireSweep: boolean)
   const interrupt = interruptOnSignals();
   let result;
   try {
-    result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal, workers: opts.workers, shard });
+    result = await runResumable(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal, workers: opts.workers, shard });
   } finally {
     progress?.stop();
     interrupt.dispose();
@@ -82,6 +82,7 @@ async function runCommand(file: string, opts: RunOptions, requireSweep: boolean)
   if (result.sweep.removed.length > 0)
     process.stderr.write(`seqsim: removed ${result.sweep.removed.length} temporary file${result.sweep.removed.length === 1 ? '' : 's'} left in ${opts.out} by an interrupted run\n`);
   for (const k of result.sweep.kept) process.stderr.write(`seqsim: left ${k.file} in place: ${k.why}\n`);
+  if (result.resumedPoints > 0) process.stderr.write(`seqsim: resumed: ${result.resumedPoints} of ${loaded.pointCount} points were finished by an interrupted invocation and kept\n`);
   const failed = result.runs.filter((r) => r.status === 'failed');
   // The printed summary pairs seeds of one point: with a sweep or a shard, read comparison.arrow (or merge first).
   const summarized = !loaded.sweep && !shard;
@@ -327,7 +328,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.badInput;
     }
     if (e instanceof Interrupted) {
-      process.stderr.write(`seqsim: ${e.message}; stopped cleanly, no tables written and temporary files removed\n`);
+      process.stderr.write(`seqsim: ${e.message}; stopped cleanly, no tables written and temporary files removed (a sweep keeps the points it finished: the same command finishes the rest)\n`);
       return e.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
     }
     if (e instanceof ScenarioError) {

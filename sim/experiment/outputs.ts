@@ -16,7 +16,7 @@ import { executeRuns, planRuns, type ExecuteOptions, type RunSink, type RunSinks
 import { executeRunsParallel } from './parallel.ts';
 
 /** Every run of the plan, on this thread or on worker threads: the same rows in the same order either way. */
-function execute(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions): Promise<RunSummary[]> {
+export function execute(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions): Promise<RunSummary[]> {
   return (options.workers ?? 1) > 1 ? executeRunsParallel(loaded, sinks, options.workers!, options) : executeRuns(loaded, sinks, options);
 }
 
@@ -93,6 +93,13 @@ function derivedFor(loaded: LoadedScenario): DerivedTables {
   return new DerivedTables(planRuns(loaded), loaded.baseline, loaded.variants.map((v) => v.name), loaded.pointCount);
 }
 
+/** Opens every table's file in `dir` (points.arrow filled) into `sinks`, so that a failure half-way can abort the ones opened. */
+export function openTableFiles(loaded: LoadedScenario, dir: string, shard: Shard | undefined, sinks: Record<OutputTable, ArrowFileSink>): Record<OutputTable, ArrowFileSink> {
+  for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(tableSpec(loaded, t), join(dir, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, shard) });
+  for (const row of pointRows(loaded)) sinks.points.append(row);
+  return sinks;
+}
+
 /**
  * Runs the scenario and writes `<out>/<table>.arrow` for every table, each renamed into place only
  * when complete. On any failure (including an interrupt) every temporary file is removed, and a
@@ -102,8 +109,7 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
   const { created, sweep } = prepareOutputDirectory(out);
   const sinks = {} as Record<OutputTable, ArrowFileSink>;
   try {
-    for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(tableSpec(loaded, t), join(out, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, options.shard) });
-    for (const row of pointRows(loaded)) sinks.points.append(row);
+    openTableFiles(loaded, out, options.shard, sinks);
     const derived = derivedFor(loaded);
     const runs = await execute(loaded, watched(sinks as RunSinks, derived), options);
     writeDerived(derived, sinks);

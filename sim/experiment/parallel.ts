@@ -28,7 +28,7 @@ interface Slot {
 
 /** Runs the plan on `workers` threads; same sinks, same order, same bytes as executeRuns. */
 export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSinks, workers: number, options: ExecuteOptions = {}): Promise<RunSummary[]> {
-  const plans = selectedRuns(loaded, options.shard);
+  const plans = selectedRuns(loaded, options);
   const k = Math.max(1, Math.min(workers, plans.length));
   const window = 2 * k;
   const summaries: RunSummary[] = [];

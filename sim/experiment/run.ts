@@ -53,6 +53,8 @@ export interface ExecuteOptions {
   workers?: number;
   /** Run only this slice of the plan (sim/experiment/shards.ts). */
   shard?: Shard;
+  /** Sweep points already finished (a resumed sweep, sim/experiment/resume.ts): their runs are skipped. */
+  skipPoints?: ReadonlySet<number>;
 }
 
 /** The runs were stopped from outside (a signal): nothing they wrote is kept. */
@@ -79,18 +81,22 @@ export function planRuns(loaded: LoadedScenario): RunPlan[] {
   return plans;
 }
 
-/** The runs an invocation executes: the whole plan, or its shard's slice. */
-export function selectedRuns(loaded: LoadedScenario, shard: Shard | undefined): RunPlan[] {
-  const plans = planRuns(loaded);
-  if (!shard) return plans;
-  const { from, to } = shardRange(shard, plans.length);
-  return plans.slice(from, to);
+/** The runs an invocation executes: the whole plan or its shard's slice, less the points already finished. */
+export function selectedRuns(loaded: LoadedScenario, options: Pick<ExecuteOptions, 'shard' | 'skipPoints'>): RunPlan[] {
+  let plans = planRuns(loaded);
+  if (options.shard) {
+    const { from, to } = shardRange(options.shard, plans.length);
+    plans = plans.slice(from, to);
+  }
+  return options.skipPoints?.size ? plans.filter((p) => !options.skipPoints!.has(p.point)) : plans;
 }
 
 export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions = {}): Promise<RunSummary[]> {
-  const plans = selectedRuns(loaded, options.shard);
+  const plans = selectedRuns(loaded, options);
   const summaries: RunSummary[] = [];
   for (let i = 0; i < plans.length; i++) {
+    // Between runs too: a run shorter than a chunk never reaches the check inside it.
+    if (options.signal?.aborted) throw new Interrupted(String(options.signal.reason));
     summaries.push(await executeRun(loaded, plans[i], sinks, (f) => options.onProgress?.((i + f) / plans.length), options.signal));
   }
   options.onProgress?.(1);
