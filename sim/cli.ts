@@ -328,7 +328,8 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.badInput;
     }
     if (e instanceof Interrupted) {
-      process.stderr.write(`seqsim: ${e.message}; stopped cleanly, no tables written and temporary files removed (a sweep keeps the points it finished: the same command finishes the rest)\n`);
+      const kept = e.partsKept ? `the points it finished are kept in ${e.partsKept} (the same command finishes the rest)` : 'no tables written';
+      process.stderr.write(`seqsim: ${e.message}; stopped cleanly, ${kept} and temporary files removed\n`);
       return e.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
     }
     if (e instanceof ScenarioError) {

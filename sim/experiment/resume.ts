@@ -16,7 +16,7 @@ import { mergeShards } from './merge.ts';
 import { OutputPathError, prepareOutputDirectory } from './outputDir.ts';
 import { execute, openTableFiles, runToDirectory, type DirectoryResult } from './outputs.ts';
 import { readTable } from './readOutput.ts';
-import { planRuns, type ExecuteOptions, type RunSink, type RunSinks, type RunSummary } from './run.ts';
+import { Interrupted, planRuns, type ExecuteOptions, type RunSink, type RunSinks, type RunSummary } from './run.ts';
 
 export const PARTS_DIR = '.seqsim-parts';
 const MARKER = 'complete.json';
@@ -131,6 +131,7 @@ export async function runResumable(loaded: LoadedScenario, out: string, options:
     await writer.finish();
   } catch (e) {
     writer.abort();
+    if (e instanceof Interrupted) e.partsKept = parts;
     throw e;
   }
   const dirs = Array.from({ length: loaded.pointCount }, (_, p) => path.join(parts, `point-${p}`));

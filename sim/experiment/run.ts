@@ -59,6 +59,8 @@ export interface ExecuteOptions {
 
 /** The runs were stopped from outside (a signal): nothing they wrote is kept. */
 export class Interrupted extends Error {
+  /** Where a resumable sweep kept the points it had finished (resume.ts), if it did. */
+  partsKept?: string;
   constructor(readonly reason: string) {
     super(`interrupted by ${reason}`);
   }
