@@ -25,25 +25,40 @@ interface Pool {
   sketch: DDSketch | undefined;
 }
 
+/**
+ * Rows arrive point by point (a point's runs are contiguous in the plan), so each point's
+ * comparison and pooled rows are computed when the next point starts and its metric rows and
+ * sketches dropped: memory holds one point's, whatever the number of points.
+ */
 export class DerivedTables {
-  /** Every metric row, with its run's seed and point (they are small: the summary needs them too). */
+  /** The metric rows of the point being fed, each with its run's seed and point (all of them without a sweep: the summary reads them). */
   readonly metrics: SeededMetricRow[] = [];
   private readonly pools = new Map<string, Pool>();
   private readonly byRun: Map<number, PlannedRun>;
+  private point: number | undefined;
+  private readonly comparisonRows: (ComparisonRow & { point: number })[] = [];
+  private readonly pooledRows: Record<string, unknown>[] = [];
 
-  constructor(plans: readonly PlannedRun[], private readonly baseline: string, private readonly variants: readonly string[], private readonly points: number) {
+  constructor(plans: readonly PlannedRun[], private readonly baseline: string, private readonly variants: readonly string[]) {
     this.byRun = new Map(plans.map((p) => [p.runId, p]));
   }
 
-  metric(row: Record<string, unknown>): void {
+  private planOf(row: Record<string, unknown>): PlannedRun {
     const plan = this.byRun.get(row.run_id as number)!;
+    if (this.point !== undefined && plan.point !== this.point) this.finishPoint();
+    this.point = plan.point;
+    return plan;
+  }
+
+  metric(row: Record<string, unknown>): void {
+    const plan = this.planOf(row);
     this.metrics.push({ ...(row as unknown as MetricRow & { run_id: number; mode: string }), seed: plan.seed, point: plan.point });
   }
 
   /** Merges a run's sketch into its point's pool (in run order: the sums are added in that order too). */
   sketch(row: Record<string, unknown>): void {
-    const point = this.byRun.get(row.run_id as number)!.point;
-    const key = JSON.stringify([point, row.mode, row.metric, row.rollup ?? null, row.subject ?? null]);
+    const point = this.planOf(row).point;
+    const key = JSON.stringify([row.mode, row.metric, row.rollup ?? null, row.subject ?? null]);
     let pool = this.pools.get(key);
     if (!pool) {
       pool = { point, mode: row.mode as string, metric: row.metric as string, rollup: (row.rollup as string) ?? null, subject: (row.subject as string) ?? null, unit: row.unit as string, count: 0, sum: 0, runs: 0, sketch: undefined };
@@ -66,24 +81,27 @@ export class DerivedTables {
     return { metrics: feeding(metrics, (r) => this.metric(r)), sketches: feeding(sketches, (r) => this.sketch(r)) };
   }
 
-  /** Each point's comparison of every variant against the baseline, seed by seed. */
-  comparison(): (ComparisonRow & { point: number })[] {
-    const byPoint: SeededMetricRow[][] = Array.from({ length: this.points }, () => []);
-    for (const m of this.metrics) byPoint[m.point].push(m);
-    return byPoint.flatMap((rows, point) => compareVariants(rows, this.baseline, this.variants).map((r) => ({ point, ...r })));
-  }
-
-  /** Each point's pooled distributions: mean from the exact sums, quantiles from the merged sketch. */
-  pointMetrics(): Record<string, unknown>[] {
-    const out: Record<string, unknown>[] = [];
+  /** The point's comparison (every variant against the baseline, seed by seed) and pooled distributions (mean from the exact sums, quantiles from the merged sketch). */
+  private finishPoint(): void {
+    const point = this.point ?? 0;
+    for (const r of compareVariants(this.metrics, this.baseline, this.variants)) this.comparisonRows.push({ point, ...r });
     for (const p of this.pools.values()) {
       const { sketch, metric, count, sum, runs, ...where } = p;
       const finite = sketch !== undefined && sketch.count > 0;
-      const stat = (name: string, value: number) => out.push({ ...where, metric: `${metric}.${name}`, value, count, runs });
+      const stat = (name: string, value: number) => this.pooledRows.push({ ...where, metric: `${metric}.${name}`, value, count, runs });
       stat('mean', count > 0 ? sum / count : NaN);
       stat('p50', finite ? sketch.getValueAtQuantile(0.5) : NaN);
       stat('p99', finite ? sketch.getValueAtQuantile(0.99) : NaN);
     }
-    return out;
+    this.metrics.length = 0;
+    this.pools.clear();
+  }
+
+  /** Ends the feed: the comparison and point_metrics rows of every point, in point order. */
+  finish(): { comparison: (ComparisonRow & { point: number })[]; pointMetrics: Record<string, unknown>[] } {
+    const kept = [...this.metrics];
+    this.finishPoint();
+    this.metrics.push(...kept);
+    return { comparison: this.comparisonRows, pointMetrics: this.pooledRows };
   }
 }

@@ -101,7 +101,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
   for (const s of shards)
     for (const t of TABLE_NAMES) if (!fs.statSync(path.join(s.dir, `${t}.arrow`), { throwIfNoEntry: false })?.isFile()) readTable(s.dir, t); // throws, naming the file
   const read = (shard: ShardDir, t: TableName) => readTable(shard.dir, t);
-  const first = { runs: read(shards[0], 'runs'), comparison: read(shards[0], 'comparison'), points: read(shards[0], 'points') };
+  const first = { runs: read(shards[0], 'runs'), comparison: read(shards[0], 'comparison') };
   const { created } = prepareOutputDirectory(out);
   const sinks = {} as Record<TableName, ArrowFileSink>;
   const openSink = (t: TableName, schema: Schema) => {
@@ -118,7 +118,7 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
       }
     const variants = JSON.parse(first.runs.schema.metadata.get('seqsim.modes') ?? '[]') as string[];
     const baseline = (JSON.parse(first.comparison.schema.metadata.get('seqsim.comparison') ?? '{}') as { baseline?: string }).baseline ?? variants[0];
-    const derived = new DerivedTables(plans, baseline, variants, first.points.numRows);
+    const derived = new DerivedTables(plans, baseline, variants);
     const feed: Partial<Record<TableName, (row: Record<string, unknown>) => void>> = { metrics: (r) => derived.metric(r), sketches: (r) => derived.sketch(r) };
     for (const t of TABLE_NAMES) {
       if (DERIVED.includes(t)) continue;
@@ -133,8 +133,9 @@ export async function mergeShards(dirs: readonly string[], out: string): Promise
       }
     }
     for (const t of DERIVED) sinks[t] = openSink(t, t === 'comparison' ? first.comparison.schema : read(shards[0], t).schema);
-    for (const row of derived.comparison()) sinks.comparison.append(row as unknown as Record<string, unknown>);
-    for (const row of derived.pointMetrics()) sinks.point_metrics.append(row);
+    const rows = derived.finish();
+    for (const row of rows.comparison) sinks.comparison.append(row as unknown as Record<string, unknown>);
+    for (const row of rows.pointMetrics) sinks.point_metrics.append(row);
     for (const t of TABLE_NAMES) await sinks[t].close();
     return { out, shards: shards.length, runs: plans.length, failed, files: TABLE_NAMES.map((t) => ({ table: t, path: path.join(out, `${t}.arrow`), rows: sinks[t].rows })) };
   } catch (e) {

@@ -80,8 +80,9 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
 
 /** The tables computed after the runs: each point's comparison and pooled distributions. */
 function writeDerived(derived: DerivedTables, sinks: Record<OutputTable, { append(row: Record<string, unknown>, constants?: Record<string, unknown> | null): void }>): void {
-  for (const row of derived.comparison()) sinks.comparison.append(row as unknown as Record<string, unknown>);
-  for (const row of derived.pointMetrics()) sinks.point_metrics.append(row);
+  const rows = derived.finish();
+  for (const row of rows.comparison) sinks.comparison.append(row as unknown as Record<string, unknown>);
+  for (const row of rows.pointMetrics) sinks.point_metrics.append(row);
 }
 
 /** Sinks with the metrics and sketches rows also fed to the derived tables. */
@@ -90,7 +91,7 @@ function watched(sinks: RunSinks, derived: DerivedTables): RunSinks {
 }
 
 function derivedFor(loaded: LoadedScenario): DerivedTables {
-  return new DerivedTables(planRuns(loaded), loaded.baseline, loaded.variants.map((v) => v.name), loaded.pointCount);
+  return new DerivedTables(planRuns(loaded), loaded.baseline, loaded.variants.map((v) => v.name));
 }
 
 /** Opens every table's file in `dir` (points.arrow filled) into `sinks`, so that a failure half-way can abort the ones opened. */
