@@ -71,8 +71,8 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
       const m = measure(['sweep', file(`mem${samples}`, samples, '2s'), '-o', join(dir, `mem${samples}`), '--quiet']);
       return { runs: 2 * samples, maxRssMb: m.maxRssMb, cpu: m.cpu };
     });
-    // Runs of several seconds each: a worker's start (compiling the sources, about 2 s) is paid once per worker.
-    const work = file('work', quick ? 2 : 4, quick ? '30s' : '30m');
+    // Runs of about ten seconds each: a worker's start (compiling the sources, loading the scenario) is paid once per worker.
+    const work = file('work', quick ? 2 : 4, quick ? '30s' : '4h');
     const runs = quick ? 4 : 8;
     progress(`sweep scaling: ${runs} runs on 1 and 2 workers`);
     const w1 = measure(['sweep', work, '-o', join(dir, 'w1'), '--quiet', '--workers', '1']);
