@@ -1,5 +1,5 @@
 // `npm run bench`: engine throughput on M/M/1, the hold model against a bare heap, SimPy 3 on the
-// same M/M/1, and the full default world. Prints one table (or JSON with --json). Targets are
+// same M/M/1, the full default world, and sweeps (memory, workers, shards). Prints one table (or JSON with --json). Targets are
 // reported PASS/MISS but never fail the process: wall-clock figures depend on the machine, so CI
 // does not gate on them. Every figure is the median of several timed repetitions after a warm-up.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { HOLD_PENDING, holdBare, holdEngine, holdIncrements } from './hold.ts';
 import { benchWorld, SWAPS_SCENARIO, type WorldBench } from './world.ts';
 import { elapsed, median, startTimer } from './timer.ts';
 import { benchRealistic, type RealisticBench } from './realistic.ts';
+import { benchSweep, type SweepBench } from './sweep.ts';
 
 const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
@@ -29,6 +30,9 @@ const TARGET_HOLD_RATIO = 2; // engine ns per hold ≤ 2× the bare heap's
 const TARGET_REAL_TIME = 20_000; // realistic-flow scenario: simulated seconds per wall second, per mode
 const TARGET_EVENT_COST = 15; // full model's CPU per event ≤ 15× the engine's M/M/1 CPU per event
 const TARGET_MEMORY = 1.2; // peak RSS at 10× the horizon ≤ 1.2× peak RSS at 1×
+const TARGET_SWEEP_MEMORY = 1.2; // peak RSS of a sweep of 10× the runs ≤ 1.2×
+const TARGET_SCALING = 1.8; // a sweep on 2 workers ≥ 1.8× the throughput of 1 (2 cores)
+const TARGET_SHARDING = 1.1; // 3 shards + merge ≤ 1.1× the CPU of one process
 
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
@@ -125,6 +129,7 @@ async function main() {
   progress('swap-heavy world');
   const swapWorld: WorldBench = await benchWorld(SWAPS_SCENARIO, quick ? 1 : 3);
   const realistic: RealisticBench = benchRealistic(quick, progress);
+  const sweep: SweepBench = benchSweep(quick, progress);
 
   const simpyRatio = simpy.status === 'ok' ? mm1.customersPerS / simpy.customersPerS : null;
   const engineCpuPerEvent = 1 / mm1.eventsPerS;
@@ -136,11 +141,14 @@ async function main() {
       { name: `realistic ${m.mode}: CPU per event ÷ M/M/1's`, value: m.cpuPerEvent / engineCpuPerEvent, target: `≤ ${TARGET_EVENT_COST}×`, pass: m.cpuPerEvent / engineCpuPerEvent <= TARGET_EVENT_COST },
       { name: `realistic ${m.mode}: peak RSS at 10× ÷ 1× the horizon`, value: m.memoryRatio, target: `≤ ${TARGET_MEMORY}×`, pass: m.memoryRatio <= TARGET_MEMORY },
     ]),
+    { name: `sweep: peak RSS at ${sweep.memory[1].runs} ÷ ${sweep.memory[0].runs} runs`, value: sweep.memoryRatio, target: `≤ ${TARGET_SWEEP_MEMORY}×`, pass: sweep.memoryRatio <= TARGET_SWEEP_MEMORY },
+    { name: 'sweep: throughput, 2 workers ÷ 1', value: sweep.scaling.ratio, target: `≥ ${TARGET_SCALING}×`, pass: sweep.scaling.ratio >= TARGET_SCALING },
+    { name: 'sweep: CPU, 3 shards + merge ÷ one process', value: sweep.sharding.ratio, target: `≤ ${TARGET_SHARDING}×`, pass: sweep.sharding.ratio <= TARGET_SHARDING },
   ];
   const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
 
   if (asJson) {
-    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, swapWorld, realistic, targets }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, swapWorld, realistic, sweep, targets }, null, 2) + '\n');
     return;
   }
 
@@ -186,6 +194,11 @@ async function main() {
     const p = realistic.profile;
     rows.push([`realistic-flow profile (${p.mode}, ${p.horizon})`, 'CPU self time by component', Object.entries(p.shares).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(', '), '']);
   }
+
+  const sweepTarget = (prefix: string) => targets.find((x) => x.name.startsWith(prefix))!;
+  rows.push([`sweep of short runs (2 s each)`, `peak RSS ${sweep.memory.map((m) => `${m.runs} runs ${m.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${sweep.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_SWEEP_MEMORY}× ${status(sweepTarget('sweep: peak RSS').pass)}`]);
+  rows.push([`sweep of ${sweep.scaling.runs} runs`, `wall s, 1 worker ${sweep.scaling.wall1.toFixed(1)} / 2 workers ${sweep.scaling.wall2.toFixed(1)}`, `${sweep.scaling.ratio.toFixed(2)}×`, `≥ ${TARGET_SCALING}× ${status(sweepTarget('sweep: throughput').pass)}`]);
+  rows.push(['', `CPU s, one process ${sweep.sharding.oneCpu.toFixed(1)} / 3 shards + merge ${sweep.sharding.shardsCpu.toFixed(1)}`, `${sweep.sharding.ratio.toFixed(2)}×`, `≤ ${TARGET_SHARDING}× ${status(sweepTarget('sweep: CPU').pass)}`]);
 
   const header: [string, string, string, string] = ['benchmark', 'measure', 'value', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -7,11 +7,13 @@ import { MAX_WORKERS } from './experiment/parallel.ts';
 import { loadScenario } from './scenario/load.ts';
 import { ScenarioError } from './scenario/errors.ts';
 import { scenarioJsonSchema } from './scenario/schema.ts';
-import { runToDirectory } from './experiment/outputs.ts';
+import { runResumable } from './experiment/resume.ts';
 import { OutputPathError } from './experiment/outputDir.ts';
-import { Interrupted } from './experiment/run.ts';
+import { Interrupted, planRuns } from './experiment/run.ts';
+import { parseShard, shardFromEnvironment, ShardError, type Shard } from './experiment/shards.ts';
 import { OutputReadError } from './experiment/readOutput.ts';
 import { compareDirectories } from './experiment/compare.ts';
+import { mergeShards } from './experiment/merge.ts';
 import { formatComparison } from '../analysis/comparison.ts';
 import { runCheck } from './experiment/check.ts';
 import { formatVerdicts } from '../analysis/gate.ts';
@@ -45,6 +47,68 @@ function workerCount(value: string): number {
   return k;
 }
 
+interface RunOptions {
+  out: string;
+  set: string[];
+  json?: boolean;
+  quiet?: boolean;
+  workers: number;
+  shard?: string;
+  shards?: string;
+}
+
+function shardOf(opts: RunOptions): Shard | undefined {
+  if (opts.shard !== undefined) {
+    if (opts.shards !== undefined) throw new ShardError('--shard and --shards: give one (--shards is for an index from the environment)');
+    return parseShard(opts.shard);
+  }
+  const shards = opts.shards === undefined ? undefined : /^\s*\d+\s*$/.test(opts.shards) ? Number(opts.shards) : NaN;
+  if (Number.isNaN(shards)) throw new ShardError(`--shards: expected a whole number of shards, found ${JSON.stringify(opts.shards)}`);
+  return shardFromEnvironment(process.env, shards);
+}
+
+async function runCommand(file: string, opts: RunOptions, requireSweep: boolean): Promise<void> {
+  const loaded = loadScenario(file, { set: opts.set });
+  if (requireSweep && !loaded.sweep) throw new ScenarioError(file, [{ path: 'sweep', file, message: 'expected a sweep block (grid or latin_hypercube) for seqsim sweep, found nothing (the field is missing); seqsim run runs a scenario without one' }]);
+  const shard = shardOf(opts);
+  const progress = opts.quiet ? undefined : progressReporter(process.stderr);
+  const interrupt = interruptOnSignals();
+  let result;
+  try {
+    result = await runResumable(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal, workers: opts.workers, shard });
+  } finally {
+    progress?.stop();
+    interrupt.dispose();
+  }
+  if (result.sweep.removed.length > 0)
+    process.stderr.write(`seqsim: removed ${result.sweep.removed.length} temporary file${result.sweep.removed.length === 1 ? '' : 's'} left in ${opts.out} by an interrupted run\n`);
+  for (const k of result.sweep.kept) process.stderr.write(`seqsim: left ${k.file} in place: ${k.why}\n`);
+  if (result.resumedPoints > 0) process.stderr.write(`seqsim: resumed: ${result.resumedPoints} of ${loaded.pointCount} points were finished by an interrupted invocation and kept\n`);
+  const failed = result.runs.filter((r) => r.status === 'failed');
+  // The printed summary pairs seeds of one point: with a sweep or a shard, read comparison.arrow (or merge first).
+  const summarized = !loaded.sweep && !shard;
+  const headline = summarized ? summarize(result.metrics, HEADLINE_METRICS) : [];
+  const paired = summarized ? pairedDifferences(result.metrics, HEADLINE_METRICS, loaded.baseline) : [];
+  const variantNames = loaded.variants.map((v) => v.name);
+  if (opts.json) {
+    const { metrics: _metrics, ...rest } = result;
+    process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...rest, shard: shard ?? null, points: loaded.pointCount, headline, paired }, null, 2) + '\n');
+  } else {
+    const s = loaded.scenario;
+    const points = loaded.sweep ? `${loaded.pointCount} points × ` : '';
+    process.stdout.write(
+      `${s.name}: ${result.runs.length} runs${shard ? ` (shard ${shard.index}/${shard.count} of ${planRuns(loaded).length})` : ''} (${points}${variantNames.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
+        `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
+    );
+    for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
+    if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired, variantNames)}\n`);
+    else if (shard) process.stdout.write(`\none shard of the plan: join the shards with seqsim merge for the comparison\n`);
+    else process.stdout.write(`\neach point's paired comparison is in comparison.arrow (column point), its pooled quantiles in point_metrics.arrow\n`);
+    for (const r of failed) process.stderr.write(`run ${r.runId} (${r.variant}, seed ${r.seed}${loaded.sweep ? `, point ${r.point}` : ''}) failed: ${r.error}\n`);
+  }
+  process.exitCode = failed.length > 0 ? ExitCode.invariantBroken : ExitCode.ok;
+}
+
 function buildProgram(): Command {
   const program = new Command('seqsim')
     .description('Deterministic discrete-event simulator of rollups under centralized vs shared sequencing.')
@@ -68,15 +132,22 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invar
 130/143 interrupted (SIGINT/SIGTERM).`,
     );
 
-  program
-    .command('run')
-    .description('Run a scenario: every seed under every mode; write runs, metrics and txs as Arrow files.')
-    .argument('<scenario>', 'scenario file (.yaml, .yml or .json)')
-    .option('-o, --out <dir>', 'output directory (created if missing; its parent must exist)', 'out')
-    .option('--set <path=value>', 'override a scenario field, e.g. --set rollups[0].block_time=2s (repeatable)', collect, [])
-    .option('--json', 'print a machine-readable summary on stdout')
-    .option('-w, --workers <k>', 'run the runs on k worker threads (same output bytes for any k)', workerCount, 1)
-    .addOption(new Option('-q, --quiet', 'no progress bar'))
+  const runOptions = (command: Command) =>
+    command
+      .option('-o, --out <dir>', 'output directory (created if missing; its parent must exist)', 'out')
+      .option('--set <path=value>', 'override a scenario field, e.g. --set rollups[0].block_time=2s (repeatable)', collect, [])
+      .option('--json', 'print a machine-readable summary on stdout')
+      .option('-w, --workers <k>', 'run the runs on k worker threads (same output bytes for any k)', workerCount, 1)
+      .option('--shard <i/n>', 'run only the i-th (0-based) of n slices of the run plan; join the outputs with seqsim merge')
+      .option('--shards <n>', 'number of shards of a Kubernetes Indexed Job (its completions), with the index from JOB_COMPLETION_INDEX')
+      .addOption(new Option('-q, --quiet', 'no progress bar'));
+
+  runOptions(
+    program
+      .command('run')
+      .description('Run a scenario: every seed under every variant (at every sweep point); write the tables as Arrow files.')
+      .argument('<scenario>', 'scenario file (.yaml, .yml or .json)'),
+  )
     .addHelpText(
       'after',
       `
@@ -84,41 +155,52 @@ Examples:
   $ seqsim run scenarios/default.yaml -o out/
   $ seqsim run scenarios/default.yaml -o out/seeds --set runs=20 --json
   $ seqsim run scenarios/variants.yaml -o out/variants --workers 2
-Files written to <dir>: runs, metrics, sketches, txs, trades, mev and bids (.arrow; see docs/tables.md).`,
+  $ seqsim run scenarios/sweep.yaml -o out/shard-0 --shard 0/3     # then: seqsim merge out/shard-* -o out/all
+Without --shard, a Slurm array task (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job
+pod (JOB_COMPLETION_INDEX, with --shards N or SEQSIM_SHARDS) runs its own shard.
+Files written to <dir>: every table of docs/tables.md (.arrow).`,
     )
-    .action(async (file: string, opts: { out: string; set: string[]; json?: boolean; quiet?: boolean; workers: number }) => {
-      const loaded = loadScenario(file, { set: opts.set });
-      const progress = opts.quiet ? undefined : progressReporter(process.stderr);
-      const interrupt = interruptOnSignals();
-      let result;
-      try {
-        result = await runToDirectory(loaded, opts.out, { onProgress: progress?.update, signal: interrupt.signal, workers: opts.workers });
-      } finally {
-        progress?.stop();
-        interrupt.dispose();
-      }
-      if (result.sweep.removed.length > 0)
-        process.stderr.write(`seqsim: removed ${result.sweep.removed.length} temporary file${result.sweep.removed.length === 1 ? '' : 's'} left in ${opts.out} by an interrupted run\n`);
-      for (const k of result.sweep.kept) process.stderr.write(`seqsim: left ${k.file} in place: ${k.why}\n`);
-      const failed = result.runs.filter((r) => r.status === 'failed');
-      const headline = summarize(result.metrics, HEADLINE_METRICS);
-      const baseline = loaded.baseline;
-      const paired = pairedDifferences(result.metrics, HEADLINE_METRICS, baseline);
-      const variantNames = loaded.variants.map((v) => v.name);
-      if (opts.json) {
-        const { metrics: _metrics, ...rest } = result;
-        process.stdout.write(JSON.stringify({ ok: failed.length === 0, ...rest, headline, paired }, null, 2) + '\n');
-      } else {
-        const s = loaded.scenario;
-        process.stdout.write(
-          `${s.name}: ${result.runs.length} runs (${variantNames.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
-            `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
-        );
+    .action((file: string, opts: RunOptions) => runCommand(file, opts, false));
+
+  runOptions(
+    program
+      .command('sweep')
+      .description('Run a scenario with a sweep block: every point × seed × variant; as run, but refuses a scenario without a sweep.')
+      .argument('<scenario>', 'scenario file with a sweep block'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim sweep scenarios/sweep.yaml -o out/sweep --workers 2
+  $ seqsim sweep scenarios/sweep.yaml -o out/shard-1 --shard 1/3
+points.arrow has one row per point and a column per swept parameter; runs.point joins it to every run.`,
+    )
+    .action((file: string, opts: RunOptions) => runCommand(file, opts, true));
+
+  program
+    .command('merge')
+    .description('Join the output folders of every shard of one plan (--shard I/N, or a job array) into the files an unsharded run writes, byte for byte.')
+    .argument('<shards...>', 'the shard folders, in any order (every shard exactly once)')
+    .requiredOption('-o, --out <dir>', 'output directory (created if missing; its parent must exist)')
+    .option('--json', 'print a machine-readable summary on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ seqsim sweep scenarios/sweep.yaml -o out/shard-0 --shard 0/3   # … and 1/3, 2/3, anywhere
+  $ seqsim merge out/shard-0 out/shard-1 out/shard-2 -o out/all
+Refused (exit 2, nothing written): a folder that is not a shard, shards of another scenario or seqsim version,
+a shard missing or given twice.`,
+    )
+    .action(async (dirs: string[], opts: { out: string; json?: boolean }) => {
+      const result = await mergeShards(dirs, opts.out);
+      if (opts.json) process.stdout.write(JSON.stringify({ ok: result.failed === 0, ...result }, null, 2) + '\n');
+      else {
+        process.stdout.write(`seqsim merge: ${result.shards} shards, ${result.runs} runs${result.failed ? ` (${result.failed} failed)` : ''}\n`);
         for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
-        if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired, variantNames)}\n`);
-        for (const r of failed) process.stderr.write(`run ${r.runId} (${r.variant}, seed ${r.seed}) failed: ${r.error}\n`);
       }
-      process.exitCode = failed.length > 0 ? ExitCode.invariantBroken : ExitCode.ok;
+      process.exitCode = result.failed > 0 ? ExitCode.invariantBroken : ExitCode.ok;
     });
 
   program
@@ -240,7 +322,7 @@ contagion around faults, sweep curves, provenance; a panel whose table is absent
       } else {
         const s = loaded.scenario;
         process.stdout.write(
-          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, ${loaded.namedVariants ? 'variants' : 'modes'} ${loaded.variants.map((v) => (loaded.namedVariants ? `${v.name} (${v.mode})` : v.name)).join(', ')}, baseline ${loaded.baseline}, ${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
+          `${loaded.file}: ok — ${s.name}, ${s.rollups.length} rollups, ${loaded.namedVariants ? 'variants' : 'modes'} ${loaded.variants.map((v) => (loaded.namedVariants ? `${v.name} (${v.mode})` : v.name)).join(', ')}, baseline ${loaded.baseline}, ${loaded.sweep ? `${loaded.pointCount} sweep points × ` : ''}${s.runs} seeds, horizon ${formatDuration(s.horizon)}, sha256 ${loaded.sha256.slice(0, 12)}\n`,
         );
       }
     });
@@ -270,12 +352,13 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; every usage error is "bad input".
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
-    if (e instanceof OutputPathError || e instanceof OutputReadError) {
+    if (e instanceof OutputPathError || e instanceof OutputReadError || e instanceof ShardError) {
       process.stderr.write(`seqsim: ${e.message}\n`);
       return ExitCode.badInput;
     }
     if (e instanceof Interrupted) {
-      process.stderr.write(`seqsim: ${e.message}; stopped cleanly, no tables written and temporary files removed\n`);
+      const kept = e.partsKept ? `the points it finished are kept in ${e.partsKept} (the same command finishes the rest)` : 'no tables written';
+      process.stderr.write(`seqsim: ${e.message}; stopped cleanly, ${kept} and temporary files removed\n`);
       return e.reason === 'SIGTERM' ? ExitCode.sigterm : ExitCode.sigint;
     }
     if (e instanceof ScenarioError) {

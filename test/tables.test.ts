@@ -73,8 +73,12 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     run_id: i, mode: 'shared', metric: 'latency.inclusion_ms', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms',
     count: BIG + i, sum: 1.5 * i, relative_accuracy: 0.01, ddsketch: Uint8Array.from({ length: 3 + i }, (_, k) => (k * 37 + i) & 0xff),
   })),
+  points: [0, 1, 2, 3, 4].map((i) => ({ point: i })),
+  point_metrics: [0, 1, 2, 3, 4].map((i) => ({
+    point: i, mode: 'shared', metric: 'latency.inclusion_ms.p99', rollup: i % 2 ? 'rollup-a' : null, subject: i === 2 ? 'eth' : null, value: i === 4 ? NaN : 190.5 * i, unit: 'ms', count: BIG + i, runs: 1 + i,
+  })),
   comparison: [0, 1, 2, 3, 4].map((i) => ({
-    metric: 'latency.inclusion_ms.p50', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms', baseline: 'centralized', variant: 'espresso-global',
+    point: i % 2, metric: 'latency.inclusion_ms.p50', rollup: i % 2 ? 'rollup-a' : null, subject: null, unit: 'ms', baseline: 'centralized', variant: 'espresso-global',
     n: 1 + 4 * i, baseline_mean: 190.5 + i, variant_mean: 1693 - i, diff_mean: 1502.5 - 2 * i,
     diff_t_low: i === 0 ? null : 1480, diff_t_high: i === 0 ? null : 1520, diff_boot_low: i < 3 ? null : 1485, diff_boot_high: i < 3 ? null : 1519.75,
   })),

@@ -39,7 +39,7 @@ export async function compareDirectories(beforeDir: string, afterDir: string, ou
   };
   const sink = openArrowFile(TABLES.comparison, file, { metadata });
   try {
-    for (const r of rows) sink.append(r);
+    for (const r of rows) sink.append({ point: 0, ...r });
     await sink.close();
   } catch (e) {
     sink.abort();

@@ -54,3 +54,12 @@ export function prepareOutputDirectory(out: string): PreparedDirectory {
   }
   return { created, sweep: sweepStaleTemps(out) };
 }
+
+/** Removes a folder this invocation created when a failure left it empty (anything inside keeps it). */
+export function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir); // fails, and keeps it, when anything is inside
+  } catch {
+    /* not empty: leave it */
+  }
+}

@@ -1,22 +1,22 @@
 // Where a run's rows go: streamed Arrow files in an output directory (the CLI) or Arrow tables in
 // memory (the library API). Both use the same table specs and provenance metadata.
-import { rmdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { TABLES, TABLE_NAMES, type TableName } from '../metrics/tables.ts';
+import { TABLES, TABLE_NAMES, type TableName, type TableSpec } from '../metrics/tables.ts';
+import { columnValue } from '../scenario/sweep.ts';
+import { DerivedTables, type SeededMetricRow } from './derived.ts';
+import { shardMetadata, type Shard } from './shards.ts';
 import { openArrowFile, openArrowTable, type ArrowFileSink, type ArrowTableSink } from '../output/arrow.ts';
 import { provenanceMetadata } from '../output/provenance.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
-import type { MetricRow } from '../metrics/rows.ts';
 import { SEQSIM_VERSION } from '../version.ts';
-import { prepareOutputDirectory } from './outputDir.ts';
+import { prepareOutputDirectory, removeIfEmpty } from './outputDir.ts';
 import type { StaleSweep } from '../output/tempFiles.ts';
 import { executeRuns, planRuns, type ExecuteOptions, type RunSink, type RunSinks, type RunSummary } from './run.ts';
-import { compareVariants, type ComparisonRow } from '../../analysis/comparison.ts';
 import { executeRunsParallel } from './parallel.ts';
 
 /** Every run of the plan, on this thread or on worker threads: the same rows in the same order either way. */
-function execute(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions): Promise<RunSummary[]> {
+export function execute(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions): Promise<RunSummary[]> {
   return (options.workers ?? 1) > 1 ? executeRunsParallel(loaded, sinks, options.workers!, options) : executeRuns(loaded, sinks, options);
 }
 
@@ -39,35 +39,26 @@ export interface MemoryResult {
   runs: RunSummary[];
 }
 
-type SeededMetricRow = MetricRow & { run_id: number; mode: string; seed: number };
 
-/** Wraps the metrics sink so its rows are also kept (they are small): the comparison and the summary need them. */
-function keepingMetrics(sink: RunSink): { sink: RunSink; rows: Record<string, unknown>[] } {
-  const rows: Record<string, unknown>[] = [];
-  return {
-    rows,
-    sink: {
-      append: (row, constants) => (rows.push({ ...row, ...constants }), sink.append(row, constants)),
-      drain: () => sink.drain(),
-    },
-  };
-}
-
-function withSeeds(rows: Record<string, unknown>[], runs: RunSummary[]): SeededMetricRow[] {
-  const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
-  return rows.map((r) => ({ ...(r as unknown as MetricRow & { run_id: number; mode: string }), seed: seedOf.get(r.run_id as number)! }));
-}
-
-/** The comparison rows of a finished invocation: every variant against the baseline. */
-function comparisonOf(loaded: LoadedScenario, metrics: SeededMetricRow[]): ComparisonRow[] {
-  return compareVariants(metrics, loaded.baseline, loaded.variants.map((v) => v.name));
-}
-
-/** Metadata of each table's file: the comparison also says what its sides are. */
-function tableMetadata(loaded: LoadedScenario, table: OutputTable): Record<string, string> {
-  const base = metadataFor(loaded);
+/** Metadata of each table's file: the comparison also says what its sides are; a shard's files say which shard. */
+function tableMetadata(loaded: LoadedScenario, table: OutputTable, shard: Shard | undefined): Record<string, string> {
+  const base = { ...metadataFor(loaded), ...(shard ? shardMetadata(shard, planRuns(loaded).length, loaded.scenario.output.batch_rows) : {}) };
   if (table !== 'comparison') return base;
   return { ...base, 'seqsim.comparison': JSON.stringify({ kind: 'variants', baseline: loaded.baseline }) };
+}
+
+/** A table's spec: points.arrow has a column per swept parameter. */
+function tableSpec(loaded: LoadedScenario, table: OutputTable): TableSpec {
+  if (table !== 'points' || !loaded.sweep) return TABLES[table];
+  const columns = loaded.sweep.parameters.map((p) => ({ name: p.column, type: p.type, nullable: false, unit: p.duration ? 'µs' : '', description: `Swept parameter ${p.text}${p.duration ? ' (a duration, in µs)' : ''}.` }));
+  return { ...TABLES.points, columns: [...TABLES.points.columns, ...columns] };
+}
+
+/** One row per point, each parameter's value typed as its column. */
+function pointRows(loaded: LoadedScenario): Record<string, unknown>[] {
+  const sweep = loaded.sweep;
+  if (!sweep) return [{ point: 0 }];
+  return sweep.points.map((values, point) => Object.fromEntries([['point', point], ...sweep.parameters.map((p, k) => [p.column, columnValue(p, values[k])])]));
 }
 
 /** Provenance for every file: inputs only, with paths relative to the scenario's folder so the
@@ -87,6 +78,29 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
   });
 }
 
+/** The tables computed after the runs: each point's comparison and pooled distributions. */
+function writeDerived(derived: DerivedTables, sinks: Record<OutputTable, { append(row: Record<string, unknown>, constants?: Record<string, unknown> | null): void }>): void {
+  const rows = derived.finish();
+  for (const row of rows.comparison) sinks.comparison.append(row as unknown as Record<string, unknown>);
+  for (const row of rows.pointMetrics) sinks.point_metrics.append(row);
+}
+
+/** Sinks with the metrics and sketches rows also fed to the derived tables. */
+function watched(sinks: RunSinks, derived: DerivedTables): RunSinks {
+  return { ...sinks, ...derived.watch(sinks.metrics, sinks.sketches) };
+}
+
+function derivedFor(loaded: LoadedScenario): DerivedTables {
+  return new DerivedTables(planRuns(loaded), loaded.baseline, loaded.variants.map((v) => v.name));
+}
+
+/** Opens every table's file in `dir` (points.arrow filled) into `sinks`, so that a failure half-way can abort the ones opened. */
+export function openTableFiles(loaded: LoadedScenario, dir: string, shard: Shard | undefined, sinks: Record<OutputTable, ArrowFileSink>): Record<OutputTable, ArrowFileSink> {
+  for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(tableSpec(loaded, t), join(dir, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, shard) });
+  for (const row of pointRows(loaded)) sinks.points.append(row);
+  return sinks;
+}
+
 /**
  * Runs the scenario and writes `<out>/<table>.arrow` for every table, each renamed into place only
  * when complete. On any failure (including an interrupt) every temporary file is removed, and a
@@ -96,19 +110,17 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
   const { created, sweep } = prepareOutputDirectory(out);
   const sinks = {} as Record<OutputTable, ArrowFileSink>;
   try {
-    for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(TABLES[t], join(out, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t) });
-    // The metric rows are small: kept in memory too, so the summary need not read the file back.
-    const metrics = keepingMetrics(sinks.metrics);
-    const runs = await execute(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
-    const seeded = withSeeds(metrics.rows, runs);
-    for (const row of comparisonOf(loaded, seeded)) sinks.comparison.append(row as unknown as Record<string, unknown>);
+    openTableFiles(loaded, out, options.shard, sinks);
+    const derived = derivedFor(loaded);
+    const runs = await execute(loaded, watched(sinks as RunSinks, derived), options);
+    writeDerived(derived, sinks);
     for (const t of OUTPUT_TABLES) await sinks[t].close();
     return {
       out,
       sweep,
       runs,
       files: OUTPUT_TABLES.map((t) => ({ table: t, path: join(out, `${t}.arrow`), rows: sinks[t].rows })),
-      metrics: seeded,
+      metrics: derived.metrics,
     };
   } catch (e) {
     for (const t of OUTPUT_TABLES) sinks[t]?.abort();
@@ -117,21 +129,14 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
   }
 }
 
-function removeIfEmpty(dir: string): void {
-  try {
-    rmdirSync(dir); // fails, and keeps it, when anything is inside
-  } catch {
-    /* not empty: leave it */
-  }
-}
-
 /** Runs the scenario and returns the same tables in memory. */
 export async function runToMemory(loaded: LoadedScenario, options: ExecuteOptions = {}): Promise<MemoryResult> {
   const sinks = {} as Record<OutputTable, ArrowTableSink>;
-  for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(TABLES[t], { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t) });
-  const metrics = keepingMetrics(sinks.metrics);
-  const runs = await execute(loaded, { ...(sinks as RunSinks), metrics: metrics.sink }, options);
-  for (const row of comparisonOf(loaded, withSeeds(metrics.rows, runs))) sinks.comparison.append(row as unknown as Record<string, unknown>);
+  for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(tableSpec(loaded, t), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, options.shard) });
+  for (const row of pointRows(loaded)) sinks.points.append(row);
+  const derived = derivedFor(loaded);
+  const runs = await execute(loaded, watched(sinks as RunSinks, derived), options);
+  writeDerived(derived, sinks);
   const tables = {} as Record<OutputTable, Table>;
   for (const t of OUTPUT_TABLES) tables[t] = sinks[t].table();
   return { tables, runs };

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { TableName } from '../metrics/tables.ts';
-import { Interrupted, planRuns, type ExecuteOptions, type RunPlan, type RunSinks, type RunSummary } from './run.ts';
+import { Interrupted, selectedRuns, type ExecuteOptions, type RunPlan, type RunSinks, type RunSummary } from './run.ts';
 
 export type WorkerSource = LoadedScenario['source'];
 
@@ -28,10 +28,12 @@ interface Slot {
 
 /** Runs the plan on `workers` threads; same sinks, same order, same bytes as executeRuns. */
 export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSinks, workers: number, options: ExecuteOptions = {}): Promise<RunSummary[]> {
-  const plans = planRuns(loaded);
+  const plans = selectedRuns(loaded, options);
   const k = Math.max(1, Math.min(workers, plans.length));
   const window = 2 * k;
   const summaries: RunSummary[] = [];
+  // Keyed by the run's index in `plans` (a shard's or a resumed plan's run ids need not start at 0 or be contiguous).
+  const indexOf = new Map(plans.map((p, i) => [p.runId, i]));
   const buffered = new Map<number, FromWorker[]>(); // messages of runs past the head, in arrival order
   const progress = new Map<number, number>();
   let head = 0;
@@ -71,7 +73,7 @@ export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSink
       }
       if (m.type === 'done') {
         summaries.push(m.summary);
-        progress.delete(m.runId);
+        progress.delete(head);
         head++;
         return true;
       }
@@ -100,14 +102,15 @@ export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSink
       if (settled) return;
       if (m.type === 'error') return fail(new Error(`a run worker failed: ${m.message}${m.stack ? `\n${m.stack}` : ''}`));
       if (m.type === 'ready') return dispatch();
+      const index = indexOf.get(m.runId)!;
       if (m.type === 'progress') {
-        progress.set(m.runId, m.fraction);
+        progress.set(index, m.fraction);
         return report();
       }
       if (options.signal?.aborted) return fail(new Interrupted(String(options.signal.reason)));
       if (m.type === 'done') slot.busy = false;
-      if (!buffered.has(m.runId)) buffered.set(m.runId, []);
-      buffered.get(m.runId)!.push(m);
+      if (!buffered.has(index)) buffered.set(index, []);
+      buffered.get(index)!.push(m);
       // One writer at a time: appends to the sinks happen in order.
       writing = writing.then(advance).catch(fail);
       if (m.type === 'done') dispatch();

@@ -70,6 +70,9 @@ export function readOutputDirectory(dir: string): OutputDirectory {
   const metricsTable = readTable(dir, 'metrics');
   const runs: OutputRun[] = runsTable.toArray().map((r) => ({ runId: num(r.run_id), mode: String(r.mode), seed: num(r.seed), status: String(r.status) }));
   if (runs.length === 0) throw new OutputReadError(`cannot read ${path.join(dir, 'runs.arrow')}: it has no runs`);
+  // Runs pair by seed: the runs of several sweep points would pair seeds of different parameters.
+  const points = new Set(runsTable.getChild('point')!.toArray() as Int32Array);
+  if (points.size > 1) throw new OutputReadError(`cannot read ${dir}: it holds a sweep of ${points.size} points (compare and check pair runs by seed, within one point); each point's comparison is in its comparison.arrow`);
   const first = runsTable.get(0)!;
   const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
   const metrics: OutputMetricRow[] = metricsTable.toArray().map((r) => ({

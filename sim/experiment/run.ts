@@ -14,6 +14,7 @@ import { canonicalJson } from '../scenario/data.ts';
 import type { TableName } from '../metrics/tables.ts';
 import { scenarioJsonSchemaShared } from '../scenario/schema.ts';
 import { withDurationUnits } from '../scenario/schemaWalk.ts';
+import { shardRange, type Shard } from './shards.ts';
 
 export interface RunPlan {
   runId: number;
@@ -50,10 +51,16 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Worker threads running runs side by side (sim/experiment/parallel.ts); 1 (default): this thread. The bytes are the same. */
   workers?: number;
+  /** Run only this slice of the plan (sim/experiment/shards.ts). */
+  shard?: Shard;
+  /** Sweep points already finished (a resumed sweep, sim/experiment/resume.ts): their runs are skipped. */
+  skipPoints?: ReadonlySet<number>;
 }
 
 /** The runs were stopped from outside (a signal): nothing they wrote is kept. */
 export class Interrupted extends Error {
+  /** Where a resumable sweep kept the points it had finished (resume.ts), if it did. */
+  partsKept?: string;
   constructor(readonly reason: string) {
     super(`interrupted by ${reason}`);
   }
@@ -67,17 +74,31 @@ const CHUNK_EVENTS = 200_000;
 /** Chunks in a row at one instant after which a run is declared stuck (10 million events). */
 const STUCK_CHUNKS = 50;
 
+/** Points outermost (a sweep's), then seeds, then variants in scenario order. */
 export function planRuns(loaded: LoadedScenario): RunPlan[] {
   const { seed, runs } = loaded.scenario;
   const plans: RunPlan[] = [];
-  for (let k = 0; k < runs; k++) for (const v of loaded.variants) plans.push({ runId: plans.length, variant: v.name, mode: v.mode, seed: seed + k, point: 0 });
+  for (let point = 0; point < loaded.pointCount; point++)
+    for (let k = 0; k < runs; k++) for (const v of loaded.variants) plans.push({ runId: plans.length, variant: v.name, mode: v.mode, seed: seed + k, point });
   return plans;
 }
 
+/** The runs an invocation executes: the whole plan or its shard's slice, less the points already finished. */
+export function selectedRuns(loaded: LoadedScenario, options: Pick<ExecuteOptions, 'shard' | 'skipPoints'>): RunPlan[] {
+  let plans = planRuns(loaded);
+  if (options.shard) {
+    const { from, to } = shardRange(options.shard, plans.length);
+    plans = plans.slice(from, to);
+  }
+  return options.skipPoints?.size ? plans.filter((p) => !options.skipPoints!.has(p.point)) : plans;
+}
+
 export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions = {}): Promise<RunSummary[]> {
-  const plans = planRuns(loaded);
+  const plans = selectedRuns(loaded, options);
   const summaries: RunSummary[] = [];
   for (let i = 0; i < plans.length; i++) {
+    // Between runs too: a run shorter than a chunk never reaches the check inside it.
+    if (options.signal?.aborted) throw new Interrupted(String(options.signal.reason));
     summaries.push(await executeRun(loaded, plans[i], sinks, (f) => options.onProgress?.((i + f) / plans.length), options.signal));
   }
   options.onProgress?.(1);
@@ -91,7 +112,8 @@ function tagged(sink: RunSink, plan: RunPlan): RowSink {
 }
 
 export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void, signal?: AbortSignal): Promise<RunSummary> {
-  const variant = loaded.variants.find((v) => v.name === plan.variant)!;
+  const point = loaded.point(plan.point);
+  const variant = point.variants.find((v) => v.name === plan.variant)!;
   const { scenario } = variant;
   const world = buildWorld({ scenario, priceSeries: loaded.priceSeries }, plan.mode, plan.seed, { runId: plan.runId });
   const recorders = attachRecorders(world, { txs: tagged(sinks.txs, plan), trades: tagged(sinks.trades, plan), mev: tagged(sinks.mev, plan), bids: tagged(sinks.bids, plan), quotes: tagged(sinks.quotes, plan), option_trades: tagged(sinks.option_trades, plan), liquidations: tagged(sinks.liquidations, plan), contagion: tagged(sinks.contagion, plan) });
@@ -131,7 +153,7 @@ export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: R
     mode: plan.variant,
     seed: plan.seed,
     point: plan.point,
-    params_json: canonicalJson(runParameters(loaded.resolved, plan, loaded.namedVariants ? variant.sequencingWritten : undefined)),
+    params_json: canonicalJson(runParameters(point.resolved, plan, loaded.namedVariants ? variant.sequencingWritten : undefined)),
     resolved_json: canonicalJson(withDurationUnits(scenarioJsonSchemaShared(), runParameters(scenario, plan, loaded.namedVariants ? scenario.sequencing : undefined))),
     events: summary.events,
     end_time_us: summary.endTimeUs,

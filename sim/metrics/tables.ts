@@ -328,14 +328,42 @@ export const TABLES = {
       col('ddsketch', 'binary', '', 'The sketch, serialized as DDSketch protobuf (the format of the DDSketch libraries: @datadog/sketches-js `DDSketch.fromProto`, Python `ddsketch`, Java, Go).'),
     ],
   },
+  points: {
+    name: 'points',
+    description:
+      'One row per sweep point (one row, point 0, without a sweep), then one column per swept parameter, in the order the sweep block writes them, ' +
+      'named after its path as an identifier (`sequencing.shared.nodes` → `sequencing_shared_nodes`, `rollups[0].block_time` → `rollups_0_block_time_us`) and typed from the sweep definition: ' +
+      'int64 for whole numbers and for durations (in µs, the name ending in `_us`), float64 for other numbers and Latin hypercube ranges, utf8 for strings, bool for true/false. ' +
+      "Each parameter column's description (field metadata) names its path. Join with runs (and through run_id every other table) on point.",
+    columns: [col('point', 'int32', '', 'Point index (runs.point): grid combinations in order, the first path outermost, Latin hypercube samples innermost.')],
+  },
+  point_metrics: {
+    name: 'point_metrics',
+    description:
+      "One row per distribution (a `sketches` row's metric, rollup and subject), variant and statistic at each point, pooled over the point's seeds: " +
+      'the mean from the exact counts and sums, the quantiles from the runs\' DDSketches merged (never from the per-run quantiles, never from samples). ' +
+      'Rows are in run-plan order of first appearance, the statistics .mean, .p50, .p99.',
+    columns: [
+      col('point', 'int32', '', 'Sweep point (points.point).'),
+      MODE,
+      col('metric', 'utf8', '', 'Metric name: the sketch\'s base metric with `.mean`, `.p50` or `.p99`, as in metrics.'),
+      nullableCol('rollup', 'utf8', '', 'As in metrics.'),
+      nullableCol('subject', 'utf8', '', 'As in metrics.'),
+      col('value', 'float64', '', 'The pooled figure, in unit; NaN when no run of the point measured a finite sample (or, for .mean, a run had a non-finite one).'),
+      col('unit', 'utf8', '', 'Unit of value.'),
+      col('count', 'int64', '', 'Samples pooled (the sum of the runs\' sketch counts).'),
+      col('runs', 'int32', '', 'Runs pooled (finished runs of the point and variant).'),
+    ],
+  },
   comparison: {
     name: 'comparison',
     description:
       'One row per metric (and rollup, subject) and compared side: the paired comparison of a variant against a baseline, seed by seed on the same exogenous world (common random numbers), ' +
       'over the seeds where both sides have a finite value. `seqsim run` compares every variant with the baseline variant of the scenario (baseline = that variant); ' +
       '`seqsim compare A/ B/` compares each variant of B with the same variant of A (baseline = variant = its name; the seqsim.comparison metadata names the directories). ' +
-      'Every figure is in the unit of the unit column. Rows are sorted by metric, rollup, subject (nulls first), then variant in scenario order. Analysis: analysis/comparison.ts.',
+      'Every figure is in the unit of the unit column. Rows are sorted by point, then metric, rollup, subject (nulls first), then variant in scenario order. Analysis: analysis/comparison.ts.',
     columns: [
+      col('point', 'int32', '', 'Sweep point (points.point) whose runs are paired; 0 without a sweep, and in seqsim compare.'),
       col('metric', 'utf8', '', 'Metric name, as in metrics.metric.'),
       nullableCol('rollup', 'utf8', '', 'As in metrics.'),
       nullableCol('subject', 'utf8', '', 'As in metrics.'),

@@ -10,6 +10,7 @@ import { budgetIssues } from './budget.ts';
 import { LIMITS } from './limits.ts';
 import { ScenarioSchema, scenarioJsonSchemaShared, type Scenario } from './schema.ts';
 import { resolveVariants, type Variant } from './variants.ts';
+import { planSweep, resolvePoint, type ScenarioPoint, type SweepPlan } from './sweep.ts';
 import { PriceFileError, ReplayPath, type PriceSeries } from '../model/market/price.ts';
 import { describeReadError, FileTooLarge, formatOf, parseSource, readFileBytes, readScenarioBytes, sha256Hex, type ScenarioSource } from './source.ts';
 
@@ -41,6 +42,12 @@ export interface LoadedScenario {
   baseline: string;
   /** True when the scenario names `variants` rather than `modes`. */
   namedVariants: boolean;
+  /** The sweep's parameters and points; undefined without a `sweep` block (then there is one point, 0). */
+  sweep?: SweepPlan;
+  /** Number of points (1 without a sweep). */
+  pointCount: number;
+  /** The scenario of a point (the scenario itself without a sweep); every point was validated at load. */
+  point(index: number): ScenarioPoint;
   /** How it was loaded, so that a worker thread can load the same scenario again (`--workers`). */
   source: { file: string; set: readonly string[]; text?: string };
 }
@@ -96,8 +103,34 @@ function loadFromText(text: string, sha256: string, file: string, opts: LoadOpti
   if (budget.length > 0) throw new ScenarioError(file, budget.map((b) => withOrigin({ path: formatPath(b.path), message: b.message }, b.path, { sources, overrides })));
   const { variants, baseline, named } = resolveVariants(scenario, resolved, file, { sources, overrides });
   const priceSeries = readPriceFiles(scenario, file, files, sources);
-  for (const v of variants) if (v.scenario !== scenario) v.scenario.assets.forEach((a, i) => (a.file = scenario.assets[i].file));
+  // Price files are read once, from the scenario's own assets: every run's scenario points at them.
+  const sharePriceFiles = (vs: Variant[]) => {
+    for (const v of vs) if (v.scenario !== scenario) v.scenario.assets.forEach((a, i) => (a.file = scenario.assets[i]?.file));
+  };
+  sharePriceFiles(variants);
+  let sweep: SweepPlan | undefined;
+  let point = (index: number): ScenarioPoint => ({ index, scenario, resolved, variants });
+  if (scenario.sweep) {
+    const { sweep: _sweep, ...base } = resolved;
+    const provenance = { sources, overrides };
+    const plan = planSweep(scenario.sweep, scenario.seed, variants.length, scenario.runs, file, provenance);
+    const names = variants.map((v) => v.name);
+    const resolveAt = (index: number) => {
+      const p = resolvePoint(plan, index, base, file, provenance, names);
+      sharePriceFiles(p.variants);
+      return p;
+    };
+    // Every point is checked now, so a bad value is bad input before anything runs; each is
+    // resolved again when its runs start (points are not held: a sweep may have thousands).
+    for (let i = 0; i < plan.points.length; i++) resolveAt(i);
+    let last: ScenarioPoint | undefined;
+    point = (index) => (last?.index === index ? last : (last = resolveAt(index)));
+    sweep = plan;
+  }
   return {
+    sweep,
+    pointCount: sweep?.points.length ?? 1,
+    point,
     variants,
     baseline,
     namedVariants: named,

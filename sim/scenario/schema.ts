@@ -12,6 +12,7 @@ import { SequencingSchema } from './sequencing.ts';
 import { OptionsSchema } from './options.ts';
 import { FaultsSchema, checkFaults } from './faults.ts';
 import { LendingSchema, checkLending } from './lending.ts';
+import { SweepSchema } from './sweepSchema.ts';
 import { REGION_PRESETS, REGION_PRESET_NAMES } from '../model/regions.ts';
 
 export { duration, name } from './fields.ts';
@@ -302,6 +303,7 @@ export const ScenarioSchema = z
     lending: LendingSchema.prefault({}),
     output: OutputSchema.prefault({}),
     debug: DebugSchema.prefault({}),
+    sweep: SweepSchema.optional(),
   })
   .superRefine((s, ctx) => {
     checkMarketReferences(s, ctx);

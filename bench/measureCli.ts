@@ -1,0 +1,12 @@
+// One seqsim command in its own process, for `npm run bench`: runs the CLI's main() with the given
+// arguments (its output discarded), then prints a JSON line on stderr: exit code, CPU seconds of
+// the command (all threads, worker threads included) and wall seconds, and the process's peak RSS.
+import { main } from '../sim/cli.ts';
+import { elapsed, startTimer } from './timer.ts';
+
+const timer = startTimer();
+process.stdout.write = (() => true) as typeof process.stdout.write;
+const code = await main(process.argv.slice(2));
+const t = elapsed(timer);
+process.stderr.write(`${JSON.stringify({ code, cpu: t.cpu, wall: t.wall, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.exit(code);
