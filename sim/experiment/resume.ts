@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TABLE_NAMES, type TableName } from '../metrics/tables.ts';
 import type { ArrowFileSink } from '../output/arrow.ts';
+import { committed } from '../output/crashPoints.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { SEQSIM_VERSION } from '../version.ts';
 import { mergeShards } from './merge.ts';
@@ -83,6 +84,7 @@ class PartWriter {
     const temp = path.join(part.dir, `.${MARKER}.tmp`);
     fs.writeFileSync(temp, JSON.stringify(marker));
     fs.renameSync(temp, path.join(part.dir, MARKER)); // last: the part is complete only with every table in place
+    committed();
   }
 
   async drain(): Promise<void> {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { tempPathFor } from './tempFiles.ts';
+import { committed } from './crashPoints.ts';
 import { RecordBatchFileWriter, Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { tableSchema, type RowOf, type TableSpec } from '../metrics/tables.ts';
 import { RowBatcher } from './batches.ts';
@@ -149,6 +150,7 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     fs.closeSync(fd);
     fs.renameSync(this.tempPath, this.finalPath);
     this.state = 'closed';
+    committed();
   }
 
   abort(): void {
