@@ -7,25 +7,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, seqsim, seqsimHere, tempDir } from './util/cli.ts';
 import { TABLE_NAMES } from '../sim/metrics/tables.ts';
+import { smallWorld } from './util/smallWorld.ts';
 
-const SCENARIO = `
-name: resume
-seed: 9
-runs: 2
-horizon: 20s
-assets: [{ id: eth, price: 3000, vol: 0.6, tick: 200ms }]
-rollups:
-  - id: fast
-    block_time: 250ms
-    users: [{ name: retail, rate: 20 }]
-    pools: [{ id: eth-usd, asset: eth, liquidity_usd: 5000000, fee_bps: 5 }]
-    traders: [{ name: noise, pool: eth-usd, rate: 4, size_usd: 2000 }]
-    searchers: [{ name: sand, latency: 5ms }]
-sequencing:
-  centralized: { policy: priority }
-  shared: { preset: espresso, nodes: 4, policy: priority }
-modes: [centralized, shared]
-output: { batch_rows: 50 }
+const SCENARIO = `${smallWorld({ name: 'resume', seed: 9, runs: 2, horizon: '20s', users: 20, traders: 4, searcher: true, priority: true })}output: { batch_rows: 50 }
 sweep:
   grid: { sequencing.shared.nodes: [4, 6, 8, 10, 12, 14] }
 `;

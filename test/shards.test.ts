@@ -9,26 +9,10 @@ import { parse } from 'yaml';
 import { ROOT, seqsim, seqsimHere, tempDir } from './util/cli.ts';
 import { TABLE_NAMES } from '../sim/metrics/tables.ts';
 import { parseShard, shardFromEnvironment, shardRange } from '../sim/experiment/shards.ts';
+import { smallWorld } from './util/smallWorld.ts';
 
 // Small batches, so that batch boundaries fall inside shards and across them.
-const SCENARIO = `
-name: shards
-seed: 5
-runs: 2
-horizon: 20s
-assets: [{ id: eth, price: 3000, vol: 0.6, tick: 200ms }]
-rollups:
-  - id: fast
-    block_time: 250ms
-    users: [{ name: retail, rate: 10 }]
-    pools: [{ id: eth-usd, asset: eth, liquidity_usd: 5000000, fee_bps: 5 }]
-    traders: [{ name: noise, pool: eth-usd, rate: 2, size_usd: 2000 }]
-    searchers: [{ name: sand, latency: 5ms }]
-sequencing:
-  centralized: { policy: priority }
-  shared: { preset: espresso, nodes: 4, policy: priority }
-modes: [centralized, shared]
-output: { batch_rows: 7 }
+const SCENARIO = `${smallWorld({ name: 'shards', seed: 5, runs: 2, horizon: '20s', users: 10, traders: 2, searcher: true, priority: true })}output: { batch_rows: 7 }
 sweep:
   grid: { sequencing.shared.nodes: [4, 8] }
 `;

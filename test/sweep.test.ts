@@ -7,23 +7,9 @@ import { parseScenarioText } from '../sim/scenario/load.ts';
 import { runToMemory } from '../sim/experiment/outputs.ts';
 import { planRuns } from '../sim/experiment/run.ts';
 import { LIMITS } from '../sim/scenario/limits.ts';
+import { smallWorld } from './util/smallWorld.ts';
 
-const BASE = `
-name: sweep-test
-seed: 3
-runs: 2
-horizon: 20s
-assets: [{ id: eth, price: 3000, vol: 0.6, tick: 200ms }]
-rollups:
-  - id: fast
-    block_time: 250ms
-    users: [{ name: retail, rate: 10 }]
-    pools: [{ id: eth-usd, asset: eth, liquidity_usd: 5000000, fee_bps: 5 }]
-    traders: [{ name: noise, pool: eth-usd, rate: 2, size_usd: 2000 }]
-sequencing:
-  shared: { preset: espresso, nodes: 4 }
-modes: [centralized, shared]
-`;
+const BASE = smallWorld({ name: 'sweep-test', seed: 3, runs: 2, horizon: '20s', users: 10, traders: 2 });
 
 const load = (sweep: string, set: string[] = []) => parseScenarioText(`${BASE}${sweep}`, 'sweep.yaml', { set });
 

@@ -9,23 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../util/cli.ts';
 import { TABLE_NAMES } from '../../sim/metrics/tables.ts';
+import { smallWorld } from '../util/smallWorld.ts';
 
-const SCENARIO = `
-name: crash-points
-seed: 3
-runs: 1
-horizon: 5s
-assets: [{ id: eth, price: 3000, vol: 0.6, tick: 200ms }]
-rollups:
-  - id: fast
-    block_time: 250ms
-    users: [{ name: retail, rate: 20 }]
-    pools: [{ id: eth-usd, asset: eth, liquidity_usd: 5000000, fee_bps: 5 }]
-    traders: [{ name: noise, pool: eth-usd, rate: 4, size_usd: 2000 }]
-sequencing:
-  shared: { preset: espresso, nodes: 4 }
-modes: [centralized, shared]
-sweep:
+const SCENARIO = `${smallWorld({ name: 'crash-points', seed: 3, runs: 1, horizon: '5s', users: 20, traders: 4 })}sweep:
   grid: { sequencing.shared.nodes: [4, 7] }
 `;
 

@@ -72,14 +72,19 @@ export class OptionTakers {
     // The same draws, in the same order, whatever the chain shows: the flow is exogenous.
     const u = this.orders.next();
     const side: 'buy' | 'sell' = this.orders.next() < 0.5 ? 'buy' : 'sell';
+    const hit = this.quoteAt(u, side);
+    if (hit) this.send(hit.inst, side, this.params.size, this.limit(side, hit.quote), 'single');
+  };
+
+  /** The listed option a uniform draw `u` picks and the best quote it would take on `side`, if there is one. */
+  private quoteAt(u: number, side: 'buy' | 'sell') {
     const active = this.venue.active;
-    if (active.length === 0) return;
+    if (active.length === 0) return undefined;
     const inst = active[Math.floor(u * active.length)];
     const q = this.venue.bestQuotes(inst.index);
     const quote = side === 'buy' ? q.ask : q.bid;
-    if (!Number.isFinite(quote)) return;
-    this.send(inst, side, this.params.size, this.limit(side, quote), 'single');
-  };
+    return Number.isFinite(quote) ? { inst, quote } : undefined;
+  }
 
   private elastic = (): void => {
     // Random option and side, then sent with probability e^(−k·δ) (capped at 1 through the mid):
@@ -88,12 +93,9 @@ export class OptionTakers {
     const u = this.orders.next();
     const side: 'buy' | 'sell' = this.orders.next() < 0.5 ? 'buy' : 'sell';
     const accept = this.orders.next();
-    const active = this.venue.active;
-    if (active.length === 0) return;
-    const inst = active[Math.floor(u * active.length)];
-    const q = this.venue.bestQuotes(inst.index);
-    const quote = side === 'buy' ? q.ask : q.bid;
-    if (!Number.isFinite(quote)) return;
+    const hit = this.quoteAt(u, side);
+    if (!hit) return;
+    const { inst, quote } = hit;
     const fair = this.venue.greeks(inst, this.venue.feed.price, this.params.vol, this.sim.now).price;
     const distance = side === 'buy' ? quote - fair : fair - quote;
     if (accept >= Math.exp(-this.params.decay * distance)) return;
