@@ -1,8 +1,8 @@
 // Options through the simulator: stale-quote sniping decided by the ordering policy and the
 // latencies, pooled against siloed collateral, spreads collapsing to their floor without informed
-// flow or hedging costs, and the flip — fast shared sequencing tightens spreads, and what slow
-// consensus does to them, each for a reason the test names.
-import { describe, expect, it } from 'vitest';
+// flow or hedging costs, and the flip — fast shared sequencing tightens spreads, slow consensus
+// widens them past centralized sequencing's, each for a reason the test names.
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, type Mode } from '../sim/world/build.ts';
 import { attachRecorders, NULL_SINKS } from '../sim/metrics/attach.ts';
 import { runScenario } from '../sim/index.ts';
@@ -32,8 +32,9 @@ function jumpWorld(policy: 'fcfs' | 'priority', makerLatency: string, sniperLate
     sequencing: { centralized: { policy } },
     options: {
       venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [0], strike_step: 10, expiries: ['10m'], kinds: ['call', 'put'], taker_fee_bps: 0, maker_fee_bps: 0 }],
-      // Maker and sniper price with the same volatility: the sniper's edge is the quote's staleness alone.
-      makers: [{ name: 'mm', venues: ['v'], latency: makerLatency, vol: 0.5, refresh: '1h', move_threshold_bps: 0, size: 1, hedge_threshold: 1e9, quote_fee_usd: makerFee, learning: 0.0001, risk_aversion: 0 }],
+      // Maker and sniper price with the same volatility: the sniper's edge is the quote's staleness alone,
+      // and the maker barely learns (a plain EWMA from 0 at weight 10⁻⁴): the races stay races.
+      makers: [{ name: 'mm', venues: ['v'], latency: makerLatency, vol: 0.5, refresh: '1h', move_threshold_bps: 0, size: 1, hedge_threshold: 1e9, quote_fee_usd: makerFee, learning: 0.0001, learning_prior: 1, risk_aversion: 0 }],
       // The threshold (1 USD) is above what time decay alone makes a quote stale by between jumps.
       takers: [{ name: 'sniper', kind: 'sniper', venue: 'v', latency: sniperLatency, threshold_bps: 10, size: 1, vol: 0.5 }],
     },
@@ -108,7 +109,8 @@ describe('stale-quote sniping: who wins the race is the ordering policy and the 
     });
     expect(staleness.length).toBeGreaterThan(60);
     for (const x of staleness) expect(x).toBeGreaterThan(0);
-    // The maker's estimate is a running mean of exactly these, in fill order, from a prior of 0.
+    // The maker's estimate is a running mean of exactly these, in fill order, from a prior of 0
+    // (learning_prior 1: a plain EWMA).
     const loaded = inlineScenario(jumpWorld('fcfs', '50ms', '5ms'));
     const world = buildWorld(loaded, 'centralized', loaded.scenario.seed);
     world.advance(loaded.scenario.horizon);
@@ -119,7 +121,7 @@ describe('stale-quote sniping: who wins the race is the ordering policy and the 
 });
 
 /** A venue on rollup a; the maker hedges on rollup b. */
-function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?: string; modes?: Mode[]; horizon?: string; seed?: number; runs?: number; snipers?: boolean; informed?: boolean } = {}): ScenarioInput {
+function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?: string; modes?: Mode[]; horizon?: string; seed?: number; runs?: number; snipers?: boolean; informed?: boolean; riskAversion?: number; capitalCost?: number } = {}): ScenarioInput {
   return {
     name: 'two-rollups',
     seed: over.seed ?? 1,
@@ -136,7 +138,7 @@ function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?:
     sequencing: { centralized: { policy: 'fcfs' }, shared: { nodes: 4, node_latency: '20ms', node_jitter: '5ms', min_slot_time: over.minSlot ?? '500ms', policy: 'fcfs' } },
     options: {
       venues: [{ id: 'v', rollup: 'a', asset: 'eth', strikes_pct: [-5, 0, 5], strike_step: 50, expiries: ['30d'] }],
-      makers: [{ name: 'mm', venues: ['v'], hedge: { rollup: 'b', pool: 'p' }, latency: '20ms', refresh: '10s', move_threshold_bps: 5, size: 2, hedge_threshold: 2, collateral: over.collateral ?? 'auto', capital_cost: 0.1 }],
+      makers: [{ name: 'mm', venues: ['v'], hedge: { rollup: 'b', pool: 'p' }, latency: '20ms', refresh: '10s', move_threshold_bps: 5, size: 2, hedge_threshold: 2, collateral: over.collateral ?? 'auto', capital_cost: over.capitalCost ?? 0.1, risk_aversion: over.riskAversion ?? 0.01 }],
       takers: [
         { name: 'retail', kind: 'uninformed', venue: 'v', rate: 0.3, size: 1 },
         ...(over.informed === false ? [] : [{ name: 'fund', kind: 'informed' as const, venue: 'v', rate: 0.02, size: 2, horizon: '5m' }]),
@@ -207,11 +209,13 @@ describe('the floor', () => {
 describe('the flip: which way the sequencer moves the ATM spread, and through which component', () => {
   // Paired on the same seeds (the same exogenous prices and flow) and the same collateral setting
   // ('auto': one margin account when one atomic sequencer orders every rollup the maker uses).
-  // Each difference gets a paired Student-t 95% interval over the seeds, computed here.
-  const SEEDS = 6;
+  // Each difference gets a paired Student-t 95% interval over the seeds, computed here. The maker
+  // prices risk at γ = 0.05/USD and capital at 5%/year: what it gains from pooled margin is then
+  // of the same order as what two minutes of hedge lag costs it, so either can win.
+  const SEEDS = 8;
   const COMPONENTS = ['fee', 'adverse_selection', 'snipe', 'inventory', 'hedge_cost', 'leg_failure', 'capital'] as const;
   const run = async (modes: Mode[], minSlot: string) => {
-    const { tables, runs } = await runScenario(inlineScenario(twoRollups({ modes, minSlot, runs: SEEDS, horizon: '40m' })));
+    const { tables, runs } = await runScenario(inlineScenario(twoRollups({ modes, minSlot, runs: SEEDS, horizon: '2h', riskAversion: 0.05, capitalCost: 0.05 })));
     return { metrics: tables.metrics.toArray().map((x) => plain(x)), runs: runs.map((r) => ({ run_id: r.runId, seed: r.seed })) };
   };
   type Runs = Awaited<ReturnType<typeof run>>;
@@ -223,9 +227,14 @@ describe('the flip: which way the sequencer moves the ATM spread, and through wh
     return { moves, top: moves.reduce((x, y) => (Math.abs(y.mean) > Math.abs(x.mean) ? y : x)) };
   };
   const show = (moves: { c: string; mean: number; ci95: number }[]) => moves.map((m) => `${m.c} ${m.mean.toFixed(3)} ± ${m.ci95.toFixed(3)}`).join(', ');
+  let fast: Runs;
+  let slow: Runs;
+  beforeAll(async () => {
+    fast = await run(['centralized', 'shared'], '500ms');
+    slow = await run(['shared'], '120s');
+  });
 
-  it('a fast shared set (500 ms slots) quotes tighter than centralized sequencing with the hedge on another rollup — through the capital component', async () => {
-    const fast = await run(['centralized', 'shared'], '500ms');
+  it('a fast shared set (500 ms slots) quotes tighter than centralized sequencing with the hedge on another rollup — through the capital component', () => {
     const spread = paired(fast, 'shared', fast, 'centralized', 'spread.option_atm_bps.mean');
     const { moves, top } = drivers(fast, 'shared', fast, 'centralized');
     console.log(`flip, fast shared − centralized: ATM spread ${spread.mean.toFixed(1)} ± ${spread.ci95.toFixed(1)} bps; components (USD): ${show(moves)}`);
@@ -235,29 +244,27 @@ describe('the flip: which way the sequencer moves the ATM spread, and through wh
     expect(top.mean + top.ci95).toBeLessThan(0);
   });
 
-  it('only the consensus latency raised far above the rollups\' 2 s blocks (60 s slots): stale quotes are sniped more, and the spread does not widen', async () => {
-    // A model finding, not the issue's hypothesis. With 60 s slots the hedge lag grows by two
-    // minutes and the snipe component rises — the most of those that rise beyond their intervals —
-    // but by cents against a half-spread of dollars: a quote stale for a slot moves by about
-    // delta·S·σ·√(60 s) ≈ 1.6 USD, less than the half-spread, so snipers rarely profit. The wait
-    // is priced at γ = 0.01/USD (cents for one contract's delta). What moves most is the hedge
-    // cost it measured, and through it Leland's premium and the discrete-hedging term: it hedges
-    // about half as often (its estimate, from a prior of 0 at 5% a hedge, has seen less), and its
-    // hedges, sent after batches of fills that go with the last minute's move, meet a pool lagging
-    // on the side that move left. In this run the spread narrows (≈ −26 ± 6 bps); the test holds
-    // only that it does not widen.
-    const fast = await run(['shared'], '500ms');
-    const slow = await run(['shared'], '60s');
-    const spread = paired(slow, 'shared', fast, 'shared', 'spread.option_atm_bps.mean');
-    const { moves } = drivers(slow, 'shared', fast, 'shared');
+  it("only the consensus latency raised far above the rollups' 2 s blocks (120 s slots): wider than centralized — through the inventory component", () => {
+    // The hedge now waits a slot or two (≈ 4 min instead of 1 s): the maker carries each fill's
+    // delta that long (Avellaneda–Stoikov's ½γ(δSσ)²τ), its hedges, fewer and larger and sent a
+    // slot after the move they follow, cost more per dollar, so it rebalances less often and
+    // prices the larger discrete-hedging error (Kamal & Derman). Stale quotes are sniped more, by
+    // cents. Pooled margin is unchanged, and no longer enough.
     const lag = paired(slow, 'shared', fast, 'shared', 'options.hedge_lag_ms.mean');
-    console.log(`flip, 60 s − 500 ms slots: ATM spread ${spread.mean.toFixed(1)} ± ${spread.ci95.toFixed(1)} bps, hedge lag +${(lag.mean / 1000).toFixed(0)} ± ${(lag.ci95 / 1000).toFixed(0)} s; components (USD): ${show(moves)}`);
-    expect(lag.mean - lag.ci95).toBeGreaterThan(0);
-    // The components that rose beyond their intervals, largest first: snipe, then capital (pooled
-    // margin is held while a hedge is in flight — for longer, by fractions of a cent).
-    const rising = moves.filter((m) => m.mean - m.ci95 > 0).sort((x, y) => y.mean - x.mean);
-    expect(rising[0].c).toBe('snipe');
-    expect(spread.mean - spread.ci95).toBeLessThan(0);
+    const bySlot = paired(slow, 'shared', fast, 'shared', 'spread.option_atm_bps.mean');
+    const spread = paired(slow, 'shared', fast, 'centralized', 'spread.option_atm_bps.mean');
+    const { moves, top } = drivers(slow, 'shared', fast, 'shared');
+    console.log(`flip, 120 s − 500 ms slots: ATM spread ${bySlot.mean.toFixed(1)} ± ${bySlot.ci95.toFixed(1)} bps (against centralized ${spread.mean.toFixed(1)} ± ${spread.ci95.toFixed(1)}), hedge lag +${(lag.mean / 1000).toFixed(0)} ± ${(lag.ci95 / 1000).toFixed(0)} s; components (USD): ${show(moves)}`);
+    expect(lag.mean - lag.ci95).toBeGreaterThan(60_000);
+    expect(bySlot.mean - bySlot.ci95).toBeGreaterThan(0);
+    expect(spread.mean - spread.ci95).toBeGreaterThan(0);
+    expect(top.c).toBe('inventory');
+    expect(top.mean - top.ci95).toBeGreaterThan(0);
+    // The slot's other costs rise too, beyond their intervals.
+    for (const c of ['hedge_cost', 'snipe']) {
+      const m = moves.find((x) => x.c === c)!;
+      expect(m.mean - m.ci95).toBeGreaterThan(0);
+    }
   });
 });
 

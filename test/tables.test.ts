@@ -54,8 +54,8 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     fee_usd: 0, adverse_selection_usd: 0.1, snipe_usd: 0.2, inventory_usd: 0.01, hedge_cost_usd: 0.1, leg_failure_usd: 0, capital_usd: 0.09, arrival_usd: 0, reservation_shift_usd: -0.01 * i, reason: 'timer',
   })),
   option_trades: [0, 1, 2, 3, 4].map((i) => ({
-    run_id: i, mode: 'centralized', at_us: BIG + i, decided_us: BIG + i - 9, venue: 'v', instrument: 'v-P3000-3600s#0', taker: 't', taker_kind: 'sniper', strategy: 'snipe',
-    maker: i === 3 ? null : 'mm', side: i % 2 ? 'sell' : 'buy', size: i === 3 ? 0 : 1, price: i === 3 ? null : 40.5, quote_mid: i === 3 ? null : 40.7, spot: 3000, fair_usd: i === 3 ? null : 41,
+    run_id: i, mode: 'centralized', at_us: BIG + i, decided_us: BIG + i - 9, venue: 'v', instrument: 'v-P3000-3600s#0', taker: 't', taker_kind: 'sniper', strategy: i === 4 ? 'vertical' : 'snipe',
+    strategy_order: i === 4 ? BIG + 7 : null, leg: i === 4 ? 1 : null, legs: i === 4 ? 2 : 1, maker: i === 3 ? null : 'mm', side: i % 2 ? 'sell' : 'buy', size: i === 3 ? 0 : 1, price: i === 3 ? null : 40.5, quote_mid: i === 3 ? null : 40.7, spot: 3000, fair_usd: i === 3 ? null : 41,
     taker_edge_usd: i === 3 ? null : 0.5, snipe: i !== 3, taker_fee_usd: i === 3 ? null : 0.9, markout_1s_usd: i === 3 ? null : 0.4, markout_10s_usd: i === 4 ? null : 0.3,
     markout_60s_usd: null, status: i === 3 ? 'no-quote-within-limit' : 'filled',
   })),

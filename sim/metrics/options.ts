@@ -5,7 +5,8 @@ import { MS, type Micros } from '../engine/time.ts';
 import type { HedgeEvent, ModelEvents, PriceTick } from '../model/events.ts';
 import type { Tx } from '../model/tx.ts';
 import { impliedVol } from '../model/options/blackScholes.ts';
-import { TakeOrder, type OptionFill, type OptionQuoteEvent, type OptionVenue } from '../model/options/venue.ts';
+import { ComboOrder, TakeOrder, type OptionFill, type OptionQuoteEvent, type OptionVenue } from '../model/options/venue.ts';
+import { LegAction } from '../model/crossrollup.ts';
 import { Distribution } from './distribution.ts';
 import type { RowSink, RunReport } from './rows.ts';
 
@@ -164,6 +165,9 @@ export class OptionsRecorder {
       taker: f.taker,
       taker_kind: f.takerKind,
       strategy: f.strategy,
+      strategy_order: f.legOf?.order ?? null,
+      leg: f.legOf?.leg ?? null,
+      legs: f.legOf?.legs ?? 1,
       maker: f.maker,
       side: f.side,
       size: f.size,
@@ -189,34 +193,40 @@ export class OptionsRecorder {
     if (m60 !== null) s.adverseUsd += (m60 - edge) * f.size;
   }
 
-  /** A taker's order that reverted: a row with no fill. */
+  /** A taker's order that reverted: a row with no fill (one per leg of a strategy). */
   private executed = (tx: Tx): void => {
-    const o = tx.action;
-    if (tx.status !== 'reverted' || !(o instanceof TakeOrder)) return;
-    const inst = o.venue.instruments[o.instrument];
-    this.trades.append({
-      at_us: tx.includeUs!,
-      decided_us: o.decidedUs,
-      venue: o.venue.params.id,
-      instrument: inst.id,
-      taker: o.taker,
-      taker_kind: o.takerKind,
-      strategy: o.strategy,
-      maker: null,
-      side: o.side,
-      size: 0,
-      price: null,
-      quote_mid: null,
-      spot: o.venue.feed.price,
-      fair_usd: null,
-      taker_edge_usd: null,
-      snipe: false,
-      taker_fee_usd: null,
-      markout_1s_usd: null,
-      markout_10s_usd: null,
-      markout_60s_usd: null,
-      status: tx.reason ?? 'failed',
-    });
+    if (tx.status !== 'reverted') return;
+    const action = tx.action instanceof LegAction ? tx.action.inner : tx.action;
+    const orders = action instanceof TakeOrder ? [action] : action instanceof ComboOrder ? action.legs : [];
+    for (const o of orders) {
+      const inst = o.venue.instruments[o.instrument];
+      this.trades.append({
+        at_us: tx.includeUs!,
+        decided_us: o.decidedUs,
+        venue: o.venue.params.id,
+        instrument: inst.id,
+        taker: o.taker,
+        taker_kind: o.takerKind,
+        strategy: o.strategy,
+        strategy_order: o.legOf?.order ?? null,
+        leg: o.legOf?.leg ?? null,
+        legs: o.legOf?.legs ?? 1,
+        maker: null,
+        side: o.side,
+        size: 0,
+        price: null,
+        quote_mid: null,
+        spot: o.venue.feed.price,
+        fair_usd: null,
+        taker_edge_usd: null,
+        snipe: false,
+        taker_fee_usd: null,
+        markout_1s_usd: null,
+        markout_10s_usd: null,
+        markout_60s_usd: null,
+        status: tx.reason ?? 'failed',
+      });
+    }
   };
 
   private hedged = (h: HedgeEvent): void => {

@@ -84,7 +84,7 @@ export class Bundle {
 export class LegAction implements TxAction {
   private outcome: string | null | undefined;
 
-  constructor(private readonly failureProb: number, private readonly draws: KeyedRng, private readonly inner?: TxAction) {}
+  constructor(private readonly failureProb: number, private readonly draws: KeyedRng, readonly inner?: TxAction) {}
 
   check(tx: Tx, nowUs: Micros): string | null {
     if (this.outcome === undefined) {

@@ -44,6 +44,12 @@ export const MakerSchema = z
     quote_fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(0).describe('Priority fee offered on each quote update'),
     markout: duration('Horizon after a fill at which it measures its adverse selection', { positive: true }).prefault('60s'),
     learning: z.number().gt(0).max(1).default(0.05).describe('Weight of each new observation in its running estimates (EWMA)'),
+    learning_prior: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe("Share of its cost estimates' starting weight left on a prior of zero cost: 0, a bias-corrected mean of what it has seen from the first observation; 1, a plain EWMA from 0 (costs count only once a long history shows them)"),
     horizon_end: duration('Avellaneda–Stoikov: the end T of its trading horizon (simulated time)', { positive: true }).optional().describe('When set, its inventory term prices carrying inventory until T (τ = T − t) instead of until a hedge executes'),
     flow_decay: positiveNumber('a decay per USD', 1e6).optional().describe('Avellaneda–Stoikov: k of the takers\' flow intensity A·e^(−k·δ), per USD of the quote\'s distance δ; adds the order-arrival term (1/γ)·ln(1 + γ/k) to its half-spread'),
     skew: z.boolean().default(true).describe('false: the symmetric strategy — the same spread centred on its value, without the reservation shift'),
@@ -66,6 +72,11 @@ export const TakerSchema = z
     fee_usd: nonNegativeNumber('a fee in USD', LIMITS.feeUsd).default(0).describe('Priority fee offered on each trade'),
     vol: positiveNumber('an annualized volatility', LIMITS.annual).optional().describe('Informed, sniper and elastic: the volatility it prices with (default: the underlying\'s true vol)'),
     decay: nonNegativeNumber('a decay per USD', 1e6).default(1.5).describe('Elastic: k, per USD of the quote\'s distance from fair value'),
+    strategy: z
+      .enum(['single', 'risk_reversal', 'vertical', 'cross_rollup_spread'])
+      .default('single')
+      .describe('Uninformed and informed: what each order trades. "single": one option; "risk_reversal": the OTM call against the OTM put of one expiry; "vertical": the ATM call against the next strike\'s call; "cross_rollup_spread": that vertical with its short leg on `other_venue` (another rollup): one atomic bundle under a shared set, two independent legs otherwise. Buying is the bullish side (long the call). Every leg of a strategy is fill-or-kill'),
+    other_venue: name('cross_rollup_spread: the venue of the short leg, on another rollup, same underlying').optional(),
   })
   .describe('Option takers');
 

@@ -365,7 +365,21 @@ function checkOptions(s: Scenario, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: 'custom', message: `expected a pool of "${first.asset}" on rollup "${rollup.id}" to hedge in, or an explicit hedge: { rollup, pool }`, path: ['options', 'makers', i], input: m.name });
   });
   s.options.takers.forEach((t, i) => {
-    if (!venues.includes(t.venue)) ctx.addIssue({ code: 'custom', message: venues.length ? `expected a venue id (one of ${list(venues)})` : 'expected a venue id, but options.venues is empty', path: ['options', 'takers', i, 'venue'], input: t.venue });
+    const at = (field: string) => ['options', 'takers', i, field];
+    if (!venues.includes(t.venue)) ctx.addIssue({ code: 'custom', message: venues.length ? `expected a venue id (one of ${list(venues)})` : 'expected a venue id, but options.venues is empty', path: at('venue'), input: t.venue });
+    const venue = s.options.venues.find((v) => v.id === t.venue);
+    if (t.strategy !== 'single' && (t.kind === 'sniper' || t.kind === 'elastic')) ctx.addIssue({ code: 'custom', message: `expected "single" for a ${t.kind} taker (strategies are for uninformed and informed takers)`, path: at('strategy'), input: t.strategy });
+    if (venue && t.strategy === 'risk_reversal' && !(venue.kinds.includes('call') && venue.kinds.includes('put'))) ctx.addIssue({ code: 'custom', message: `expected venue "${venue.id}" to list calls and puts for a risk reversal`, path: at('strategy'), input: t.strategy });
+    if (venue && t.strategy === 'vertical' && (!venue.kinds.includes('call') || new Set(venue.strikes_pct).size < 2)) ctx.addIssue({ code: 'custom', message: `expected venue "${venue.id}" to list calls at two strikes or more for a vertical`, path: at('strategy'), input: t.strategy });
+    if (t.strategy !== 'cross_rollup_spread') {
+      if (t.other_venue !== undefined) ctx.addIssue({ code: 'custom', message: 'expected no other_venue: it is for strategy "cross_rollup_spread"', path: at('other_venue'), input: t.other_venue });
+      return;
+    }
+    const other = s.options.venues.find((v) => v.id === t.other_venue);
+    if (t.other_venue === undefined) ctx.addIssue({ code: 'custom', message: 'expected the venue of the short leg (strategy "cross_rollup_spread")', path: at('other_venue'), input: undefined });
+    else if (!other) ctx.addIssue({ code: 'custom', message: `expected a venue id (one of ${list(venues)})`, path: at('other_venue'), input: t.other_venue });
+    else if (venue && (other.rollup === venue.rollup || other.asset !== venue.asset || !other.kinds.includes('call') || !venue.kinds.includes('call')))
+      ctx.addIssue({ code: 'custom', message: `expected a venue listing calls on "${venue.asset}" on another rollup than "${venue.rollup}"`, path: at('other_venue'), input: t.other_venue });
   });
 }
 

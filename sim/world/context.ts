@@ -12,6 +12,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { PriceSeries } from '../model/market/price.ts';
 import { Submitter } from '../model/agents/submitter.ts';
 import type { SequencingLayer } from './sequencing.ts';
+import type { CrossRollupRouter } from '../model/crossrollup.ts';
+import type { KeyedRng } from '../engine/rng.ts';
 
 /** Everything a run is built from that is not the scenario itself: data parsed once at load. */
 export interface WorldInputs {
@@ -50,4 +52,20 @@ export function submitterFor(ctx: WorldContext, rollup: number, label: string, a
   const jitterMeanUs = at.latencyUs === undefined ? network.jitterMeanUs : 0;
   const link = new Link({ baseUs, jitterMeanUs }, sim.stream(`net/${scenario.rollups[rollup].id}/${label}`));
   return new Submitter(sim, rollup, link, sequencing.sequencers[rollup].receive, ctx.events, sequencing.watch);
+}
+
+/**
+ * How an agent sends a cross-rollup intent with legs on `legRollups`: the sequencing layer's
+ * choice (one atomic bundle when one set orders every leg, independent legs otherwise), over the
+ * agent's own links to every rollup.
+ */
+export function routerFor(ctx: WorldContext, name: string, legRollups: number[], route: 'inventory' | 'bridge', at: Placement = {}): CrossRollupRouter {
+  const submitters = ctx.rollups.map((_, i) => submitterFor(ctx, i, `cross/${name}`, at));
+  return ctx.sequencing.router(legRollups, route, submitters, name);
+}
+
+/** A rollup's leg failures: its probability, and draws keyed to (bundle, leg) — the same leg draws the same fate in every mode. */
+export function legFailuresOf(ctx: WorldContext, rollup: number): { failureProb: number; failures: KeyedRng } {
+  const r = ctx.scenario.rollups[rollup];
+  return { failureProb: r.leg_failure_prob, failures: ctx.sim.rng.keyed(`rollups/${r.id}/leg-failures`) };
 }

@@ -3,7 +3,7 @@ import type { OptionKind } from '../model/options/blackScholes.ts';
 import { OptionVenue } from '../model/options/venue.ts';
 import { OptionMaker } from '../model/agents/optionMaker.ts';
 import { OptionTakers } from '../model/agents/optionTakers.ts';
-import { submitterFor, type WorldContext } from './context.ts';
+import { legFailuresOf, routerFor, submitterFor, type WorldContext } from './context.ts';
 
 export interface OptionsParts {
   venues: Map<string, OptionVenue>;
@@ -47,6 +47,7 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
       quoteFeeUsd: m.quote_fee_usd,
       markoutUs: m.markout,
       learning: m.learning,
+      learningPrior: m.learning_prior,
       horizonEndUs: m.horizon_end,
       flowDecay: m.flow_decay,
       skew: m.skew,
@@ -59,8 +60,12 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
     const venue = venues.get(t.venue)!;
     const asset = scenario.options.venues.find((v) => v.id === t.venue)!.asset;
     const label = `options/takers/${t.name}`;
-    const params = { name: t.name, kind: t.kind, ratePerSecond: t.rate, size: t.size, limitBps: t.limit_bps, horizonUs: t.horizon, signalCorrelation: t.signal_correlation, thresholdBps: t.threshold_bps, feeUsd: t.fee_usd, vol: t.vol ?? trueVol(asset), decay: t.decay };
-    new OptionTakers(sim, params, venue, submitterFor(ctx, venue.params.rollup, label, { region: t.region, latencyUs: t.latency }), sim.stream(`${label}/orders`), sim.stream(`${label}/arrivals`), label);
+    const params = { name: t.name, kind: t.kind, ratePerSecond: t.rate, size: t.size, limitBps: t.limit_bps, horizonUs: t.horizon, signalCorrelation: t.signal_correlation, thresholdBps: t.threshold_bps, feeUsd: t.fee_usd, vol: t.vol ?? trueVol(asset), decay: t.decay, strategy: t.strategy };
+    const placement = { region: t.region, latencyUs: t.latency };
+    // A cross-rollup spread's legs travel as the sequencers of the two venues' rollups allow.
+    const other = t.other_venue === undefined ? undefined : venues.get(t.other_venue)!;
+    const spread = other && { venue: other, router: routerFor(ctx, t.name, [venue.params.rollup, other.params.rollup], 'inventory', placement), legFailures: (r: number) => legFailuresOf(ctx, r), events };
+    new OptionTakers(sim, params, venue, submitterFor(ctx, venue.params.rollup, label, placement), sim.stream(`${label}/orders`), sim.stream(`${label}/arrivals`), label, spread);
   }
   return { venues, makers };
 }

@@ -46,7 +46,7 @@ function scenario(gamma: number, skew: boolean): ScenarioInput {
     rollups: [{ id: 'r', block_time: '10ms', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e9, fee_bps: 0 }] }],
     options: {
       venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [-50], strike_step: 1, expiries: ['10m'], kinds: ['call'], taker_fee_bps: 0, maker_fee_bps: 0 }],
-      makers: [{ name: 'mm', venues: ['v'], latency: '0s', vol: VOL, refresh: `${DT * UNIT_S}s`, move_threshold_bps: 0, size: 5, hedge_threshold: 1e12, risk_aversion: gamma, capital_cost: 0, learning: 1e-12, horizon_end: `${UNIT_S}s`, flow_decay: K, skew }],
+      makers: [{ name: 'mm', venues: ['v'], latency: '0s', vol: VOL, refresh: `${DT * UNIT_S}s`, move_threshold_bps: 0, size: 5, hedge_threshold: 1e12, risk_aversion: gamma, capital_cost: 0, learning: 1e-12, learning_prior: 1, horizon_end: `${UNIT_S}s`, flow_decay: K, skew }],
       takers: [{ name: 'flow', kind: 'elastic', venue: 'v', rate: (2 * A) / UNIT_S, size: 1, latency: '0s', decay: K, vol: VOL }],
     },
   };

@@ -54,6 +54,8 @@ export interface MakerParams {
   quoteFeeUsd: number;
   markoutUs: Micros;
   learning: number;
+  /** Share of its estimates' starting weight left on a prior of zero cost (0: none, bias-corrected). */
+  learningPrior: number;
   /** Avellaneda–Stoikov: the end T of its horizon; inventory is priced until then instead of until a hedge executes. */
   horizonEndUs?: Micros;
   /** Avellaneda–Stoikov: k of its takers' flow intensity A·e^(−k·δ), per USD: adds (1/γ)·ln(1 + γ/k). */
@@ -71,18 +73,30 @@ export interface MakerVenue {
 const HEDGE_LIMIT = 0.02;
 
 /**
- * An exponentially weighted running mean. Costs start at a prior of 0 (a maker assumes nothing
- * costs until it has seen it cost); times start unknown (NaN) and take their first observation.
+ * An exponentially weighted running mean of what the maker has seen. With `prior` 0 it is
+ * bias-corrected, Σ w(1−w)^(n−i)·xᵢ over its weights' sum 1 − (1−w)^n: its first observations
+ * count as a plain mean (a maker that has hedged ten times knows its cost from ten hedges, not
+ * from 40% of it). `prior` ∈ (0, 1] keeps that share of the starting weight on a prior of 0 (1: a
+ * plain EWMA from 0, a maker sceptical of costs until a long history shows them). Before any
+ * observation it has no value: `or` gives the fallback.
  */
 class Ewma {
   count = 0;
-  constructor(private readonly weight: number, public value = 0) {}
+  private raw = 0;
+  private decay = 1; // (1 − w)^count: the weight left on the prior
+  constructor(private readonly weight: number, private readonly prior: number) {}
   add(x: number): void {
     this.count++;
-    this.value = Number.isNaN(this.value) ? x : this.value + this.weight * (x - this.value);
+    this.raw += this.weight * (x - this.raw);
+    this.decay *= 1 - this.weight;
+  }
+  get value(): number {
+    if (this.count === 0) return NaN;
+    const weights = 1 - this.decay + this.prior * this.decay;
+    return weights > 0 ? this.raw / weights : this.raw;
   }
   or(fallback: number): number {
-    return Number.isNaN(this.value) ? fallback : this.value;
+    return this.count === 0 ? fallback : this.value;
   }
 }
 
@@ -119,15 +133,15 @@ export class OptionMaker {
     idLabel: string,
   ) {
     this.ids = sim.ids(idLabel);
-    const w = params.learning;
-    this.adverse = new Ewma(w);
-    this.snipe = new Ewma(w);
-    this.hedgeCostUsd = new Ewma(w);
-    // The notional starts at its first hedge's, the cost at 0: its first rate is w × what it paid.
-    this.hedgeNotionalUsd = new Ewma(w, NaN);
-    this.hedgeLagUs = new Ewma(w, NaN);
-    this.legFailRate = new Ewma(w);
-    this.legFailLoss = new Ewma(w);
+    const cost = () => new Ewma(params.learning, params.learningPrior);
+    this.adverse = cost();
+    this.snipe = cost();
+    this.hedgeCostUsd = cost();
+    // Its hedges' size and wait are facts, not costs: no prior on them.
+    this.hedgeNotionalUsd = new Ewma(params.learning, 0);
+    this.hedgeLagUs = new Ewma(params.learning, 0);
+    this.legFailRate = cost();
+    this.legFailLoss = cost();
     this.timers = venues.map(() => undefined);
     this.lastQuoteSpot = venues.map(() => NaN);
     venues.forEach((v, i) => {

@@ -14,10 +14,13 @@ import type { IdSpace, Simulation } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
 import type { Rng } from '../../engine/rng.ts';
 import { newTx } from '../tx.ts';
+import { Bundle, LegAction, type CrossRollupRouter } from '../crossrollup.ts';
+import type { ModelEvents } from '../events.ts';
+import type { KeyedRng } from '../../engine/rng.ts';
 import { YEAR_US } from '../market/price.ts';
 import { PoissonArrivals } from './poisson.ts';
 import type { Submitter } from './submitter.ts';
-import { TakeOrder, type Instrument, type OptionVenue } from '../options/venue.ts';
+import { ComboOrder, TakeOrder, type Instrument, type OptionVenue } from '../options/venue.ts';
 
 export interface TakerParams {
   name: string;
@@ -33,10 +36,29 @@ export interface TakerParams {
   vol: number;
   /** Elastic: k, per USD of the quote's distance from fair value. */
   decay: number;
+  strategy: Strategy;
+}
+
+export type Strategy = 'single' | 'risk_reversal' | 'vertical' | 'cross_rollup_spread';
+
+/** How a cross-rollup spread's legs travel: the second venue, the router the sequencers chose, and each leg's rollup failures. */
+export interface SpreadRoute {
+  venue: OptionVenue;
+  router: CrossRollupRouter;
+  legFailures: (rollup: number) => { failureProb: number; failures: KeyedRng };
+  events: ModelEvents;
+}
+
+/** One leg a strategy wants: which option, on which venue, which side. */
+interface WantedLeg {
+  venue: OptionVenue;
+  inst: Instrument;
+  side: 'buy' | 'sell';
 }
 
 export class OptionTakers {
   private readonly ids: IdSpace;
+  private readonly bundleIds: IdSpace;
   /** Sniper: instruments with an order in flight. */
   private readonly inFlight = new Set<number>();
 
@@ -49,8 +71,11 @@ export class OptionTakers {
     private readonly orders: Rng,
     arrivals: Rng,
     idLabel: string,
+    /** Cross-rollup spreads: how the second leg gets there. */
+    private readonly spread?: SpreadRoute,
   ) {
     this.ids = sim.ids(idLabel);
+    this.bundleIds = sim.ids(`${idLabel}/bundles`);
     if (params.kind === 'sniper') venue.feed.subscribe(this.snipe);
     else if (params.ratePerSecond > 0) new PoissonArrivals(sim, params.ratePerSecond, arrivals, params.kind === 'informed' ? this.informed : params.kind === 'elastic' ? this.elastic : this.uninformed);
   }
@@ -72,9 +97,66 @@ export class OptionTakers {
     // The same draws, in the same order, whatever the chain shows: the flow is exogenous.
     const u = this.orders.next();
     const side: 'buy' | 'sell' = this.orders.next() < 0.5 ? 'buy' : 'sell';
+    if (this.params.strategy !== 'single') return this.sendStrategy(this.strategyLegs(u, side));
     const hit = this.quoteAt(u, side);
     if (hit) this.send(hit.inst, side, this.params.size, this.limit(side, hit.quote), 'single');
   };
+
+  /** The legs of its strategy: the expiry a uniform draw `u` picks, bought (bullish) or sold. */
+  private strategyLegs(u: number, side: 'buy' | 'sell'): WantedLeg[] | undefined {
+    const spot = this.venue.feed.price;
+    const expiries = [...new Set(this.venue.active.map((i) => i.expiryUs))];
+    if (expiries.length === 0) return undefined;
+    const expiry = expiries[Math.floor(u * expiries.length)];
+    const of = (venue: OptionVenue, kind: 'call' | 'put', near: number) =>
+      venue.active.filter((i) => i.kind === kind).sort((a, b) => Math.abs(a.expiryUs - near) - Math.abs(b.expiryUs - near) || a.strike - b.strike);
+    const calls = of(this.venue, 'call', expiry).filter((i) => i.expiryUs === expiry);
+    const other = side === 'buy' ? 'sell' : 'buy';
+    if (this.params.strategy === 'risk_reversal') {
+      const puts = of(this.venue, 'put', expiry).filter((i) => i.expiryUs === expiry);
+      const call = calls.find((i) => i.strike > spot) ?? calls[calls.length - 1];
+      const put = [...puts].reverse().find((i) => i.strike < spot) ?? puts[0];
+      return call && put ? [{ venue: this.venue, inst: call, side }, { venue: this.venue, inst: put, side: other }] : undefined;
+    }
+    // Vertical: long the call nearest the money, short the next strike up (on the other venue
+    // for a cross-rollup spread: its call of the nearest expiry with the next strike above).
+    const atm = calls.reduce<Instrument | undefined>((best, i) => (!best || Math.abs(i.strike - spot) < Math.abs(best.strike - spot) ? i : best), undefined);
+    if (!atm) return undefined;
+    const farVenue = this.params.strategy === 'cross_rollup_spread' ? this.spread!.venue : this.venue;
+    const far = of(farVenue, 'call', expiry);
+    const nearest = far.length ? far[0].expiryUs : NaN;
+    const higher = far.find((i) => i.expiryUs === nearest && i.strike > atm.strike);
+    return higher ? [{ venue: this.venue, inst: atm, side }, { venue: farVenue, inst: higher, side: other }] : undefined;
+  }
+
+  /** Sends a strategy's legs at the quotes it sees (each within its limit), fill-or-kill: one transaction on one venue, a bundle across rollups. */
+  private sendStrategy(wanted: WantedLeg[] | undefined): void {
+    if (!wanted) return;
+    const now = this.sim.now;
+    const limits = wanted.map(({ venue, inst, side }) => {
+      const q = venue.bestQuotes(inst.index);
+      return side === 'buy' ? q.ask : q.bid;
+    });
+    if (!limits.every(Number.isFinite)) return;
+    const p = this.params;
+    const order = (k: number, id: number) => {
+      const { venue, inst, side } = wanted[k];
+      return new TakeOrder(venue, p.name, p.kind, p.strategy, inst.index, side, p.size, this.limit(side, limits[k]), now, undefined, { order: id, leg: k, legs: wanted.length });
+    };
+    if (wanted.every((w) => w.venue === this.venue)) {
+      const id = this.ids.next();
+      this.submitter.submit(newTx(id, this.venue.params.rollup, p.name, now, new ComboOrder(wanted.map((_, k) => order(k, id))), p.feeUsd));
+      return;
+    }
+    const route = this.spread!;
+    const bundle = new Bundle(this.bundleIds.next(), p.name, now, route.events);
+    wanted.forEach((w, k) => {
+      const rollup = w.venue.params.rollup;
+      const { failureProb, failures } = route.legFailures(rollup);
+      bundle.add(newTx(this.ids.next(), rollup, p.name, now, new LegAction(failureProb, failures, order(k, bundle.id)), p.feeUsd));
+    });
+    route.router.send(bundle);
+  }
 
   /** The listed option a uniform draw `u` picks and the best quote it would take on `side`, if there is one. */
   private quoteAt(u: number, side: 'buy' | 'sell') {
@@ -115,6 +197,7 @@ export class OptionTakers {
     // chain that lists no puts, it sells the call on bad news.
     if (Math.abs(signal) < 0.5) return;
     const good = signal > 0;
+    if (this.params.strategy !== 'single') return this.sendStrategy(this.strategyLegs(0, good ? 'buy' : 'sell'));
     const puts = this.venue.active.some((i) => i.kind === 'put');
     const kind = good || !puts ? 'call' : 'put';
     const side: 'buy' | 'sell' = good || puts ? 'buy' : 'sell';

@@ -11,6 +11,7 @@ import { newTx, type Tx, type TxAction } from '../tx.ts';
 import type { ReferenceFeed } from '../market/feed.ts';
 import type { ModelEvents } from '../events.ts';
 import type { Submitter } from '../agents/submitter.ts';
+import { invariant } from '../../engine/assert.ts';
 import { blackScholes, type Greeks, type OptionKind } from './blackScholes.ts';
 
 export interface Instrument {
@@ -40,7 +41,18 @@ export interface VenueParams {
   rate: number;
 }
 
-/** A taker's order: buy or sell `size` contracts at prices no worse than `limit`, executed in a block. */
+/** Where an order sits in a multi-leg strategy: the strategy order's id, its leg, and how many legs it has. */
+export interface StrategyLeg {
+  order: number;
+  leg: number;
+  legs: number;
+}
+
+/**
+ * A taker's order: buy or sell `size` contracts at prices no worse than `limit`, executed in a
+ * block. A single order fills what it can; a strategy's leg is fill-or-kill (the whole size or
+ * nothing), so that a strategy whose legs all check fills every leg entirely.
+ */
 export class TakeOrder implements TxAction {
   constructor(
     readonly venue: OptionVenue,
@@ -54,11 +66,43 @@ export class TakeOrder implements TxAction {
     readonly decidedUs: Micros,
     /** The taker's hook, told when the order executed (filled or not). */
     private readonly onDone?: () => void,
+    /** Set on a strategy's legs, which are fill-or-kill. */
+    readonly legOf?: StrategyLeg,
   ) {}
+
+  /** Why it would not fill now, or null: exactly what `execute` would find (atomic bundles rely on it). */
+  check(): string | null {
+    return this.venue.wouldFail(this);
+  }
 
   execute(tx: Tx): string | null {
     this.onDone?.();
     return this.venue.take(tx, this);
+  }
+}
+
+/**
+ * A strategy's legs on one venue in one transaction (a risk reversal, a vertical spread): every
+ * leg fills entirely, or the transaction reverts and none does — in any mode, since one rollup
+ * executes it.
+ */
+export class ComboOrder implements TxAction {
+  constructor(readonly legs: readonly TakeOrder[]) {}
+
+  check(): string | null {
+    for (const leg of this.legs) {
+      const failed = leg.check();
+      if (failed !== null) return failed;
+    }
+    return null;
+  }
+
+  execute(tx: Tx): string | null {
+    const failed = this.check();
+    if (failed !== null) return failed;
+    // Distinct instruments: one leg's fills cannot change what the next one checked.
+    for (const leg of this.legs) invariant(leg.execute(tx) === null, 'a combo leg that checked fills', () => `order ${leg.legOf?.order} leg ${leg.legOf?.leg}`);
+    return null;
   }
 }
 
@@ -124,6 +168,8 @@ export interface OptionFill {
   /** The taker's order, as submitted: what it saw and when. */
   decidedUs: Micros;
   strategy: string;
+  /** Its place in a multi-leg strategy, if it is a leg of one. */
+  legOf?: StrategyLeg;
 }
 
 export interface OptionQuoteEvent {
@@ -240,16 +286,33 @@ export class OptionVenue {
     return null;
   }
 
+  /** The resting quotes an order can take, best price first (among equal prices, the earlier quote). */
+  private within(o: TakeOrder): Resting[] {
+    const { side, limit } = o;
+    const book = this.book.get(o.instrument) ?? [];
+    return book.filter((q) => (side === 'buy' ? q.askLeft > 0 && q.ask <= limit : q.bidLeft > 0 && q.bid >= limit)).sort((a, b) => (side === 'buy' ? a.ask - b.ask : b.bid - a.bid) || a.seq - b.seq);
+  }
+
+  /** Why an order would not fill now ('expired', 'no-quote-within-limit', or for a fill-or-kill leg 'partial-fill'), or null. */
+  wouldFail(o: TakeOrder): string | null {
+    const inst = this.instruments[o.instrument];
+    if (!inst || inst.settled || inst.expiryUs <= this.sim.now) return 'expired';
+    const candidates = this.within(o);
+    if (candidates.length === 0) return 'no-quote-within-limit';
+    if (o.legOf === undefined) return null;
+    let available = 0;
+    for (const q of candidates) available += o.side === 'buy' ? q.askLeft : q.bidLeft;
+    return available >= o.size ? null : 'partial-fill';
+  }
+
   /** Executes a taker's order (TakeOrder.execute). */
   take(tx: Tx, o: TakeOrder): string | null {
-    const { taker, takerKind, strategy, instrument: index, side, size, limit, decidedUs } = o;
+    const { taker, takerKind, strategy, instrument: index, side, size, decidedUs } = o;
+    const failed = this.wouldFail(o);
+    if (failed !== null) return failed;
     const inst = this.instruments[index];
     const now = this.sim.now;
-    if (!inst || inst.settled || inst.expiryUs <= now) return 'expired';
-    const book = this.book.get(index) ?? [];
-    // Best prices first; among equal prices, the quote posted earlier (lower sequence) first.
-    const candidates = book.filter((q) => (side === 'buy' ? q.askLeft > 0 && q.ask <= limit : q.bidLeft > 0 && q.bid >= limit)).sort((a, b) => (side === 'buy' ? a.ask - b.ask : b.bid - a.bid) || a.seq - b.seq);
-    if (candidates.length === 0) return 'no-quote-within-limit';
+    const candidates = this.within(o);
     let left = size;
     const spot = this.feed.price;
     const fair = this.fairValue(inst, spot, now);
@@ -262,7 +325,7 @@ export class OptionVenue {
       else q.bidLeft -= n;
       left -= n;
       const fee = (bps: number) => Math.min((bps / 1e4) * spot, 0.125 * price) * n;
-      const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, quoteMid: (q.bid + q.ask) / 2, quoteValue: q.value, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy };
+      const f: OptionFill = { venue: this.params.id, instrument: inst, tx, taker, takerKind, maker: q.maker, side, size: n, price, quoteMid: (q.bid + q.ask) / 2, quoteValue: q.value, takerFeeUsd: fee(this.params.takerFeeBps), makerFeeUsd: fee(this.params.makerFeeBps), atUs: now, spot, fairAtFill: fair, decidedUs, strategy, legOf: o.legOf };
       const dir = side === 'buy' ? 1 : -1;
       this.move(taker, index, dir * n);
       this.move(q.maker, index, -dir * n);
