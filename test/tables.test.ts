@@ -53,6 +53,12 @@ const SAMPLE_ROWS: { [N in TableName]: Row<N>[] } = {
     strike: 3000 + i, expiry_us: BIG * 2, spot: 3001.5, bid: 40 + i, ask: 42 + i, mid: 41 + i, vol_bid: 0.58, vol_ask: 0.62, half_spread_usd: 0.5,
     fee_usd: 0, adverse_selection_usd: 0.1, snipe_usd: 0.2, inventory_usd: 0.01, hedge_cost_usd: 0.1, leg_failure_usd: 0, capital_usd: 0.09, arrival_usd: 0, reservation_shift_usd: -0.01 * i, reason: 'timer',
   })),
+  exotics: [0, 1, 2, 3, 4].map((i) => ({
+    run_id: i, mode: i % 2 ? 'shared' : 'centralized', exotic: 'dd', listed_us: BIG + i, expiry_us: BIG * 2 + i, strike_0: 3000, strike_1: 60000, fair_usd: i === 2 ? null : 25,
+    price_at_expiry_0: 3010, price_at_expiry_1: 60100, payout_at_expiry_usd: 100, read_us_0: i === 4 ? null : BIG * 2 + 10, read_us_1: i === 4 ? null : BIG * 2 + 20,
+    price_read_0: i === 4 ? null : 3011, price_read_1: i === 4 ? null : 59990, read_gap_ms: i === 4 ? null : 0.01, payout_usd: i === 4 ? null : 0, settlement_error_usd: i === 4 ? null : -100,
+    status: i === 4 ? 'unsettled' : 'settled',
+  })),
   option_trades: [0, 1, 2, 3, 4].map((i) => ({
     run_id: i, mode: 'centralized', at_us: BIG + i, decided_us: BIG + i - 9, venue: 'v', instrument: 'v-P3000-3600s#0', taker: 't', taker_kind: 'sniper', strategy: i === 4 ? 'vertical' : 'snipe',
     strategy_order: i === 4 ? BIG + 7 : null, leg: i === 4 ? 1 : null, legs: i === 4 ? 2 : 1, maker: i === 3 ? null : 'mm', side: i % 2 ? 'sell' : 'buy', size: i === 3 ? 0 : 1, price: i === 3 ? null : 40.5, quote_mid: i === 3 ? null : 40.7, spot: 3000, fair_usd: i === 3 ? null : 41,

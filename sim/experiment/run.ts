@@ -116,7 +116,7 @@ export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: R
   const variant = point.variants.find((v) => v.name === plan.variant)!;
   const { scenario } = variant;
   const world = buildWorld({ scenario, priceSeries: loaded.priceSeries }, plan.mode, plan.seed, { runId: plan.runId });
-  const recorders = attachRecorders(world, { txs: tagged(sinks.txs, plan), trades: tagged(sinks.trades, plan), mev: tagged(sinks.mev, plan), bids: tagged(sinks.bids, plan), quotes: tagged(sinks.quotes, plan), option_trades: tagged(sinks.option_trades, plan), liquidations: tagged(sinks.liquidations, plan), contagion: tagged(sinks.contagion, plan) });
+  const recorders = attachRecorders(world, { txs: tagged(sinks.txs, plan), trades: tagged(sinks.trades, plan), mev: tagged(sinks.mev, plan), bids: tagged(sinks.bids, plan), quotes: tagged(sinks.quotes, plan), option_trades: tagged(sinks.option_trades, plan), exotics: tagged(sinks.exotics, plan), liquidations: tagged(sinks.liquidations, plan), contagion: tagged(sinks.contagion, plan) });
   const drainAll = () => Promise.all(Object.values(sinks).map((s) => s.drain()));
   let status: RunSummary['status'] = 'ok';
   let error: string | null = null;

@@ -9,6 +9,7 @@ import { IntentRecorder } from './intents.ts';
 import { PbsRecorder } from './pbs.ts';
 import { ConsensusRecorder } from './consensus.ts';
 import { OptionsRecorder } from './options.ts';
+import { ExoticsRecorder } from './exotics.ts';
 import { FaultRecorder } from './faults.ts';
 import { LendingRecorder } from './lending.ts';
 import { ContagionRecorder } from './contagion.ts';
@@ -23,12 +24,13 @@ export interface RecorderSinks {
   bids: RowSink;
   quotes: RowSink;
   option_trades: RowSink;
+  exotics: RowSink;
   liquidations: RowSink;
   contagion: RowSink;
 }
 
 /** Sinks that drop every row (a run whose metrics are wanted but not its tables). */
-export const NULL_SINKS: RecorderSinks = { txs: NULL_SINK, trades: NULL_SINK, mev: NULL_SINK, bids: NULL_SINK, quotes: NULL_SINK, option_trades: NULL_SINK, liquidations: NULL_SINK, contagion: NULL_SINK };
+export const NULL_SINKS: RecorderSinks = { txs: NULL_SINK, trades: NULL_SINK, mev: NULL_SINK, bids: NULL_SINK, quotes: NULL_SINK, option_trades: NULL_SINK, exotics: NULL_SINK, liquidations: NULL_SINK, contagion: NULL_SINK };
 
 export interface Recorders {
   /** Writes what is still pending and returns the run's metrics and sketches. */
@@ -48,6 +50,7 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
   const o = scenario.options;
   const venueOf = (id: string) => o.venues.find((v) => v.id === id)!;
   const options = new OptionsRecorder(world.options.venues, (id) => venueOf(id).asset, (id) => scenario.assets.find((a) => a.id === venueOf(id).asset)!.vol, warmupUs, (maker) => world.options.makers.find((m) => m.params.name === maker)?.params.collateral === 'pooled', sinks.quotes, sinks.option_trades, events);
+  const exotics = new ExoticsRecorder(world.options.exotics.map((e) => e.params.id), warmupUs, sinks.exotics, events);
   const consensus = sequencing.sequencers.some((s) => s instanceof SharedSequencer) ? new ConsensusRecorder(warmupUs, events) : undefined;
   const f = scenario.faults;
   const hasFaults = world.faults.injector.episodes.length > 0 || f.outages.length > 0 || f.random !== undefined;
@@ -75,6 +78,7 @@ export function attachRecorders(world: World, sinks: RecorderSinks): Recorders {
       faults?.finish(end, report);
       lending.finish(report);
       contagion?.finish(end, report);
+      exotics.finish(report);
       options.finish(report, (maker) => {
         const m = o.makers.find((x) => x.name === maker);
         return m ? venueOf(m.venues[0]).rollup : null;

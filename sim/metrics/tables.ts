@@ -250,6 +250,32 @@ export const TABLES = {
       col('status', 'utf8', '', "'filled', or why it failed: 'no-quote-within-limit', 'expired', 'partial-fill' (a strategy leg is fill-or-kill), 'leg-failed' (the leg's rollup failed it: rollups[].leg_failure_prob), 'bundle-reverted' (another leg of its atomic bundle failed)."),
     ],
   },
+  exotics: {
+    name: 'exotics',
+    description:
+      "One row per expiry of a cross-rollup exotic (options.exotics): a dual digital paying if the pool prices on two rollups are both at or above their strikes. Its terms read both pools at the expiry instant (price_at_expiry_*); its keeper's settlement reads them as the sequencers let it — in one slot under a shared set, leg 1 after the bridge otherwise — and pays on those readings. Rows appear when the settlement completed or could no longer complete; expiries still settling at the horizon have none.",
+    columns: [
+      RUN_ID,
+      MODE,
+      col('exotic', 'utf8', '', 'Exotic id.'),
+      col('listed_us', 'int64', 'µs', 'When this expiry was listed (its strikes set from the pools then).'),
+      col('expiry_us', 'int64', 'µs', 'Its expiry.'),
+      col('strike_0', 'float64', 'USD', "Leg 0's strike (pool price at listing × (1 + strike_pct/100))."),
+      col('strike_1', 'float64', 'USD', "Leg 1's strike."),
+      nullableCol('fair_usd', 'float64', 'USD', 'Value at listing of the written payoff: payout × N(d₀)·N(d₁), the two pools taken as independent lognormal prices at their assets\' true laws; null when an asset jumps or replays a path.'),
+      col('price_at_expiry_0', 'float64', 'USD', "Leg 0's pool price at the expiry instant (what the terms read)."),
+      col('price_at_expiry_1', 'float64', 'USD', "Leg 1's pool price at the expiry instant."),
+      col('payout_at_expiry_usd', 'float64', 'USD', 'What the terms promised: the payoff on both pools at expiry.'),
+      nullableCol('read_us_0', 'int64', 'µs', "When the settlement's leg 0 read its pool (its block); null if it never executed."),
+      nullableCol('read_us_1', 'int64', 'µs', 'When leg 1 read its pool and paid; null if it never executed.'),
+      nullableCol('price_read_0', 'float64', 'USD', 'Pool price leg 0 read.'),
+      nullableCol('price_read_1', 'float64', 'USD', 'Pool price leg 1 read.'),
+      nullableCol('read_gap_ms', 'float64', 'ms', 'read_us_1 − read_us_0: 0 in one atomic slot, the bridge and a block otherwise.'),
+      nullableCol('payout_usd', 'float64', 'USD', 'What the settlement paid, on its readings; null when unsettled.'),
+      nullableCol('settlement_error_usd', 'float64', 'USD', 'payout_usd − payout_at_expiry_usd.'),
+      col('status', 'utf8', '', "'settled', or 'unsettled' (a leg never executed: the bridge lost the message)."),
+    ],
+  },
   liquidations: {
     name: 'liquidations',
     description:

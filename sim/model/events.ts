@@ -8,6 +8,7 @@ import type { TradeRecord } from './market/swap.ts';
 import type { Position } from './agents/position.ts';
 import type { Bundle } from './crossrollup.ts';
 import type { OptionFill, OptionQuoteEvent, OptionSettlement } from './options/venue.ts';
+import type { ExoticSettlement } from './options/exotic.ts';
 import type { FaultEpisode } from './faults/injector.ts';
 import type { OracleUpdate } from './lending/oracle.ts';
 import type { LiquidationEvent } from './lending/market.ts';
@@ -109,6 +110,8 @@ export class ModelEvents {
   /** A taker's order filled (part of) a maker's quote. */
   readonly optionFill = new Channel<OptionFill>();
   readonly optionSettled = new Channel<OptionSettlement>();
+  /** A cross-rollup exotic's settlement completed (or can no longer complete). */
+  readonly exoticSettled = new Channel<ExoticSettlement>();
   /** A maker's delta hedge executed (or failed) on its hedge pool. */
   readonly hedge = new Channel<HedgeEvent>();
   /** A fault began (its machines crashed) / ended (they recovered). */

@@ -80,11 +80,30 @@ export const TakerSchema = z
   })
   .describe('Option takers');
 
+export const ExoticLegSchema = z
+  .strictObject({
+    rollup: name('The rollup whose state this leg reads'),
+    pool: name('The pool on that rollup whose price it reads'),
+    strike_pct: z.number().min(-90).max(900).default(0).describe('Strike, % away from the pool price at listing: the leg is in the money when the pool price at expiry is at or above it'),
+  })
+  .describe("One leg of a cross-rollup exotic: a pool's price on one rollup against a strike");
+
+export const ExoticSchema = z
+  .strictObject({
+    id: name('Exotic id, unique'),
+    kind: z.enum(['dual_digital']).default('dual_digital').describe('"dual_digital": pays payout_usd if both legs are in the money at expiry'),
+    legs: z.tuple([ExoticLegSchema, ExoticLegSchema]).describe('Two legs on two different rollups, pools of two different assets'),
+    tenor: duration('Each expiry is listed this long before it; the next is listed at expiry', { positive: true }).prefault('1h'),
+    payout_usd: positiveNumber('a payout in USD', LIMITS.usd).default(100).describe('What one contract pays when it finishes in the money'),
+  })
+  .describe('A cross-rollup exotic option: its payoff reads two rollups at once; a keeper settles it as a two-leg intent (one atomic bundle under a shared set, two legs through the bridge otherwise)');
+
 export const OptionsSchema = z
   .strictObject({
     venues: list(VenueSchema).default([]).superRefine(uniqueBy<{ id: string }>('venue id', (v) => v.id, 'id')).describe('Option venues'),
     makers: list(MakerSchema).default([]).superRefine(uniqueBy<{ name: string }>('maker name', (m) => m.name, 'name')).describe('Market makers'),
     takers: list(TakerSchema).default([]).superRefine(uniqueBy<{ name: string }>('taker name', (t) => t.name, 'name')).describe('Takers'),
+    exotics: list(ExoticSchema).default([]).superRefine(uniqueBy<{ id: string }>('exotic id', (e) => e.id, 'id')).describe('Cross-rollup exotic options'),
   })
   .describe('Options: venues, makers and takers');
 

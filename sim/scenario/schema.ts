@@ -330,6 +330,7 @@ export const ScenarioSchema = z
       ctx.addIssue({ code: 'custom', message: `expected a ${s.variants ? 'variant name' : 'mode'} (one of ${variantNames.map((x) => `"${x}"`).join(', ')})`, path: ['baseline'], input: s.baseline });
     checkRegions(s, ctx);
     checkOptions(s, ctx);
+    checkExotics(s, ctx);
     checkFaults(s, ctx);
     checkLending(s, ctx);
     // Cross-field: a warmup that eats the whole horizon would leave no measured time at all.
@@ -380,6 +381,22 @@ function checkOptions(s: Scenario, ctx: z.RefinementCtx): void {
     else if (!other) ctx.addIssue({ code: 'custom', message: `expected a venue id (one of ${list(venues)})`, path: at('other_venue'), input: t.other_venue });
     else if (venue && (other.rollup === venue.rollup || other.asset !== venue.asset || !other.kinds.includes('call') || !venue.kinds.includes('call')))
       ctx.addIssue({ code: 'custom', message: `expected a venue listing calls on "${venue.asset}" on another rollup than "${venue.rollup}"`, path: at('other_venue'), input: t.other_venue });
+  });
+}
+
+/** An exotic's legs read pools that exist, on two different rollups, of two different assets. */
+function checkExotics(s: Scenario, ctx: z.RefinementCtx): void {
+  s.options.exotics.forEach((e, i) => {
+    const assets = e.legs.map((leg, k) => {
+      const path = ['options', 'exotics', i, 'legs', k];
+      const rollup = s.rollups.find((r) => r.id === leg.rollup);
+      if (!rollup) return ctx.addIssue({ code: 'custom', message: `expected a rollup id (one of ${s.rollups.map((r) => `"${r.id}"`).join(', ')})`, path: [...path, 'rollup'], input: leg.rollup });
+      const pool = rollup.pools.find((p) => p.id === leg.pool);
+      if (!pool) return ctx.addIssue({ code: 'custom', message: `expected a pool id on rollup "${rollup.id}"`, path: [...path, 'pool'], input: leg.pool });
+      return pool.asset;
+    });
+    if (e.legs[0].rollup === e.legs[1].rollup) ctx.addIssue({ code: 'custom', message: 'expected the two legs on two different rollups (a payoff on one rollup needs no cross-rollup settlement)', path: ['options', 'exotics', i, 'legs', 1, 'rollup'], input: e.legs[1].rollup });
+    else if (assets[0] !== undefined && assets[0] === assets[1]) ctx.addIssue({ code: 'custom', message: `expected pools of two different assets (both legs read "${assets[0]}")`, path: ['options', 'exotics', i, 'legs', 1, 'pool'], input: e.legs[1].pool });
   });
 }
 

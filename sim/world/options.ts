@@ -3,11 +3,13 @@ import type { OptionKind } from '../model/options/blackScholes.ts';
 import { OptionVenue } from '../model/options/venue.ts';
 import { OptionMaker } from '../model/agents/optionMaker.ts';
 import { OptionTakers } from '../model/agents/optionTakers.ts';
+import { CrossRollupDigital, type ExoticLeg } from '../model/options/exotic.ts';
 import { legFailuresOf, routerFor, submitterFor, type WorldContext } from './context.ts';
 
 export interface OptionsParts {
   venues: Map<string, OptionVenue>;
   makers: OptionMaker[];
+  exotics: CrossRollupDigital[];
 }
 
 export function buildOptions(ctx: WorldContext): OptionsParts {
@@ -67,5 +69,18 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
     const spread = other && { venue: other, router: routerFor(ctx, t.name, [venue.params.rollup, other.params.rollup], 'inventory', placement), legFailures: (r: number) => legFailuresOf(ctx, r), events };
     new OptionTakers(sim, params, venue, submitterFor(ctx, venue.params.rollup, label, placement), sim.stream(`${label}/orders`), sim.stream(`${label}/arrivals`), label, spread);
   }
-  return { venues, makers };
+  const exotics = o.exotics.map((e) => {
+    const legs = e.legs.map((leg): ExoticLeg => {
+      const rollup = rollupIndex.get(leg.rollup)!;
+      const market = rollups[rollup].pools.get(leg.pool)!;
+      const a = scenario.assets.find((x) => x.id === scenario.rollups[rollup].pools.find((p) => p.id === leg.pool)!.asset)!;
+      // A closed-form fair value needs a lognormal price: no jumps, no replayed path.
+      const law = a.jumps === undefined && a.file === undefined ? { logDrift: a.drift_kind === 'log' ? a.drift : a.drift - (a.vol * a.vol) / 2, vol: a.vol } : null;
+      return { market, strikePct: leg.strike_pct, law };
+    }) as [ExoticLeg, ExoticLeg];
+    // The keeper settles through whatever the two rollups' sequencers allow: one atomic bundle, or leg 1 after the bridge.
+    const router = routerFor(ctx, `exotics/${e.id}`, legs.map((l) => l.market.rollup), 'bridge');
+    return new CrossRollupDigital(sim, { id: e.id, legs, tenorUs: e.tenor, payoutUsd: e.payout_usd }, router, events, `options/exotics/${e.id}`);
+  });
+  return { venues, makers, exotics };
 }
