@@ -5,7 +5,7 @@ import { MS, type Micros } from '../engine/time.ts';
 import type { HedgeEvent, ModelEvents, PriceTick } from '../model/events.ts';
 import type { Tx } from '../model/tx.ts';
 import { impliedVol } from '../model/options/blackScholes.ts';
-import { ComboOrder, TakeOrder, type OptionFill, type OptionQuoteEvent, type OptionVenue } from '../model/options/venue.ts';
+import { ComboOrder, TakeOrder, type OptionFill, type OptionQuoteEvent, type OptionVenue, type StrategyLeg } from '../model/options/venue.ts';
 import { LegAction } from '../model/crossrollup.ts';
 import { Distribution } from './distribution.ts';
 import type { RowSink, RunReport } from './rows.ts';
@@ -165,9 +165,7 @@ export class OptionsRecorder {
       taker: f.taker,
       taker_kind: f.takerKind,
       strategy: f.strategy,
-      strategy_order: f.legOf?.order ?? null,
-      leg: f.legOf?.leg ?? null,
-      legs: f.legOf?.legs ?? 1,
+      ...legColumns(f.legOf),
       maker: f.maker,
       side: f.side,
       size: f.size,
@@ -208,9 +206,7 @@ export class OptionsRecorder {
         taker: o.taker,
         taker_kind: o.takerKind,
         strategy: o.strategy,
-        strategy_order: o.legOf?.order ?? null,
-        leg: o.legOf?.leg ?? null,
-        legs: o.legOf?.legs ?? 1,
+        ...legColumns(o.legOf),
         maker: null,
         side: o.side,
         size: 0,
@@ -264,4 +260,9 @@ export class OptionsRecorder {
       r.add('options.margin_usd.mean', s.marginUsd.mean, 'USD');
     }
   }
+}
+
+/** Where an option_trades row sits in its strategy order (a single order: no order, no leg, 1 leg). */
+function legColumns(legOf: StrategyLeg | undefined) {
+  return { strategy_order: legOf?.order ?? null, leg: legOf?.leg ?? null, legs: legOf?.legs ?? 1 };
 }
