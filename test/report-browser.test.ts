@@ -94,7 +94,7 @@ describe('seqsim report in headless Chromium', () => {
     it('loads with no console error and no request beyond the file', () => {
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
-      expect(states).toEqual({ headline: 'ok', latency: 'ok', slippage: 'ok', spread: 'ok', mev: 'ok', contagion: 'ok', sweep: 'ok', provenance: 'ok' });
+      expect(states).toEqual({ headline: 'ok', latency: 'ok', slippage: 'ok', spread: 'ok', mev: 'ok', exotic: 'absent', contagion: 'ok', sweep: 'ok', provenance: 'ok' });
     });
 
     it('draws one CDF per variant, rollup and stage', () => {

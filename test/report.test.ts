@@ -37,7 +37,7 @@ describe('seqsim report', () => {
     // Nothing fetched: no script, stylesheet link, image, import or url() — only the SVG namespace.
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(|src=/i);
     expect(html.replace(/xmlns(:\w+)?="http:\/\/www\.w3\.org\/[^"]*"/g, '')).not.toMatch(/https?:\/\//);
-    expect(panelStates(html)).toEqual({ headline: 'ok', latency: 'ok', slippage: 'ok', spread: 'ok', mev: 'ok', contagion: 'ok', sweep: 'absent', provenance: 'ok' });
+    expect(panelStates(html)).toEqual({ headline: 'ok', latency: 'ok', slippage: 'ok', spread: 'ok', mev: 'ok', exotic: 'absent', contagion: 'ok', sweep: 'absent', provenance: 'ok' });
     // A run without a sweep block writes points.arrow with the point column alone: the panel says so.
     expect(html).toContain('names no swept parameter');
     expect(fs.readdirSync(work).filter((f) => f.startsWith('.seqsim-tmp-'))).toEqual([]);
@@ -53,7 +53,7 @@ describe('seqsim report', () => {
     const file = path.join(work, 'thin.html');
     writeReport(thin, file);
     const states = panelStates(fs.readFileSync(file, 'utf8'));
-    expect(states).toEqual({ headline: 'absent', latency: 'absent', slippage: 'absent', spread: 'absent', mev: 'absent', contagion: 'absent', sweep: 'absent', provenance: 'ok' });
+    expect(states).toEqual({ headline: 'absent', latency: 'absent', slippage: 'absent', spread: 'absent', mev: 'absent', exotic: 'absent', contagion: 'absent', sweep: 'absent', provenance: 'ok' });
   });
 
   it('draws sweep curves with a band per variant from points.arrow and runs.point', () => {

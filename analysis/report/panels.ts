@@ -6,7 +6,8 @@ import { slippagePanel } from './panels/slippage.ts';
 import { latencyPanel } from './panels/latency.ts';
 import { mevPanel } from './panels/mev.ts';
 import { contagionPanel } from './panels/contagion.ts';
+import { exoticPanel } from './panels/exotic.ts';
 import { sweepPanel } from './panels/sweep.ts';
 import { provenancePanel } from './panels/provenance.ts';
 
-export const PANELS: readonly Panel[] = [headlinePanel, latencyPanel, slippagePanel, spreadPanel, mevPanel, contagionPanel, sweepPanel, provenancePanel];
+export const PANELS: readonly Panel[] = [headlinePanel, latencyPanel, slippagePanel, spreadPanel, mevPanel, exoticPanel, contagionPanel, sweepPanel, provenancePanel];
