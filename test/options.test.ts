@@ -20,7 +20,7 @@ const MS = 1000;
  * A jump world: no diffusion, Merton jumps of about ±1% every ~20 s on a 100 ms tick grid; one
  * venue on a rollup with 250 ms blocks; a maker that requotes on any move; a sniper.
  */
-function jumpWorld(policy: 'fcfs' | 'priority', makerLatency: string, sniperLatency: string, makerFee = 0): ScenarioInput {
+function jumpWorld(policy: 'fcfs' | 'priority', makerLatency: string, sniperLatency: string, makerFee = 0, cancelsFirst = false): ScenarioInput {
   return {
     name: 'snipes',
     seed: 3,
@@ -31,7 +31,7 @@ function jumpWorld(policy: 'fcfs' | 'priority', makerLatency: string, sniperLate
     rollups: [{ id: 'r', block_time: '250ms', pools: [{ id: 'p', asset: 'x', liquidity_usd: 1e10, fee_bps: 0 }] }],
     sequencing: { centralized: { policy } },
     options: {
-      venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [0], strike_step: 10, expiries: ['10m'], kinds: ['call', 'put'], taker_fee_bps: 0, maker_fee_bps: 0 }],
+      venues: [{ id: 'v', rollup: 'r', asset: 'x', strikes_pct: [0], strike_step: 10, expiries: ['10m'], kinds: ['call', 'put'], taker_fee_bps: 0, maker_fee_bps: 0, cancels_first: cancelsFirst }],
       // Maker and sniper price with the same volatility: the sniper's edge is the quote's staleness alone,
       // and the maker barely learns (a plain EWMA from 0 at weight 10⁻⁴): the races stay races.
       makers: [{ name: 'mm', venues: ['v'], latency: makerLatency, vol: 0.5, refresh: '1h', move_threshold_bps: 0, size: 1, hedge_threshold: 1e9, quote_fee_usd: makerFee, learning: 0.0001, learning_prior: 1, risk_aversion: 0 }],
@@ -97,6 +97,23 @@ describe('stale-quote sniping: who wins the race is the ordering policy and the 
     const se = Math.sqrt((0.2 * 0.8) / hits.length);
     expect(Math.abs(rate - 0.2)).toBeLessThan(4 * se);
     console.log(`priority: ${hits.filter(Boolean).length} of ${hits.length} jumps sniped (${rate.toFixed(3)}; theory 0.2 ± ${se.toFixed(3)})`);
+  });
+
+  it('batch ordering (the venue runs quote updates first in a block), maker slower under FCFS: sniped only across a block boundary', () => {
+    // The sniper's order arrives 5 ms after the jump, the maker's update 60 ms after: in one block
+    // the update goes first whatever the arrival order; only a cut between them leaves the sniper
+    // an earlier block. Against FCFS (every jump sniped), the batch rule leaves a fifth.
+    const predict = (j: number) => {
+      const b = nextBlockAfter(j);
+      return j + 5 * MS <= b && b < j + 60 * MS;
+    };
+    const { judged, hits, predicted } = raceOutcomes(jumpWorld('fcfs', '60ms', '5ms', 0, true), predict);
+    expect(judged.length).toBeGreaterThan(60);
+    expect(hits).toEqual(predicted);
+    const rate = hits.filter(Boolean).length / hits.length;
+    const se = Math.sqrt((0.2 * 0.8) / hits.length);
+    expect(Math.abs(rate - 0.2)).toBeLessThan(4 * se);
+    console.log(`batch rule: ${hits.filter(Boolean).length} of ${hits.length} jumps sniped (${rate.toFixed(3)}; theory 0.2 ± ${se.toFixed(3)})`);
   });
 
   it('the snipe losses are the stale edge, and the maker learns them as its snipe component', () => {

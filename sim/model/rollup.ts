@@ -18,6 +18,8 @@ export interface RollupParams {
 }
 
 export type BlockListener = (rollup: Rollup, nowUs: Micros) => void;
+/** Reorders a block before it executes (a venue that runs its quote updates first); stable otherwise. */
+export type BlockRule = (txs: readonly Tx[]) => readonly Tx[];
 
 export class Rollup {
   /** Number the next block will get. */
@@ -30,6 +32,8 @@ export class Rollup {
   private readonly blockListeners: BlockListener[] = [];
   /** A reaction event is already scheduled for the current µs. */
   private reactionAtUs = -1;
+  /** Applications' rules on the order their transactions execute in within a block. */
+  private readonly blockRules: BlockRule[] = [];
 
   constructor(
     readonly params: RollupParams,
@@ -46,6 +50,11 @@ export class Rollup {
     this.blockListeners.push(listener);
   }
 
+  /** An application's batch rule: it reorders every block of this rollup before it executes. */
+  addBlockRule(rule: BlockRule): void {
+    this.blockRules.push(rule);
+  }
+
   get id(): string {
     return this.params.id;
   }
@@ -59,6 +68,7 @@ export class Rollup {
     invariant(txs.length <= this.params.capacity, 'block capacity', () => `${this.id} block of ${txs.length} > capacity ${this.params.capacity}`);
     const number = this.nextBlock++;
     this.lastBlockUs = nowUs;
+    for (const rule of this.blockRules) txs = rule(txs);
     for (let i = 0; i < txs.length; i++) this.executeTx(txs[i], number, i, nowUs, finalUs, sequencer, decided);
     let count = txs.length;
     if (backstop) {

@@ -22,7 +22,9 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
     const feed = feeds.get(v.asset)!;
     const keeper = submitterFor(ctx, rollup, `options/venues/${v.id}`);
     const params = { id: v.id, rollup, strikesPct: v.strikes_pct, strikeStep: v.strike_step, tenorsUs: v.expiries, kinds: v.kinds as OptionKind[], takerFeeBps: v.taker_fee_bps, makerFeeBps: v.maker_fee_bps, rate: v.rate };
-    venues.set(v.id, new OptionVenue(sim, params, feed, trueVol(v.asset), keeper, events));
+    const venue = new OptionVenue(sim, params, feed, trueVol(v.asset), keeper, events);
+    if (v.cancels_first) rollups[rollup].addBlockRule(venue.quotesFirst);
+    venues.set(v.id, venue);
   }
   const makers = o.makers.map((m) => {
     const mine = m.venues.map((id) => venues.get(id)!);

@@ -106,6 +106,14 @@ export class ComboOrder implements TxAction {
   }
 }
 
+/** A maker's quote update on a venue (its own class, so a venue's batch rule can find it in a block). */
+export class QuoteUpdate implements TxAction {
+  constructor(
+    readonly venue: OptionVenue,
+    readonly execute: (tx: Tx) => string | null,
+  ) {}
+}
+
 /** One side of a maker's resting quote on one option. */
 export interface QuoteEntry {
   instrument: number;
@@ -263,8 +271,19 @@ export class OptionVenue {
 
   /** A transaction that replaces `maker`'s quotes (entries with size 0 pull a quote). */
   quoteAction(maker: string, seq: number, entries: readonly QuoteEntry[]): TxAction {
-    return { execute: (tx) => this.applyQuotes(tx, maker, seq, entries) };
+    return new QuoteUpdate(this, (tx) => this.applyQuotes(tx, maker, seq, entries));
   }
+
+  /**
+   * The batch rule `cancels_first`: within a block, this venue's quote updates execute before
+   * everything else, so a taker's order can only meet a quote its maker replaced in an earlier
+   * block — a maker is never sniped inside one block, only across a block boundary.
+   */
+  readonly quotesFirst = (txs: readonly Tx[]): readonly Tx[] => {
+    const mine = (tx: Tx) => tx.action instanceof QuoteUpdate && tx.action.venue === this;
+    const quotes = txs.filter(mine);
+    return quotes.length === 0 ? txs : [...quotes, ...txs.filter((tx) => !mine(tx))];
+  };
 
   private applyQuotes(tx: Tx, maker: string, seq: number, entries: readonly QuoteEntry[]): string | null {
     // A later update may be ordered before an earlier one: the older one must not overwrite it.
