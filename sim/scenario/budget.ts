@@ -63,9 +63,13 @@ export function estimateRun(s: Scenario): Estimate {
   });
   s.options.takers.forEach((t, i) => {
     if (t.kind === 'sniper') return; // counted with the feed it watches
-    add(`options.takers[${i}].rate`, 'option trades', EVENTS_PER_TX * t.rate);
-    const venue = s.options.venues.find((v) => v.id === t.venue);
-    if (venue) offer(venue.rollup, t.rate);
+    // A cross-rollup spread is two transactions, one on each venue's rollup; a one-venue strategy is one.
+    const legs = t.strategy === 'cross_rollup_spread' ? 2 : 1;
+    add(`options.takers[${i}].rate`, legs === 1 ? 'option trades' : 'option trade legs', EVENTS_PER_TX * t.rate * legs);
+    for (const id of legs === 1 ? [t.venue] : [t.venue, t.other_venue!]) {
+      const venue = s.options.venues.find((v) => v.id === id);
+      if (venue) offer(venue.rollup, t.rate);
+    }
   });
   s.options.makers.forEach((m, i) => {
     const listed = m.venues.reduce((n, id) => {
