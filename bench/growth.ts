@@ -26,6 +26,8 @@ export interface GrowthFactor {
   sizes: number[];
   /** Median CPU seconds of one run at each size. */
   cpu: number[];
+  /** Every repetition's CPU seconds, by size. */
+  cpuSamples: number[][];
   wall: number[];
   events: number[];
   txs: number[];
@@ -98,7 +100,7 @@ export function logLogSlope(xs: number[], ys: number[]): number {
 }
 
 export async function benchGrowth(quick: boolean, progress: (msg: string) => void): Promise<GrowthBench> {
-  const horizon = quick ? '20m' : '4h';
+  const [horizon, warmHorizon] = quick ? ['20m', '5m'] : ['4h', '1h'];
   const reps = 3;
   const base = baseWorld(horizon);
   const specs = [
@@ -107,15 +109,16 @@ export async function benchGrowth(quick: boolean, progress: (msg: string) => voi
     { name: 'shared-set size', unit: 'nodes', sizes: [10, 100, 1000], target: TARGET_NODES, make: (k: number) => withNodes(base, k) },
   ];
   // The smallest size of every factor is the base world itself: it is one case, run once per repetition.
-  const worlds = new Map<string, number>();
-  const cases: LoadedScenario[] = [];
+  const index = new Map<string, number>();
+  const worlds: Data[] = [];
   const caseOf = specs.map((s) =>
     s.sizes.map((size) => {
       const text = JSON.stringify(s.make(size));
-      if (!worlds.has(text)) worlds.set(text, cases.push(load(JSON.parse(text), `growth-${cases.length}`)) - 1);
-      return worlds.get(text)!;
+      if (!index.has(text)) index.set(text, worlds.push(JSON.parse(text)) - 1);
+      return index.get(text)!;
     }),
   );
+  const cases = worlds.map((w, i) => load(w, `growth-${i}`));
   const dir = mkdtempSync(join(tmpdir(), 'seqsim-bench-growth-'));
   const samples = cases.map(() => ({ cpu: [] as number[], wall: [] as number[], events: 0, txs: 0 }));
   try {
@@ -128,13 +131,16 @@ export async function benchGrowth(quick: boolean, progress: (msg: string) => voi
       rmSync(out, { recursive: true, force: true });
       return { ...t, events: result.runs[0].events, txs: result.files.find((x) => x.table === 'txs')!.rows };
     };
-    progress(`growth: warm-up (${horizon} base world)`);
-    await once(cases[0]);
-    // Repetitions go round every case in turn, so drift in the machine's load hits all sizes alike.
+    // V8 needs a few runs' worth of events to finish optimizing (the first run of a cold process
+    // takes about twice the CPU of the third): one pass over every case at a quarter of the horizon.
+    progress(`growth: warm-up (${cases.length} runs of ${warmHorizon})`);
+    for (const [i, w] of worlds.entries()) await once(load({ ...w, horizon: warmHorizon }, `growth-warm-${i}`));
+    // Repetitions go round every case, in turn forwards and backwards, so drift in the machine's load hits all sizes alike.
     for (let r = 0; r < reps; r++) {
       progress(`growth: repetition ${r + 1} of ${reps} (${cases.length} runs of ${horizon})`);
-      for (const [i, c] of cases.entries()) {
-        const m = await once(c);
+      const order = cases.map((_, i) => (r % 2 === 0 ? i : cases.length - 1 - i));
+      for (const i of order) {
+        const m = await once(cases[i]);
         samples[i].cpu.push(m.cpu);
         samples[i].wall.push(m.wall);
         samples[i].events = m.events;
@@ -149,7 +155,7 @@ export async function benchGrowth(quick: boolean, progress: (msg: string) => voi
     const cpu = of.map((x) => median(x.cpu));
     const wall = of.map((x) => median(x.wall));
     const slope = logLogSlope(s.sizes, cpu);
-    return { name: s.name, unit: s.unit, sizes: s.sizes, cpu, wall, events: of.map((x) => x.events), txs: of.map((x) => x.txs), slope, wallSlope: logLogSlope(s.sizes, wall), target: s.target, pass: slope <= s.target };
+    return { name: s.name, unit: s.unit, sizes: s.sizes, cpu, cpuSamples: of.map((x) => x.cpu), wall, events: of.map((x) => x.events), txs: of.map((x) => x.txs), slope, wallSlope: logLogSlope(s.sizes, wall), target: s.target, pass: slope <= s.target };
   });
   return { horizon, reps, factors };
 }
