@@ -99,15 +99,29 @@ export function logLogSlope(xs: number[], ys: number[]): number {
   return sxy / sxx;
 }
 
+export interface GrowthSpec {
+  name: string;
+  unit: string;
+  sizes: number[];
+  target: number;
+  /** The scenario data at one size. */
+  make: (size: number) => Data;
+}
+
+/** The three factors, each a base world grown one way. */
+export function growthFactors(horizon: string): GrowthSpec[] {
+  const base = baseWorld(horizon);
+  return [
+    { name: 'user transactions per day', unit: '× base flow', sizes: [1, 4, 16], target: TARGET_TXS, make: (k) => scaleFlow(base, k) },
+    { name: 'rollups', unit: 'rollups', sizes: [4, 16, 64], target: TARGET_ROLLUPS, make: (k) => replicateRollups(base, k / 4) },
+    { name: 'shared-set size', unit: 'nodes', sizes: [10, 100, 1000], target: TARGET_NODES, make: (k) => withNodes(base, k) },
+  ];
+}
+
 export async function benchGrowth(quick: boolean, progress: (msg: string) => void): Promise<GrowthBench> {
   const [horizon, warmHorizon] = quick ? ['20m', '5m'] : ['4h', '1h'];
   const reps = 3;
-  const base = baseWorld(horizon);
-  const specs = [
-    { name: 'user transactions per day', unit: '× base flow', sizes: [1, 4, 16], target: TARGET_TXS, make: (k: number) => scaleFlow(base, k) },
-    { name: 'rollups', unit: 'rollups', sizes: [4, 16, 64], target: TARGET_ROLLUPS, make: (k: number) => replicateRollups(base, k / 4) },
-    { name: 'shared-set size', unit: 'nodes', sizes: [10, 100, 1000], target: TARGET_NODES, make: (k: number) => withNodes(base, k) },
-  ];
+  const specs = growthFactors(horizon);
   // The smallest size of every factor is the base world itself: it is one case, run once per repetition.
   const index = new Map<string, number>();
   const worlds: Data[] = [];
