@@ -1,5 +1,6 @@
 // `npm run bench`: engine throughput on M/M/1, the hold model against a bare heap, SimPy 3 on the
-// same M/M/1, the full default world, and sweeps (memory, workers, shards). Prints one table (or JSON with --json). Targets are
+// same M/M/1, the full default world, sweeps (memory, workers, shards), and growth (one run's time
+// against flow, rollups and set size). Prints one table (or JSON with --json). Targets are
 // reported PASS/MISS but never fail the process: wall-clock figures depend on the machine, so CI
 // does not gate on them. Every figure is the median of several timed repetitions after a warm-up.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { benchWorld, SWAPS_SCENARIO, type WorldBench } from './world.ts';
 import { elapsed, median, startTimer } from './timer.ts';
 import { benchRealistic, type RealisticBench } from './realistic.ts';
 import { benchSweep, type SweepBench } from './sweep.ts';
+import { benchGrowth, type GrowthBench } from './growth.ts';
 
 const args = new Set(process.argv.slice(2));
 const asJson = args.has('--json');
@@ -130,6 +132,7 @@ async function main() {
   const swapWorld: WorldBench = await benchWorld(SWAPS_SCENARIO, quick ? 1 : 3);
   const realistic: RealisticBench = benchRealistic(quick, progress);
   const sweep: SweepBench = benchSweep(quick, progress);
+  const growth: GrowthBench = await benchGrowth(quick, progress);
 
   const simpyRatio = simpy.status === 'ok' ? mm1.customersPerS / simpy.customersPerS : null;
   const engineCpuPerEvent = 1 / mm1.eventsPerS;
@@ -144,11 +147,12 @@ async function main() {
     { name: `sweep: peak RSS at ${sweep.memory[1].runs} ÷ ${sweep.memory[0].runs} runs`, value: sweep.memoryRatio, target: `≤ ${TARGET_SWEEP_MEMORY}×`, pass: sweep.memoryRatio <= TARGET_SWEEP_MEMORY },
     { name: 'sweep: throughput, 2 workers ÷ 1', value: sweep.scaling.ratio, target: `≥ ${TARGET_SCALING}×`, pass: sweep.scaling.ratio >= TARGET_SCALING },
     { name: 'sweep: CPU, 3 shards + merge ÷ one process', value: sweep.sharding.ratio, target: `≤ ${TARGET_SHARDING}×`, pass: sweep.sharding.ratio <= TARGET_SHARDING },
+    ...growth.factors.map((g) => ({ name: `growth: log-log slope of run time on ${g.name}`, value: g.slope, target: `≤ ${g.target}`, pass: g.pass })),
   ];
   const machine = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length };
 
   if (asJson) {
-    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, swapWorld, realistic, sweep, targets }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ machine, quick, mm1, hold, simpy, world, swapWorld, realistic, sweep, growth, targets }, null, 2) + '\n');
     return;
   }
 
@@ -199,6 +203,13 @@ async function main() {
   rows.push([`sweep of short runs (2 s each)`, `peak RSS ${sweep.memory.map((m) => `${m.runs} runs ${m.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${sweep.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_SWEEP_MEMORY}× ${status(sweepTarget('sweep: peak RSS').pass)}`]);
   rows.push([`sweep of ${sweep.scaling.runs} runs`, `wall s, 1 worker ${sweep.scaling.wall1.toFixed(1)} / 2 workers ${sweep.scaling.wall2.toFixed(1)}`, `${sweep.scaling.ratio.toFixed(2)}×`, `≥ ${TARGET_SCALING}× ${status(sweepTarget('sweep: throughput').pass)}`]);
   rows.push(['', `CPU s, one process ${sweep.sharding.oneCpu.toFixed(1)} / 3 shards + merge ${sweep.sharding.shardsCpu.toFixed(1)}`, `${sweep.sharding.ratio.toFixed(2)}×`, `≤ ${TARGET_SHARDING}× ${status(sweepTarget('sweep: CPU').pass)}`]);
+  for (const g of growth.factors)
+    rows.push([
+      g === growth.factors[0] ? `growth of one run (realistic, shared, ${growth.horizon})` : '',
+      `CPU s vs ${g.name}: ${g.sizes.map((n, i) => `${n} ${g.cpu[i].toFixed(2)}`).join(', ')} (wall slope ${g.wallSlope.toFixed(2)})`,
+      g.slope.toFixed(2),
+      `≤ ${g.target} ${status(g.pass)}`,
+    ]);
 
   const header: [string, string, string, string] = ['benchmark', 'measure', 'value', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -71,6 +71,35 @@ describe('visibility by policy (probe agent)', () => {
     // A reveal happens exactly when the leader's proposal fixed the order (its pre-confirmation).
     expect(revealed.every((r) => r.contents)).toBe(true);
   });
+
+  it("an observer subscribed for one rollup of a shared set hears exactly that rollup's arrivals and reveals", () => {
+    const loaded = inlineScenario({
+      name: 'visibility-scoped',
+      horizon: '30s',
+      modes: ['shared'],
+      rollups: [
+        { id: 'a', block_time: '1s', users: [{ name: 'u', rate: 20 }] },
+        { id: 'b', block_time: '2s', users: [{ name: 'u', rate: 10 }] },
+      ],
+      sequencing: { shared: { policy: 'encrypted', nodes: 4, min_slot_time: '500ms' } },
+    });
+    const world = buildWorld(loaded, 'shared', 1);
+    const mempool = world.sequencing.sequencers[0].mempool;
+    const all = { shown: [] as [number, number][], revealed: [] as [number, number][] };
+    const onB = { shown: [] as [number, number][], revealed: [] as [number, number][] };
+    const observer = (into: typeof all) => ({
+      pending: (view: { txId: number; rollup: number }) => into.shown.push([view.txId, view.rollup]),
+      revealed: (txs: readonly { id: number; rollup: number }[]) => txs.forEach((tx) => into.revealed.push([tx.id, tx.rollup])),
+    });
+    mempool.subscribe(observer(all));
+    mempool.subscribe(observer(onB), 1);
+    world.advance(loaded.scenario.horizon);
+    expect(new Set(all.shown.map(([, r]) => r))).toEqual(new Set([0, 1]));
+    expect(onB.shown).toEqual(all.shown.filter(([, r]) => r === 1));
+    // Each revealed batch is one rollup's: the scoped observer gets rollup b's batches whole.
+    expect(onB.revealed.length).toBeGreaterThan(100);
+    expect(onB.revealed).toEqual(all.revealed.filter(([, r]) => r === 1));
+  });
 });
 
 describe('visibility under PBS', () => {

@@ -40,25 +40,43 @@ export function policyCapabilities(policy: Policy, builders?: BuilderMarket): Ca
 }
 
 export class Mempool {
-  private readonly observers: MempoolObserver[] = [];
+  private readonly subscriptions: { observer: MempoolObserver; rollup?: number }[] = [];
+  /** By rollup, in subscription order: the observers that hear its arrivals (its own and those of every rollup). */
+  private readonly hearers = new Map<number, MempoolObserver[]>();
 
   constructor(readonly policy: Policy) {}
 
-  subscribe(observer: MempoolObserver): void {
-    this.observers.push(observer);
+  /**
+   * `rollup`: the observer hears only that rollup's transactions. A shared set's mempool holds
+   * every member rollup's, so an agent of one rollup that filtered them itself would cost each
+   * arrival a call per agent of every rollup: quadratic in the rollups.
+   */
+  subscribe(observer: MempoolObserver, rollup?: number): void {
+    this.subscriptions.push({ observer, rollup });
+    this.hearers.clear();
   }
 
   arrived(tx: Tx, nowUs: Micros): void {
-    if (this.policy === 'fcfs' || this.observers.length === 0) return;
+    if (this.policy === 'fcfs' || this.subscriptions.length === 0) return;
     const view: PendingView = showsContentsOnArrival(this.policy)
       ? { txId: tx.id, rollup: tx.rollup, arriveUs: nowUs, tx }
       : { txId: tx.id, rollup: tx.rollup, arriveUs: nowUs };
-    for (const o of this.observers) o.pending?.(view, nowUs);
+    for (const o of this.hearersOf(tx.rollup)) o.pending?.(view, nowUs);
   }
 
   /** The order of these transactions is now fixed (a block cut or a slot proposed). */
   ordered(txs: readonly Tx[], nowUs: Micros): void {
     if (this.policy !== 'encrypted' || txs.length === 0) return;
-    for (const o of this.observers) o.revealed?.(txs, nowUs);
+    const rollups = new Set(txs.map((tx) => tx.rollup));
+    for (const s of this.subscriptions) if (s.rollup === undefined || rollups.has(s.rollup)) s.observer.revealed?.(txs, nowUs);
+  }
+
+  private hearersOf(rollup: number): MempoolObserver[] {
+    let hs = this.hearers.get(rollup);
+    if (!hs) {
+      hs = this.subscriptions.filter((s) => s.rollup === undefined || s.rollup === rollup).map((s) => s.observer);
+      this.hearers.set(rollup, hs);
+    }
+    return hs;
   }
 }
