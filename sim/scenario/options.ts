@@ -56,7 +56,7 @@ export const MakerSchema = z
     hedge_with_fill: z
       .boolean()
       .default(true)
-      .describe("Offers, with its quotes, to hedge each fill in the fill's own atomic bundle: a single-option order on a venue whose rollup and the maker's hedge rollup (another rollup) one atomic sequencer orders goes with the maker's hedge swap for the fill's delta, both in one slot or neither; elsewhere, and with false, it hedges after hearing of the fill"),
+      .describe("Offers, with its quotes, to hedge each fill in the fill's own atomic bundle: a single-option order on a venue whose rollup and the maker's hedge rollup (another rollup) one atomic sequencer orders goes with the maker's hedge swap for the fill's delta, both in one slot or neither. Each such fill is hedged whatever its hedge_threshold (set false for a maker that should not hedge); elsewhere, and with false, it hedges after hearing of the fill"),
   })
   .describe('An options market maker: Black–Scholes mid at its volatility, half-spread built from the costs it experienced');
 
