@@ -138,7 +138,7 @@ describe('stale-quote sniping: who wins the race is the ordering policy and the 
 });
 
 /** A venue on rollup a; the maker hedges on rollup b. */
-function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?: string; modes?: Mode[]; horizon?: string; seed?: number; runs?: number; snipers?: boolean; informed?: boolean; riskAversion?: number; capitalCost?: number } = {}): ScenarioInput {
+function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?: string; modes?: Mode[]; horizon?: string; seed?: number; runs?: number; snipers?: boolean; informed?: boolean; riskAversion?: number; capitalCost?: number; hedgeWithFill?: boolean } = {}): ScenarioInput {
   return {
     name: 'two-rollups',
     seed: over.seed ?? 1,
@@ -155,7 +155,7 @@ function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?:
     sequencing: { centralized: { policy: 'fcfs' }, shared: { nodes: 4, node_latency: '20ms', node_jitter: '5ms', min_slot_time: over.minSlot ?? '500ms', policy: 'fcfs' } },
     options: {
       venues: [{ id: 'v', rollup: 'a', asset: 'eth', strikes_pct: [-5, 0, 5], strike_step: 50, expiries: ['30d'] }],
-      makers: [{ name: 'mm', venues: ['v'], hedge: { rollup: 'b', pool: 'p' }, latency: '20ms', refresh: '10s', move_threshold_bps: 5, size: 2, hedge_threshold: 2, collateral: over.collateral ?? 'auto', capital_cost: over.capitalCost ?? 0.1, risk_aversion: over.riskAversion ?? 0.01 }],
+      makers: [{ name: 'mm', venues: ['v'], hedge: { rollup: 'b', pool: 'p' }, latency: '20ms', refresh: '10s', move_threshold_bps: 5, size: 2, hedge_threshold: 2, collateral: over.collateral ?? 'auto', capital_cost: over.capitalCost ?? 0.1, risk_aversion: over.riskAversion ?? 0.01, hedge_with_fill: over.hedgeWithFill ?? true }],
       takers: [
         { name: 'retail', kind: 'uninformed', venue: 'v', rate: 0.3, size: 1 },
         ...(over.informed === false ? [] : [{ name: 'fund', kind: 'informed' as const, venue: 'v', rate: 0.02, size: 2, horizon: '5m' }]),
@@ -228,11 +228,13 @@ describe('the flip: which way the sequencer moves the ATM spread, and through wh
   // ('auto': one margin account when one atomic sequencer orders every rollup the maker uses).
   // Each difference gets a paired Student-t 95% interval over the seeds, computed here. The maker
   // prices risk at γ = 0.05/USD and capital at 5%/year: what it gains from pooled margin is then
-  // of the same order as what two minutes of hedge lag costs it, so either can win.
+  // of the same order as what two minutes of hedge lag costs it, so either can win. The flip is
+  // about hedges that travel through the sequencer after the fill (hedge_with_fill: false); the
+  // last case shows what hedging in the fill's own bundle does to it.
   const SEEDS = 8;
   const COMPONENTS = ['fee', 'adverse_selection', 'snipe', 'inventory', 'hedge_cost', 'leg_failure', 'capital'] as const;
-  const run = async (modes: Mode[], minSlot: string) => {
-    const { tables, runs } = await runScenario(inlineScenario(twoRollups({ modes, minSlot, runs: SEEDS, horizon: '2h', riskAversion: 0.05, capitalCost: 0.05 })));
+  const run = async (modes: Mode[], minSlot: string, hedgeWithFill = false) => {
+    const { tables, runs } = await runScenario(inlineScenario(twoRollups({ modes, minSlot, runs: SEEDS, horizon: '2h', riskAversion: 0.05, capitalCost: 0.05, hedgeWithFill })));
     return { metrics: tables.metrics.toArray().map((x) => plain(x)), runs: runs.map((r) => ({ run_id: r.runId, seed: r.seed })) };
   };
   type Runs = Awaited<ReturnType<typeof run>>;
@@ -246,9 +248,11 @@ describe('the flip: which way the sequencer moves the ATM spread, and through wh
   const show = (moves: { c: string; mean: number; ci95: number }[]) => moves.map((m) => `${m.c} ${m.mean.toFixed(3)} ± ${m.ci95.toFixed(3)}`).join(', ');
   let fast: Runs;
   let slow: Runs;
+  let slowBundled: Runs;
   beforeAll(async () => {
     fast = await run(['centralized', 'shared'], '500ms');
     slow = await run(['shared'], '120s');
+    slowBundled = await run(['shared'], '120s', true);
   });
 
   it('a fast shared set (500 ms slots) quotes tighter than centralized sequencing with the hedge on another rollup — through the capital component', () => {
@@ -282,6 +286,20 @@ describe('the flip: which way the sequencer moves the ATM spread, and through wh
       const m = moves.find((x) => x.c === c)!;
       expect(m.mean - m.ci95).toBeGreaterThan(0);
     }
+  });
+
+  it('the same 120 s set with each fill hedged in its own bundle (hedge_with_fill): tighter than centralized again — the flip undone through the inventory component', () => {
+    // Every order goes with its maker's hedge in one slot: no fill's delta waits for the next slot,
+    // so the slow slots' inventory premium is gone, and the one margin account still nets.
+    const spread = paired(slowBundled, 'shared', fast, 'centralized', 'spread.option_atm_bps.mean');
+    const bySlot = paired(slowBundled, 'shared', slow, 'shared', 'spread.option_atm_bps.mean');
+    const { moves, top } = drivers(slowBundled, 'shared', slow, 'shared');
+    console.log(`flip, 120 s slots, hedged in the fill's bundle − after it: ATM spread ${bySlot.mean.toFixed(1)} ± ${bySlot.ci95.toFixed(1)} bps (against centralized ${spread.mean.toFixed(1)} ± ${spread.ci95.toFixed(1)}); components (USD): ${show(moves)}`);
+    expect(spread.mean + spread.ci95).toBeLessThan(0);
+    expect(bySlot.mean + bySlot.ci95).toBeLessThan(0);
+    expect(top.c).toBe('inventory');
+    expect(top.mean + top.ci95).toBeLessThan(0);
+    for (let k = 0; k < SEEDS; k++) expect(metricOf(slowBundled.metrics, 'shared', 'options.atomic_hedges', 1 + k, slowBundled.runs)).toBeGreaterThan(0);
   });
 });
 

@@ -28,6 +28,8 @@ class MakerStats {
   hedgeCostUsd = 0;
   hedges = 0;
   hedgeFailures = 0;
+  /** Hedges executed in their fill's atomic bundle. */
+  atomicHedges = 0;
   hedgeLagMs = new Distribution();
   marginUsd = new Distribution();
 }
@@ -233,6 +235,7 @@ export class OptionsRecorder {
       return;
     }
     s.hedges++;
+    if (h.atomic) s.atomicHedges++;
     s.hedgeCostUsd += h.costUsd;
     s.hedgeLagMs.add(h.lagUs / MS);
     s.marginUsd.add(this.pooled(h.maker) ? h.pooledMarginUsd : h.siloedMarginUsd);
@@ -256,6 +259,7 @@ export class OptionsRecorder {
       r.add('options.hedge_cost_usd', s.hedgeCostUsd, 'USD');
       r.add('options.hedges', s.hedges, 'count');
       r.add('options.hedge_failures', s.hedgeFailures, 'count');
+      r.add('options.atomic_hedges', s.atomicHedges, 'count');
       r.distribution('options.hedge_lag_ms', s.hedgeLagMs, 'ms');
       r.add('options.margin_usd.mean', s.marginUsd.mean, 'USD');
     }

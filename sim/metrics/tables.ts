@@ -247,7 +247,7 @@ export const TABLES = {
       nullableCol('markout_1s_usd', 'float64', 'USD', "Taker's profit per contract at fair value 1 s after the fill; null past expiry or the horizon."),
       nullableCol('markout_10s_usd', 'float64', 'USD', 'The same, 10 s after.'),
       nullableCol('markout_60s_usd', 'float64', 'USD', 'The same, 60 s after.'),
-      col('status', 'utf8', '', "'filled', or why it failed: 'no-quote-within-limit', 'expired', 'partial-fill' (a strategy leg is fill-or-kill), 'leg-failed' (the leg's rollup failed it: rollups[].leg_failure_prob), 'bundle-reverted' (another leg of its atomic bundle failed)."),
+      col('status', 'utf8', '', "'filled', or why it failed: 'no-quote-within-limit', 'expired', 'partial-fill' (a strategy leg, and an order sent with its maker's hedge, is fill-or-kill), 'leg-failed' (the leg's rollup failed it: rollups[].leg_failure_prob), 'bundle-reverted' (another leg of its atomic bundle failed: for an order sent with its maker's hedge, that hedge)."),
     ],
   },
   exotics: {

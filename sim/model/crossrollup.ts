@@ -104,11 +104,15 @@ export class LegAction implements TxAction {
 
 /** How an agent sends an intent; chosen by what the legs' sequencers can do. */
 export interface CrossRollupRouter {
+  /** Whether its bundles execute atomically (every leg in one slot, all or none): what the legs' sequencers can do. */
+  readonly atomic: boolean;
   send(bundle: Bundle): void;
 }
 
 /** One shared set orders every leg: the whole bundle goes to it at once, over the first leg's link. */
 export class BundleRouter implements CrossRollupRouter {
+  readonly atomic = true;
+
   constructor(
     private readonly sim: Simulation,
     private readonly submitters: readonly Submitter[],
@@ -137,6 +141,8 @@ export interface BridgeParams {
  * is halted).
  */
 export class LeggedRouter implements CrossRollupRouter {
+  readonly atomic = false;
+
   constructor(
     private readonly sim: Simulation,
     private readonly submitters: readonly Submitter[],

@@ -139,8 +139,10 @@ export interface HedgeEvent {
   readonly refUsd: number;
   /** Cost against that price, USD (positive = paid): the hedge's cash flow is −base·refUsd − costUsd. */
   readonly costUsd: number;
-  /** From the first unhedged fill to this execution. */
+  /** From the first unhedged fill to this execution (0 for a hedge in its fill's bundle). */
   readonly lagUs: Micros;
+  /** Executed in its fill's atomic bundle (options/fillHedge.ts), not sent after the fill. */
+  readonly atomic: boolean;
   /** Margin its positions need after this hedge, USD: with one account netting every rollup, and with each rollup margined alone. */
   readonly pooledMarginUsd: number;
   readonly siloedMarginUsd: number;

@@ -53,6 +53,10 @@ export const MakerSchema = z
     horizon_end: duration('Avellaneda–Stoikov: the end T of its trading horizon (simulated time)', { positive: true }).optional().describe('When set, its inventory term prices carrying inventory until T (τ = T − t) instead of until a hedge executes'),
     flow_decay: positiveNumber('a decay per USD', 1e6).optional().describe('Avellaneda–Stoikov: k of the takers\' flow intensity A·e^(−k·δ), per USD of the quote\'s distance δ; adds the order-arrival term (1/γ)·ln(1 + γ/k) to its half-spread'),
     skew: z.boolean().default(true).describe('false: the symmetric strategy — the same spread centred on its value, without the reservation shift'),
+    hedge_with_fill: z
+      .boolean()
+      .default(true)
+      .describe("Offers, with its quotes, to hedge each fill in the fill's own atomic bundle: a single-option order on a venue whose rollup and the maker's hedge rollup (another rollup) one atomic sequencer orders goes with the maker's hedge swap for the fill's delta, both in one slot or neither. Each such fill is hedged whatever its hedge_threshold (set false for a maker that should not hedge); elsewhere, and with false, it hedges after hearing of the fill"),
   })
   .describe('An options market maker: Black–Scholes mid at its volatility, half-spread built from the costs it experienced');
 

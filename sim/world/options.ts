@@ -4,6 +4,7 @@ import { OptionVenue } from '../model/options/venue.ts';
 import { OptionMaker } from '../model/agents/optionMaker.ts';
 import { OptionTakers } from '../model/agents/optionTakers.ts';
 import { CrossRollupDigital, type ExoticLeg } from '../model/options/exotic.ts';
+import type { CrossRollupRouter } from '../model/crossrollup.ts';
 import { legFailuresOf, routerFor, submitterFor, type WorldContext } from './context.ts';
 
 export interface OptionsParts {
@@ -55,6 +56,7 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
       horizonEndUs: m.horizon_end,
       flowDecay: m.flow_decay,
       skew: m.skew,
+      hedgeWithFill: m.hedge_with_fill,
     };
     const label = `options/makers/${m.name}`;
     const quoteLinks = mine.map((venue) => ({ venue, submitter: submitterFor(ctx, venue.params.rollup, label, placement) }));
@@ -69,7 +71,17 @@ export function buildOptions(ctx: WorldContext): OptionsParts {
     // A cross-rollup spread's legs travel as the sequencers of the two venues' rollups allow.
     const other = t.other_venue === undefined ? undefined : venues.get(t.other_venue)!;
     const spread = other && { venue: other, router: routerFor(ctx, t.name, [venue.params.rollup, other.params.rollup], 'inventory', placement), legFailures: (r: number) => legFailuresOf(ctx, r), events };
-    new OptionTakers(sim, params, venue, submitterFor(ctx, venue.params.rollup, label, placement), sim.stream(`${label}/orders`), sim.stream(`${label}/arrivals`), label, spread);
+    // An order and its maker's hedge on another rollup go as one bundle where the sequencers of the
+    // two rollups execute it atomically (a hedge on the venue's own rollup is no sequencing matter).
+    const fillHedges = new Map<number, CrossRollupRouter>();
+    for (const m of makers) {
+      const r = m.fillHedge?.rollup;
+      if (r === undefined || r === venue.params.rollup || fillHedges.has(r)) continue;
+      const router = routerFor(ctx, `${t.name}/fill-hedge/${scenario.rollups[r].id}`, [venue.params.rollup, r], 'inventory', placement);
+      if (router.atomic) fillHedges.set(r, router);
+    }
+    const hedges = fillHedges.size > 0 ? { routers: fillHedges, events } : undefined;
+    new OptionTakers(sim, params, venue, submitterFor(ctx, venue.params.rollup, label, placement), sim.stream(`${label}/orders`), sim.stream(`${label}/arrivals`), label, spread, hedges);
   }
   const exotics = o.exotics.map((e) => {
     const legs = e.legs.map((leg): ExoticLeg => {

@@ -14,6 +14,8 @@
 //                     a halted hedge rollup widens its quotes as the halt goes on), and of
 //                     hedging it discretely, N times over its life at its rebalancing interval
 //                     (Kamal & Derman), and a reservation price shifted against its unhedged delta;
+//                     a fill that came with its hedge in one atomic bundle carries no delta at
+//                     all, so τ is that wait times the share of its fills that did not;
 //   hedge cost        its realized delta-hedge slippage on the AMM (fee, impact, MEV, latency
 //                     drift) on the fill's delta;
 //   leg failure       its rate of failed hedges × the loss the unhedged delta took meanwhile;
@@ -24,18 +26,22 @@
 // minimizes Leland's cost plus the price of Kamal & Derman's hedging error, and never shorter than
 // the time its hedges take to execute: asks at σ·√(1 + …), bids at σ·√(1 − …).
 // Quotes refresh on a timer, on price moves past a threshold and after fills; each refresh is a
-// transaction that can be delayed, reordered or sniped.
+// transaction that can be delayed, reordered or sniped. With `hedgeWithFill` its quotes carry an
+// offer to hedge each fill in the fill's own bundle (options/fillHedge.ts), which takers use where
+// one atomic sequencer orders the venue's rollup and its hedge rollup; every other fill it hedges
+// after hearing of it.
 import type { IdSpace, Simulation, Timer } from '../../engine/simulation.ts';
 import { Priority } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
-import { newTx, type Tx } from '../tx.ts';
-import { swapExactIn, swapExactOut } from '../market/amm.ts';
+import { newTx, type Tx, type TxAction } from '../tx.ts';
+import { swapExactIn, swapExactOut, swapWouldFail, type Side } from '../market/amm.ts';
 import type { MarketPool } from '../market/marketPool.ts';
 import { beforeSwap, reportSwap, seeState } from '../market/swap.ts';
 import { YEAR_US } from '../market/price.ts';
 import type { ModelEvents } from '../events.ts';
 import { lelandInterval, lelandVol } from '../options/blackScholes.ts';
-import type { Instrument, OptionFill, OptionVenue, QuoteEntry } from '../options/venue.ts';
+import type { Instrument, OptionFill, OptionVenue, QuoteEntry, TakeOrder } from '../options/venue.ts';
+import type { FillHedge } from '../options/fillHedge.ts';
 import type { Submitter } from './submitter.ts';
 
 export interface MakerParams {
@@ -62,6 +68,8 @@ export interface MakerParams {
   flowDecay?: number;
   /** false: the symmetric strategy (no reservation shift). */
   skew: boolean;
+  /** Offers, with its quotes, to hedge each fill in the fill's own atomic bundle. */
+  hedgeWithFill: boolean;
 }
 
 export interface MakerVenue {
@@ -71,6 +79,8 @@ export interface MakerVenue {
 
 /** Slippage limit of a hedge swap: it reverts rather than pay more than this against the reference. */
 const HEDGE_LIMIT = 0.02;
+/** A fill's delta below this many base units is not worth a swap: its bundled hedge trades nothing. */
+const DUST_BASE = 1e-9;
 
 /**
  * An exponentially weighted running mean of what the maker has seen. With `prior` 0 it is
@@ -120,6 +130,12 @@ export class OptionMaker {
   readonly hedgeLagUs: Ewma;
   readonly legFailRate: Ewma;
   readonly legFailLoss: Ewma;
+  /** Per venue: the share of its fills that came with their hedge in one atomic bundle. */
+  readonly fillsHedged: Ewma[];
+  /** Orders whose bundled hedge executed, until their fill is told. */
+  private readonly hedgedOrders = new Set<TxAction>();
+  /** Its offer to hedge fills in their bundle, published with its quotes (none without `hedgeWithFill`). */
+  readonly fillHedge: FillHedge | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -142,6 +158,8 @@ export class OptionMaker {
     this.hedgeLagUs = new Ewma(params.learning, 0);
     this.legFailRate = cost();
     this.legFailLoss = cost();
+    this.fillsHedged = venues.map(() => new Ewma(params.learning, 0));
+    this.fillHedge = params.hedgeWithFill ? { maker: params.name, rollup: hedgeMarket.rollup, legFor: this.hedgeLeg } : undefined;
     this.timers = venues.map(() => undefined);
     this.lastQuoteSpot = venues.map(() => NaN);
     venues.forEach((v, i) => {
@@ -223,7 +241,10 @@ export class OptionMaker {
     const waitingUs = this.hedgeInFlight !== null && this.unhedgedSinceUs !== null ? now - this.unhedgedSinceUs : 0;
     const headAgeUs = now - this.hedgeChain.lastBlockUs;
     // With a horizon end (Avellaneda–Stoikov), inventory is carried until then.
-    const tauYears = (p.horizonEndUs !== undefined ? Math.max(p.horizonEndUs - now, 0) : Math.max(this.hedgeLagUs.or(p.refreshUs), waitingUs, headAgeUs, 1)) / YEAR_US;
+    // Fills that come with their hedge in one bundle carry none of that wait (a share within
+    // rounding of 1 must not make it negative).
+    const unbundled = Math.max(1 - this.fillsHedged[i].or(0), 0);
+    const tauYears = (p.horizonEndUs !== undefined ? Math.max(p.horizonEndUs - now, 0) : unbundled * Math.max(this.hedgeLagUs.or(p.refreshUs), waitingUs, headAgeUs, 1)) / YEAR_US;
     // Avellaneda–Stoikov's order-arrival term (its limit 1/k when risk is free).
     const arrival = p.flowDecay === undefined ? 0 : p.riskAversion > 0 ? Math.log(1 + p.riskAversion / p.flowDecay) / p.riskAversion : 1 / p.flowDecay;
     const unhedged = this.delta();
@@ -267,7 +288,7 @@ export class OptionMaker {
       const ask = Math.max(ask0 + half + shift, bid + ask0 - bid0 + 2 * half);
       entries.push({ instrument: inst.index, bid, ask, size: p.size, detail: { spot, mid: g.price, volBid, volAsk, reservationShift: shift, fee, adverseSelection: adverse, snipe, inventory, hedgeCost, legFailure, capital, arrival, reason } });
     }
-    const tx = newTx(this.ids.next(), venue.params.rollup, p.name, now, venue.quoteAction(p.name, this.seq++, entries), p.quoteFeeUsd);
+    const tx = newTx(this.ids.next(), venue.params.rollup, p.name, now, venue.quoteAction(p.name, this.seq++, entries, this.fillHedge), p.quoteFeeUsd);
     submitter.submit(tx);
   }
 
@@ -282,6 +303,7 @@ export class OptionMaker {
     // reservation shift, the Leland vols) is not a stale one.
     const fairNow = this.greeks(venue, f.instrument, f.spot, this.params.vol).price;
     this.snipe.add(-makerSign * (fairNow - f.quoteValue));
+    this.fillsHedged[i].add(f.tx.action !== undefined && this.hedgedOrders.delete(f.tx.action) ? 1 : 0);
     // Markout: how the value moved against it over the horizon, spot move only (same time left).
     const at = f.atUs + this.params.markoutUs;
     if (at < f.instrument.expiryUs)
@@ -323,30 +345,75 @@ export class OptionMaker {
     this.hedgeSubmitter.submit(tx);
   }
 
-  /** A hedge executed (in its pool's block): what it learns, and what it does next (after the block). */
+  /** Its legged hedge executed (in its pool's block): what it learns, and what it does next (after the block). */
   private hedged(base: number, costUsd: number, ok: boolean, nowUs: Micros, sinceUs: number | null, refAtDecision: number): void {
     this.hedgeInFlight = null;
-    const spot = this.hedgeMarket.feed.price;
+    if (ok) {
+      // The delta it decided on is hedged: whatever is left is new, and its wait starts now.
+      this.unhedgedSinceUs = null;
+      if (sinceUs !== null) this.hedgeLagUs.add(nowUs - sinceUs);
+      // The loss a failed hedge left: the unhedged delta against the price move since it failed.
+      const spot = this.hedgeMarket.feed.price;
+      if (this.failedAt) this.legFailLoss.add(Math.max(-this.failedAt.delta * (spot - this.failedAt.spot), 0) / Math.max(Math.abs(this.failedAt.delta), 1e-9));
+      this.failedAt = null;
+    } else {
+      this.failedAt ??= { atUs: nowUs, spot: this.hedgeMarket.feed.price, delta: this.delta() };
+    }
+    this.learnHedge(base, costUsd, ok, nowUs, sinceUs === null ? 0 : nowUs - sinceUs, refAtDecision, false);
+    // Try again (or check the next threshold crossing) once the block is done.
+    if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
+  }
+
+  /** What any executed hedge teaches it (its failure rate, its cost per notional), and its position after it. */
+  private learnHedge(base: number, costUsd: number, ok: boolean, nowUs: Micros, lagUs: Micros, refUsd: number, atomic: boolean): void {
     this.legFailRate.add(ok ? 0 : 1);
     if (ok) {
       this.hedgeBase += base;
       // Weighted by notional: a dust rebalance (its cost all rounding) weighs as little as it trades.
       this.hedgeCostUsd.add(costUsd);
-      this.hedgeNotionalUsd.add(Math.abs(base) * refAtDecision);
-      // The delta it decided on is hedged: whatever is left is new, and its wait starts now.
-      this.unhedgedSinceUs = null;
-      if (sinceUs !== null) this.hedgeLagUs.add(nowUs - sinceUs);
-      // The loss a failed hedge left: the unhedged delta against the price move since it failed.
-      if (this.failedAt) this.legFailLoss.add(Math.max(-this.failedAt.delta * (spot - this.failedAt.spot), 0) / Math.max(Math.abs(this.failedAt.delta), 1e-9));
-      this.failedAt = null;
-    } else {
-      this.failedAt ??= { atUs: nowUs, spot, delta: this.delta() };
+      this.hedgeNotionalUsd.add(Math.abs(base) * refUsd);
     }
     const deltas = this.deltaByRollup();
-    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, refUsd: refAtDecision, costUsd, lagUs: sinceUs === null ? 0 : nowUs - sinceUs, pooledMarginUsd: this.marginUsd('pooled', deltas), siloedMarginUsd: this.marginUsd('siloed', deltas) });
-    // Try again (or check the next threshold crossing) once the block is done.
-    if (this.params.hedgeEveryUs === undefined) this.sim.at(nowUs, Priority.reaction, () => this.rebalance(false));
+    this.events.hedge.emit({ maker: this.params.name, atUs: nowUs, ok, base, refUsd, costUsd, lagUs, atomic, pooledMarginUsd: this.marginUsd('pooled', deltas), siloedMarginUsd: this.marginUsd('siloed', deltas) });
   }
+
+  /**
+   * Its hedge of an order's fill, as leg 1 of the order's bundle (FillHedge.legFor): the delta the
+   * fill gives it — the order's whole size (it is fill-or-kill against this maker's quote), at its
+   * volatility and the venue's spot when the slot executes — traded within HEDGE_LIMIT of the
+   * reference then. Check and execution compute the same swap on the same state, so a bundle
+   * that checked executes exactly as checked.
+   */
+  private hedgeLeg = (order: TakeOrder): Tx => {
+    const market = this.hedgeMarket;
+    const swap = () => {
+      const { venue } = order;
+      const makerContracts = (order.side === 'buy' ? -1 : 1) * order.size;
+      const base = -makerContracts * this.greeks(venue, venue.instruments[order.instrument], venue.feed.price, this.params.vol).delta;
+      const ref = market.feed.price;
+      const side: Side = base > 0 ? 'buy' : 'sell';
+      return side === 'buy' ? { base, ref, side, exact: 'out' as const, amount: base, limit: base * ref * (1 + HEDGE_LIMIT) } : { base, ref, side, exact: 'in' as const, amount: -base, limit: -base * ref * (1 - HEDGE_LIMIT) };
+    };
+    const action: TxAction = {
+      check: () => {
+        const s = swap();
+        return Math.abs(s.base) < DUST_BASE ? null : swapWouldFail(market.pool, s.side, s.exact, s.amount, s.limit);
+      },
+      execute: (tx, nowUs) => {
+        const s = swap();
+        if (Math.abs(s.base) >= DUST_BASE) {
+          const before = beforeSwap(market);
+          const result = s.exact === 'in' ? swapExactIn(market.pool, s.side, s.amount, s.limit) : swapExactOut(market.pool, s.side, s.amount, s.limit);
+          reportSwap(market, before, { agentKind: 'maker', agent: this.params.name, gasUsd: 0 }, tx, nowUs, seeState(market, nowUs), s.side, s.exact, result);
+          if (!result.ok) return result.reason;
+          this.learnHedge(s.base, s.side === 'sell' ? s.amount * s.ref - result.amountOut : result.amountIn - s.amount * s.ref, true, nowUs, 0, s.ref, true);
+        }
+        this.hedgedOrders.add(order);
+        return null;
+      },
+    };
+    return newTx(this.ids.next(), market.rollup, this.params.name, this.sim.now, action);
+  };
 
   /** Its hedge cost per unit of notional, as measured (0 until it has hedged; never below 0). */
   hedgeCostRate(): number {

@@ -10,6 +10,9 @@
 //                exponentially in the quote's distance from fair value (Avellaneda–Stoikov flow);
 //   sniper     — on every price tick, hits quotes the move left stale: where Black–Scholes at the
 //                true volatility and the new price beats the quote by more than its threshold.
+// A single-option order that would hit a quote whose maker offers to hedge the fill in its bundle
+// goes with that hedge as one atomic bundle, where the sequencing layer has such a route
+// (options/fillHedge.ts); otherwise it goes alone.
 import type { IdSpace, Simulation } from '../../engine/simulation.ts';
 import type { Micros } from '../../engine/time.ts';
 import type { Rng } from '../../engine/rng.ts';
@@ -21,6 +24,7 @@ import { YEAR_US } from '../market/price.ts';
 import { PoissonArrivals } from './poisson.ts';
 import type { Submitter } from './submitter.ts';
 import { ComboOrder, TakeOrder, type Instrument, type OptionVenue } from '../options/venue.ts';
+import type { FillHedgeRoutes } from '../options/fillHedge.ts';
 
 export interface TakerParams {
   name: string;
@@ -61,6 +65,8 @@ export class OptionTakers {
   private readonly bundleIds: IdSpace;
   /** Sniper: instruments with an order in flight. */
   private readonly inFlight = new Set<number>();
+  /** Bundled orders' hooks, told when their bundle closes (a reverted bundle never executes the order). */
+  private readonly bundleDone = new Map<Bundle, () => void>();
 
   constructor(
     private readonly sim: Simulation,
@@ -73,15 +79,36 @@ export class OptionTakers {
     idLabel: string,
     /** Cross-rollup spreads: how the second leg gets there. */
     private readonly spread?: SpreadRoute,
+    /** Atomic routes for an order with its maker's hedge on another rollup. */
+    private readonly hedges?: FillHedgeRoutes,
   ) {
     this.ids = sim.ids(idLabel);
     this.bundleIds = sim.ids(`${idLabel}/bundles`);
+    hedges?.events.bundleClosed.on((b) => {
+      const done = this.bundleDone.get(b);
+      if (done === undefined) return;
+      this.bundleDone.delete(b);
+      done();
+    });
     if (params.kind === 'sniper') venue.feed.subscribe(this.snipe);
     else if (params.ratePerSecond > 0) new PoissonArrivals(sim, params.ratePerSecond, arrivals, params.kind === 'informed' ? this.informed : params.kind === 'elastic' ? this.elastic : this.uninformed);
   }
 
   private send(inst: Instrument, side: 'buy' | 'sell', size: number, limit: number, strategy: string, onDone?: () => void): void {
     const now = this.sim.now;
+    // The quote it would hit first: when its maker offers to hedge the fill and the two rollups
+    // have an atomic route, the order takes that maker's quote alone and goes with its hedge.
+    const best = this.hedges && this.venue.bestQuote(inst.index, side);
+    const router = best?.hedge && this.hedges!.routers.get(best.hedge.rollup);
+    if (best?.hedge && router) {
+      const order = new TakeOrder(this.venue, this.params.name, this.params.kind, strategy, inst.index, side, Math.min(size, best.left), limit, now, undefined, undefined, best.maker);
+      const bundle = new Bundle(this.bundleIds.next(), this.params.name, now, this.hedges!.events);
+      bundle.add(newTx(this.ids.next(), this.venue.params.rollup, this.params.name, now, order, this.params.feeUsd));
+      bundle.add(best.hedge.legFor(order));
+      if (onDone) this.bundleDone.set(bundle, onDone);
+      router.send(bundle);
+      return;
+    }
     const action = new TakeOrder(this.venue, this.params.name, this.params.kind, strategy, inst.index, side, size, limit, now, onDone);
     const tx = newTx(this.ids.next(), this.venue.params.rollup, this.params.name, now, action, this.params.feeUsd);
     this.submitter.submit(tx);

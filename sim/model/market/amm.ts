@@ -242,6 +242,24 @@ export function quoteExactIn(pool: Pool, side: Side, amountIn: number): number {
 }
 
 /**
+ * Why `swapExactIn` (exact 'in') or `swapExactOut` (exact 'out') with this amount and limit would
+ * fail now, or null: the same plan and the same tests, without changing the pool (a leg of an
+ * atomic bundle checks with it).
+ */
+export function swapWouldFail(pool: Pool, side: Side, exact: 'in' | 'out', amount: number, limit: number): SwapFailure | null {
+  const [rIn, rOut] = reservesFor(pool, side);
+  const inPool = pool.feeMode === 'in_pool';
+  if (exact === 'in') {
+    if (!(limit >= 0 && limit !== Infinity)) return 'invalid-amount';
+    const plan = planExactIn(rIn, rOut, amount, pool.feeBps, inPool);
+    return !plan.ok ? plan.failure : plan.amountOut < limit ? 'slippage-limit' : null;
+  }
+  if (!(limit >= 0)) return 'invalid-amount';
+  const plan = planExactOut(rIn, rOut, amount, pool.feeBps, inPool);
+  return !plan.ok ? plan.failure : plan.amountIn > limit ? 'slippage-limit' : null;
+}
+
+/**
  * Sells exactly `amountIn` of the input token; fails with 'slippage-limit' if the output would be
  * below `minOut`. Rounding: the output side is rounded against the trader (see the file header).
  */

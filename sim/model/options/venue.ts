@@ -13,6 +13,7 @@ import type { ModelEvents } from '../events.ts';
 import type { Submitter } from '../agents/submitter.ts';
 import { invariant } from '../../engine/assert.ts';
 import { blackScholes, type Greeks, type OptionKind } from './blackScholes.ts';
+import type { FillHedge } from './fillHedge.ts';
 
 export interface Instrument {
   /** Position among every instrument this venue ever listed. */
@@ -51,7 +52,8 @@ export interface StrategyLeg {
 /**
  * A taker's order: buy or sell `size` contracts at prices no worse than `limit`, executed in a
  * block. A single order fills what it can; a strategy's leg is fill-or-kill (the whole size or
- * nothing), so that a strategy whose legs all check fills every leg entirely.
+ * nothing), so that a strategy whose legs all check fills every leg entirely. An order sent with
+ * its maker's hedge (fillHedge.ts) takes that maker's quote alone, fill-or-kill.
  */
 export class TakeOrder implements TxAction {
   constructor(
@@ -68,7 +70,14 @@ export class TakeOrder implements TxAction {
     private readonly onDone?: () => void,
     /** Set on a strategy's legs, which are fill-or-kill. */
     readonly legOf?: StrategyLeg,
+    /** Set on an order bundled with this maker's hedge: only its quote may fill it. */
+    readonly maker?: string,
   ) {}
+
+  /** The whole size or nothing. */
+  get fillOrKill(): boolean {
+    return this.legOf !== undefined || this.maker !== undefined;
+  }
 
   /** Why it would not fill now, or null: exactly what `execute` would find (atomic bundles rely on it). */
   check(): string | null {
@@ -150,6 +159,8 @@ interface Resting {
   askLeft: number;
   seq: number;
   value: number;
+  /** The maker's offer to hedge a fill in the fill's bundle, published with this quote. */
+  hedge?: FillHedge;
 }
 
 export interface OptionFill {
@@ -269,9 +280,22 @@ export class OptionVenue {
     return this.positions.get(party) ?? new Map();
   }
 
-  /** A transaction that replaces `maker`'s quotes (entries with size 0 pull a quote). */
-  quoteAction(maker: string, seq: number, entries: readonly QuoteEntry[]): TxAction {
-    return new QuoteUpdate(this, (tx) => this.applyQuotes(tx, maker, seq, entries));
+  /** The resting quote an order on `side` would take first (best price, then the earlier quote), if any. */
+  bestQuote(instrument: number, side: 'buy' | 'sell'): { price: number; left: number; maker: string; hedge?: FillHedge } | undefined {
+    let best: Resting | undefined;
+    for (const q of this.book.get(instrument) ?? []) {
+      const left = side === 'buy' ? q.askLeft : q.bidLeft;
+      if (left <= 0) continue;
+      const better = !best || (side === 'buy' ? q.ask < best.ask : q.bid > best.bid) || ((side === 'buy' ? q.ask === best.ask : q.bid === best.bid) && q.seq < best.seq);
+      if (better) best = q;
+    }
+    if (!best) return undefined;
+    return side === 'buy' ? { price: best.ask, left: best.askLeft, maker: best.maker, hedge: best.hedge } : { price: best.bid, left: best.bidLeft, maker: best.maker, hedge: best.hedge };
+  }
+
+  /** A transaction that replaces `maker`'s quotes (entries with size 0 pull a quote), with its fill-hedge offer if it makes one. */
+  quoteAction(maker: string, seq: number, entries: readonly QuoteEntry[], hedge?: FillHedge): TxAction {
+    return new QuoteUpdate(this, (tx) => this.applyQuotes(tx, maker, seq, entries, hedge));
   }
 
   /**
@@ -285,7 +309,7 @@ export class OptionVenue {
     return quotes.length === 0 ? txs : [...quotes, ...txs.filter((tx) => !mine(tx))];
   };
 
-  private applyQuotes(tx: Tx, maker: string, seq: number, entries: readonly QuoteEntry[]): string | null {
+  private applyQuotes(tx: Tx, maker: string, seq: number, entries: readonly QuoteEntry[], hedge: FillHedge | undefined): string | null {
     // A later update may be ordered before an earlier one: the older one must not overwrite it.
     if (seq <= (this.lastSeq.get(maker) ?? -1)) return 'stale-quote';
     this.lastSeq.set(maker, seq);
@@ -296,7 +320,7 @@ export class OptionVenue {
       let book = this.book.get(e.instrument);
       if (!book) this.book.set(e.instrument, (book = []));
       const i = book.findIndex((q) => q.maker === maker);
-      const q: Resting = { maker, bid: e.bid, ask: e.ask, bidLeft: e.size, askLeft: e.size, seq, value: e.detail.mid };
+      const q: Resting = { maker, bid: e.bid, ask: e.ask, bidLeft: e.size, askLeft: e.size, seq, value: e.detail.mid, hedge };
       if (i >= 0) book[i] = q;
       else book.push(q);
       live.push(e);
@@ -305,11 +329,11 @@ export class OptionVenue {
     return null;
   }
 
-  /** The resting quotes an order can take, best price first (among equal prices, the earlier quote). */
+  /** The resting quotes an order can take (its maker's alone, when it names one), best price first (among equal prices, the earlier quote). */
   private within(o: TakeOrder): Resting[] {
-    const { side, limit } = o;
+    const { side, limit, maker } = o;
     const book = this.book.get(o.instrument) ?? [];
-    return book.filter((q) => (side === 'buy' ? q.askLeft > 0 && q.ask <= limit : q.bidLeft > 0 && q.bid >= limit)).sort((a, b) => (side === 'buy' ? a.ask - b.ask : b.bid - a.bid) || a.seq - b.seq);
+    return book.filter((q) => (maker === undefined || q.maker === maker) && (side === 'buy' ? q.askLeft > 0 && q.ask <= limit : q.bidLeft > 0 && q.bid >= limit)).sort((a, b) => (side === 'buy' ? a.ask - b.ask : b.bid - a.bid) || a.seq - b.seq);
   }
 
   /** Why an order would not fill now ('expired', 'no-quote-within-limit', or for a fill-or-kill leg 'partial-fill'), or null. */
@@ -318,7 +342,7 @@ export class OptionVenue {
     if (!inst || inst.settled || inst.expiryUs <= this.sim.now) return 'expired';
     const candidates = this.within(o);
     if (candidates.length === 0) return 'no-quote-within-limit';
-    if (o.legOf === undefined) return null;
+    if (!o.fillOrKill) return null;
     let available = 0;
     for (const q of candidates) available += o.side === 'buy' ? q.askLeft : q.bidLeft;
     return available >= o.size ? null : 'partial-fill';
