@@ -3,7 +3,7 @@
 // input (exit 2), reported in one line naming the directory and the file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, type RecordBatch, type Schema, type Table } from 'apache-arrow';
 import type { ComparisonRow } from '../../analysis/comparison.ts';
 
 /** An output directory that cannot be read or paired: bad input (exit 2), one line. */
@@ -41,21 +41,62 @@ export interface OutputDirectory {
   metrics: OutputMetricRow[];
 }
 
+function unreadable(file: string, e: unknown): OutputReadError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file (is this a seqsim output directory?)' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+  return new OutputReadError(`cannot read ${file}: ${why}`);
+}
+
 export function readTable(dir: string, name: string): Table {
   const file = path.join(dir, `${name}.arrow`);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file (is this a seqsim output directory?)' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new OutputReadError(`cannot read ${file}: ${why}`);
+    throw unreadable(file, e);
   }
   try {
     const table = tableFromIPC(bytes);
     if (table.schema.metadata.get('seqsim.table') !== name) throw new Error(`not a seqsim ${name} table`);
     return table;
   } catch (e) {
+    throw new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** A table file read one record batch at a time (memory holds a batch, not the file). */
+export interface BatchFile {
+  schema: Schema;
+  batches: AsyncIterable<RecordBatch>;
+  /** For a file whose batches are not read (iterating them to the end closes it too). */
+  close(): Promise<void>;
+}
+
+/** Opens `<dir>/<name>.arrow` for reading by batches: `batches` closes the file once iterated to the end. */
+export async function openBatches(dir: string, name: string): Promise<BatchFile> {
+  const file = path.join(dir, `${name}.arrow`);
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  try {
+    const reader = await (await RecordBatchReader.from(handle)).open();
+    if (!reader.isFile()) throw new Error('not an Arrow file');
+    if (reader.schema.metadata.get('seqsim.table') !== name) throw new Error(`not a seqsim ${name} table`);
+    async function* batches(): AsyncGenerator<RecordBatch> {
+      try {
+        for await (const batch of reader) yield batch;
+      } catch (e) {
+        throw new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
+      } finally {
+        await handle.close();
+      }
+    }
+    return { schema: reader.schema, batches: batches(), close: () => handle.close() };
+  } catch (e) {
+    await handle.close();
     throw new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
   }
 }

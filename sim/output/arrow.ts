@@ -16,6 +16,8 @@ import { RowBatcher } from './batches.ts';
 export interface TableSink<R extends object = Record<string, unknown>> {
   /** `constants` fill the run columns (run_id, mode, point) a row leaves out. */
   append(row: R, constants?: Record<string, unknown> | null): void;
+  /** Appends every row of a batch of this table's columns (read back, or from a worker thread): the same bytes as appending them one by one. */
+  appendBatch(batch: RecordBatch): void;
   /** Lets buffered bytes reach their destination (a no-op in memory). */
   drain(): Promise<void>;
   close(): Promise<void> | void;
@@ -109,6 +111,11 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     if (this.batcher.full) this.writer.write(this.batcher.take(true));
   }
 
+  appendBatch(batch: RecordBatch): void {
+    if (this.state !== 'open') throw new Error(`table ${this.spec.name}: append after ${this.state}`);
+    this.batcher.appendBatch(batch, (full) => this.writer.write(full));
+  }
+
   /** Resolves when every byte queued so far is in the file (the pump runs in microtasks, all before the next macrotask). */
   async drain(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -198,6 +205,11 @@ export class ArrowTableSink<R extends object = Record<string, unknown>> implemen
     this.batcher.append(row as Record<string, unknown>, constants);
     // Copies: the batch outlives the builders' buffers, which the next rows reuse.
     if (this.batcher.full) this.batches.push(this.batcher.take(true));
+  }
+
+  appendBatch(batch: RecordBatch): void {
+    if (this.result || this.aborted) throw new Error(`table ${this.spec.name}: append after ${this.aborted ? 'abort' : 'close'}`);
+    this.batcher.appendBatch(batch, (full) => this.batches.push(full));
   }
 
   close(): void {

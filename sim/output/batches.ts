@@ -113,6 +113,29 @@ export class RowBatcher {
   }
 
   /**
+   * Appends every row of `batch` (the table's columns, as read back from a file or sent by a worker
+   * thread), column by column rather than row by row; `emit` takes each batch that fills up. The
+   * batches come out as appending the same rows one by one makes them, so the bytes are the same.
+   */
+  appendBatch(batch: RecordBatch, emit: (full: RecordBatch) => void): void {
+    if (this.broken) throw new Error(`table ${this.spec.name} is unusable after an earlier error: ${this.broken.message}`);
+    this.checkSchema(batch.schema);
+    const columns = batch.data.children;
+    for (let from = 0; from < batch.numRows; ) {
+      if (this.length === 0 && this.stale) {
+        for (const b of this.builders) b.reset();
+        this.stale = false;
+      }
+      const count = Math.min(batch.numRows - from, this.capacity - this.length);
+      for (let c = 0; c < this.builders.length; c++) this.builders[c].copyRows(columns[c], from, count, this.length);
+      this.length += count;
+      this.total += count;
+      from += count;
+      if (this.full) emit(this.take(true));
+    }
+  }
+
+  /**
    * The rows gathered since the last take, as a batch; the batcher is then empty. With `copy` the
    * batch owns its memory; without, it views the builders' buffers and stays valid only until the
    * next append (which reuses them), so write it out first.
@@ -124,6 +147,12 @@ export class RowBatcher {
     this.length = 0;
     this.stale = true;
     return batch;
+  }
+
+  private checkSchema(schema: Schema): void {
+    const fields = schema.fields;
+    const same = fields.length === this.spec.columns.length && fields.every((f, c) => f.name === this.names[c] && String(f.type) === String(this.schema.fields[c].type));
+    if (!same) throw new TypeError(`table ${this.spec.name}: a batch of columns ${fields.map((f) => f.name).join(', ')} does not fit the table's (${this.names.join(', ')})`);
   }
 
   private checkKeys(row: Record<string, unknown>): void {
