@@ -104,9 +104,9 @@ class PartWriter {
   constructor(private readonly loaded: LoadedScenario, private readonly plan: PartPlan, private readonly parts: string) {
     const sink = (t: TableName): BatchSink => ({
       append: (row, constants) => this.partOf((constants?.run_id ?? row.run_id) as number)[t].append(row, constants),
-      // A batch holds rows of one run (a worker sends each run's own).
+      // A batch holds rows of one run (a worker sends each run's own); the part keeps it whole (the join re-cuts the batches).
       appendBatch: (batch: RecordBatch) => {
-        if (batch.numRows > 0) this.partOf(batch.getChild('run_id')!.get(0) as number)[t].appendBatch(batch);
+        if (batch.numRows > 0) this.partOf(batch.getChild('run_id')!.get(0) as number)[t].writeBatch(batch);
       },
       drain: () => this.drain(),
     });

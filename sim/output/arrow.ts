@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { tempPathFor } from './tempFiles.ts';
 import { committed } from './crashPoints.ts';
-import { RecordBatchFileWriter, Table, type RecordBatch, type Schema } from 'apache-arrow';
+import { RecordBatch, RecordBatchFileWriter, Table, type Schema } from 'apache-arrow';
 import { tableSchema, type RowOf, type TableSpec } from '../metrics/tables.ts';
 import { RowBatcher } from './batches.ts';
 
@@ -114,6 +114,18 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
   appendBatch(batch: RecordBatch): void {
     if (this.state !== 'open') throw new Error(`table ${this.spec.name}: append after ${this.state}`);
     this.batcher.appendBatch(batch, (full) => this.writer.write(full));
+  }
+
+  /**
+   * Appends the batch's rows as one batch of the file, as they are: no copy, but the file's
+   * batches are then not cut every `batchRows` rows, so only for a file that will be read back
+   * and joined (a sweep point's part, resume.ts), never for one a user reads.
+   */
+  writeBatch(batch: RecordBatch): void {
+    if (this.state !== 'open') throw new Error(`table ${this.spec.name}: append after ${this.state}`);
+    if (this.batcher.length > 0) this.writer.write(this.batcher.take(true)); // rows appended before it come first
+    this.batcher.checkSchema(batch.schema);
+    this.writer.write(new RecordBatch(this.schema, batch.data));
   }
 
   /** Resolves when every byte queued so far is in the file (the pump runs in microtasks, all before the next macrotask). */

@@ -149,7 +149,8 @@ export class RowBatcher {
     return batch;
   }
 
-  private checkSchema(schema: Schema): void {
+  /** Throws unless a batch of `schema` holds this table's columns, in order. */
+  checkSchema(schema: Schema): void {
     const fields = schema.fields;
     const same = fields.length === this.spec.columns.length && fields.every((f, c) => f.name === this.names[c] && String(f.type) === String(this.schema.fields[c].type));
     if (!same) throw new TypeError(`table ${this.spec.name}: a batch of columns ${fields.map((f) => f.name).join(', ')} does not fit the table's (${this.names.join(', ')})`);
