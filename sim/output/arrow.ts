@@ -165,8 +165,12 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     const fd = this.fd!;
     this.fd = undefined;
     // fsync before rename: after a crash the final name holds either nothing or the whole file.
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+    // On libuv's thread pool: the thread goes on meanwhile (a worker's next batches, another point's part).
+    try {
+      await new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(this.tempPath, this.finalPath);
     this.state = 'closed';
     committed();

@@ -59,6 +59,19 @@ function compileAppender(columns: readonly ColumnSpec[]): Appender {
   return new Function('row', 'constants', 'builders', 'index', lines.join('\n')) as Appender;
 }
 
+/**
+ * Appenders by column list: a sweep opens every table once per point (resume.ts), and compiling
+ * a function each time would leave thousands of copies of the same code for the GC to reclaim.
+ */
+const appenders = new Map<string, Appender>();
+
+function appenderFor(columns: readonly ColumnSpec[]): Appender {
+  const key = JSON.stringify(columns.map((c) => [c.name, c.type, c.nullable]));
+  let appender = appenders.get(key);
+  if (!appender) appenders.set(key, (appender = compileAppender(columns)));
+  return appender;
+}
+
 export class RowBatcher {
   /** Rows in the current, not yet taken, batch. */
   length = 0;
@@ -79,7 +92,7 @@ export class RowBatcher {
     this.names = spec.columns.map((c) => c.name);
     this.columnNames = new Set(this.names);
     this.builders = spec.columns.map((c) => columnBuilder(c, capacity));
-    this.write = compileAppender(spec.columns);
+    this.write = appenderFor(spec.columns);
     this.struct = new Struct(schema.fields);
   }
 
