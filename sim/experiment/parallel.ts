@@ -125,6 +125,7 @@ export async function executeRunsParallel(loaded: LoadedScenario, sinks: BatchSi
       writing = writing.then(advance).catch(fail);
       if (m.type === 'done') dispatch();
     };
+    report(); // the plan's size, while the workers start
     options.signal?.addEventListener('abort', () => fail(new Interrupted(String(options.signal!.reason))), { once: true });
     for (let i = 0; i < k; i++) {
       const worker = new Worker(new URL('./workerEntry.js', import.meta.url), { workerData: loaded.source });

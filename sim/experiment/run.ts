@@ -114,6 +114,7 @@ export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, optio
   const plans = selectedRuns(loaded, options);
   const summaries: RunSummary[] = [];
   let eventsDone = 0;
+  options.onProgress?.(0, { runsDone: 0, runs: plans.length, events: 0 });
   for (let i = 0; i < plans.length; i++) {
     // Between runs too: a run shorter than a chunk never reaches the check inside it.
     if (options.signal?.aborted) throw new Interrupted(String(options.signal.reason));
