@@ -173,9 +173,9 @@ function summariesOf(loaded: LoadedScenario, out: string): RunSummary[] {
  * invocation finished are kept and skipped. The final files are the bytes of one uninterrupted
  * run (`test/resume.test.ts`).
  */
-export async function runResumable(loaded: LoadedScenario, out: string, options: ExecuteOptions = {}): Promise<DirectoryResult & { resumedPoints: number }> {
+export async function runResumable(loaded: LoadedScenario, out: string, options: ExecuteOptions = {}): Promise<DirectoryResult & { resumedPoints: number; resumablePoints: number }> {
   const plan = new PartPlan(loaded, options.shard);
-  if (!loaded.sweep || plan.points().length === 0) return { ...(await runToDirectory(loaded, out, options)), resumedPoints: 0 };
+  if (!loaded.sweep || plan.points().length === 0) return { ...(await runToDirectory(loaded, out, options)), resumedPoints: 0, resumablePoints: 0 };
   const { sweep } = prepareOutputDirectory(out);
   const parts = path.join(out, PARTS_DIR);
   const done = finishedPoints(loaded, plan, out, parts);
@@ -191,5 +191,5 @@ export async function runResumable(loaded: LoadedScenario, out: string, options:
   const dirs = plan.points().map((p) => path.join(parts, `point-${p}`));
   const merged = await joinParts(dirs, out, loaded.scenario.output.batch_rows, options.shard && shardInfoOf(loaded, options.shard));
   fs.rmSync(parts, { recursive: true, force: true });
-  return { out, sweep, runs: summariesOf(loaded, out), files: merged.files, metrics: [], resumedPoints: done.size };
+  return { out, sweep, runs: summariesOf(loaded, out), files: merged.files, metrics: [], resumedPoints: done.size, resumablePoints: dirs.length };
 }
