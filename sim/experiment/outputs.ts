@@ -64,6 +64,15 @@ function pointRows(loaded: LoadedScenario): Record<string, unknown>[] {
 /** Provenance for every file: inputs only, with paths relative to the scenario's folder so the
  * bytes are the same wherever the checkout lives. */
 function metadataFor(loaded: LoadedScenario): Record<string, string> {
+  let metadata = provenanceOf.get(loaded);
+  if (!metadata) provenanceOf.set(loaded, (metadata = provenanceFor(loaded)));
+  return metadata;
+}
+
+/** Once per scenario: a sweep opens every table once per point, and each time the plan would be listed again. */
+const provenanceOf = new WeakMap<LoadedScenario, Record<string, string>>();
+
+function provenanceFor(loaded: LoadedScenario): Record<string, string> {
   const base = dirname(loaded.file);
   const files: Record<string, string> = {};
   for (const f of loaded.files) files[relative(base, f.path) || f.path] = f.sha256;

@@ -72,32 +72,54 @@ export interface BatchFile {
   close(): Promise<void>;
 }
 
+/**
+ * Files up to this size are read whole, in one call: a sweep's parts are many small files, and
+ * reading each through an asynchronous reader cost more than the rows in them.
+ */
+const READ_WHOLE_BYTES = 16 * 1024 * 1024;
+
 /** Opens `<dir>/<name>.arrow` for reading by batches: `batches` closes the file once iterated to the end. */
 export async function openBatches(dir: string, name: string): Promise<BatchFile> {
   const file = path.join(dir, `${name}.arrow`);
-  let handle: fs.promises.FileHandle;
+  const failed = (e: unknown) => new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
+  const checked = <R extends { schema: Schema; isFile(): boolean }>(reader: R): R => {
+    if (!reader.isFile()) throw new Error('not an Arrow file');
+    if (reader.schema.metadata.get('seqsim.table') !== name) throw new Error(`not a seqsim ${name} table`);
+    return reader;
+  };
+  let handle: fs.promises.FileHandle | undefined;
+  let bytes: Buffer | undefined;
   try {
-    handle = await fs.promises.open(file);
+    if (fs.statSync(file).size <= READ_WHOLE_BYTES) bytes = fs.readFileSync(file);
+    else handle = await fs.promises.open(file);
   } catch (e) {
     throw unreadable(file, e);
   }
-  try {
-    const reader = await (await RecordBatchReader.from(handle)).open();
-    if (!reader.isFile()) throw new Error('not an Arrow file');
-    if (reader.schema.metadata.get('seqsim.table') !== name) throw new Error(`not a seqsim ${name} table`);
-    async function* batches(): AsyncGenerator<RecordBatch> {
-      try {
-        for await (const batch of reader) yield batch;
-      } catch (e) {
-        throw new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
-      } finally {
-        await handle.close();
-      }
+  if (bytes) {
+    try {
+      const reader = checked(RecordBatchReader.from(bytes).open());
+      return { schema: reader.schema, batches: batchesOf(reader, failed), close: async () => {} };
+    } catch (e) {
+      throw failed(e);
     }
-    return { schema: reader.schema, batches: batches(), close: () => handle.close() };
+  }
+  const large = handle!;
+  try {
+    const reader = checked(await (await RecordBatchReader.from(large)).open());
+    return { schema: reader.schema, batches: batchesOf(reader, failed, () => large.close()), close: () => large.close() };
   } catch (e) {
-    await handle.close();
-    throw new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
+    await large.close();
+    throw failed(e);
+  }
+}
+
+async function* batchesOf(reader: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, failed: (e: unknown) => Error, done?: () => Promise<void>): AsyncGenerator<RecordBatch> {
+  try {
+    for await (const batch of reader) yield batch;
+  } catch (e) {
+    throw failed(e);
+  } finally {
+    await done?.();
   }
 }
 
