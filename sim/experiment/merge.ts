@@ -78,7 +78,7 @@ function specOf(name: TableName, schema: Schema, file: string): TableSpec {
   return { name, description: '', columns };
 }
 
-/** A part's metadata as the joined file's: in the same key order, its shard key that of the whole (`shard`) or none. */
+/** A part's metadata for the joined file: its shard key replaced by that of the whole (`shard`), or dropped. */
 function metadataOf(schema: Schema, shard: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of schema.metadata) {
