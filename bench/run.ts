@@ -202,6 +202,7 @@ async function main() {
   const sweepTarget = (prefix: string) => targets.find((x) => x.name.startsWith(prefix))!;
   rows.push([`sweep of short runs (2 s each)`, `peak RSS ${sweep.memory.map((m) => `${m.runs} runs ${m.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${sweep.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_SWEEP_MEMORY}× ${status(sweepTarget('sweep: peak RSS').pass)}`]);
   rows.push([`sweep of ${sweep.scaling.runs} runs`, `wall s, 1 worker ${sweep.scaling.wall1.toFixed(1)} / 2 workers ${sweep.scaling.wall2.toFixed(1)}`, `${sweep.scaling.ratio.toFixed(2)}×`, `≥ ${TARGET_SCALING}× ${status(sweepTarget('sweep: throughput').pass)}`]);
+  rows.push(['', `marginal wall s of ${sweep.scaling.runs} more runs, 1 worker ${sweep.scaling.marginal1.toFixed(1)} / 2 workers ${sweep.scaling.marginal2.toFixed(1)}`, `${sweep.scaling.marginalRatio.toFixed(2)}×`, '(no start costs)']);
   rows.push(['', `CPU s, one process ${sweep.sharding.oneCpu.toFixed(1)} / 3 shards + merge ${sweep.sharding.shardsCpu.toFixed(1)}`, `${sweep.sharding.ratio.toFixed(2)}×`, `≤ ${TARGET_SHARDING}× ${status(sweepTarget('sweep: CPU').pass)}`]);
   for (const g of growth.factors)
     rows.push([

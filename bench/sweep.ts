@@ -1,6 +1,7 @@
 // Sweep benchmarks for `npm run bench` (issue 13): peak memory of a sweep of many short runs
 // against one of a tenth as many (outputs are streamed across runs, so it should stay level),
-// --workers 2 against 1 (wall time), and 3 shards plus their merge against one process (CPU).
+// --workers 2 against 1 (wall time: whole commands, and the time twice the runs add), and 3 shards
+// plus their merge against one process (CPU).
 // Each command runs in its own process (bench/measureCli.ts), as a user runs it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,8 @@ export interface SweepBench {
   memory: { runs: number; maxRssMb: number; cpu: number }[];
   /** Peak RSS of the large sweep ÷ the small one's. */
   memoryRatio: number;
-  scaling: { runs: number; wall1: number; wall2: number; ratio: number };
+  /** Whole commands (wall1, wall2), and the wall time `runs` more runs add (marginal1, marginal2). */
+  scaling: { runs: number; wall1: number; wall2: number; ratio: number; marginal1: number; marginal2: number; marginalRatio: number };
   sharding: { runs: number; oneCpu: number; shardsCpu: number; ratio: number };
 }
 
@@ -77,6 +79,12 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
     progress(`sweep scaling: ${runs} runs on 1 and 2 workers`);
     const w1 = measure(['sweep', work, '-o', join(dir, 'w1'), '--quiet', '--workers', '1']);
     const w2 = measure(['sweep', work, '-o', join(dir, 'w2'), '--quiet', '--workers', '2']);
+    // The same sweep twice as large: the difference is what the extra runs cost, without the
+    // process's and the workers' start, which a sweep of short runs spends most of its time in.
+    progress(`sweep scaling: ${2 * runs} runs on 1 and 2 workers (marginal throughput)`);
+    const twice = file('twice', quick ? 4 : 8, quick ? '30s' : '4h');
+    const d1 = measure(['sweep', twice, '-o', join(dir, 'd1'), '--quiet', '--workers', '1']).wall - w1.wall;
+    const d2 = measure(['sweep', twice, '-o', join(dir, 'd2'), '--quiet', '--workers', '2']).wall - w2.wall;
     progress(`sweep sharding: ${runs} runs as 3 shards and a merge`);
     const shards = [0, 1, 2].map((i) => measure(['sweep', work, '-o', join(dir, `s${i}`), '--quiet', '--shard', `${i}/3`]));
     const merge = measure(['merge', ...[0, 1, 2].map((i) => join(dir, `s${i}`)), '-o', join(dir, 'merged')]);
@@ -84,7 +92,7 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
     return {
       memory,
       memoryRatio: memory[1].maxRssMb / memory[0].maxRssMb,
-      scaling: { runs, wall1: w1.wall, wall2: w2.wall, ratio: w1.wall / w2.wall },
+      scaling: { runs, wall1: w1.wall, wall2: w2.wall, ratio: w1.wall / w2.wall, marginal1: d1, marginal2: d2, marginalRatio: d1 / d2 },
       sharding: { runs, oneCpu: w1.cpu, shardsCpu, ratio: shardsCpu / w1.cpu },
     };
   } finally {

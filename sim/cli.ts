@@ -17,7 +17,6 @@ import { mergeShards } from './experiment/merge.ts';
 import { formatComparison } from '../analysis/comparison.ts';
 import { runCheck } from './experiment/check.ts';
 import { formatVerdicts } from '../analysis/gate.ts';
-import { writeReport } from './experiment/report.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
@@ -83,7 +82,7 @@ async function runCommand(file: string, opts: RunOptions, requireSweep: boolean)
   if (result.sweep.removed.length > 0)
     process.stderr.write(`seqsim: removed ${result.sweep.removed.length} temporary file${result.sweep.removed.length === 1 ? '' : 's'} left in ${opts.out} by an interrupted run\n`);
   for (const k of result.sweep.kept) process.stderr.write(`seqsim: left ${k.file} in place: ${k.why}\n`);
-  if (result.resumedPoints > 0) process.stderr.write(`seqsim: resumed: ${result.resumedPoints} of ${loaded.pointCount} points were finished by an interrupted invocation and kept\n`);
+  if (result.resumedPoints > 0) process.stderr.write(`seqsim: resumed: ${result.resumedPoints} of ${shard ? `the shard's ${result.resumablePoints}` : loaded.pointCount} points were finished by an interrupted invocation and kept\n`);
   const failed = result.runs.filter((r) => r.status === 'failed');
   // The printed summary pairs seeds of one point: with a sweep or a shard, read comparison.arrow (or merge first).
   const summarized = !loaded.sweep && !shard;
@@ -296,7 +295,9 @@ Examples:
 Panels: paired headline, latency CDFs, slippage decomposition, options spread components, MEV capture,
 contagion around faults, sweep curves, provenance; a panel whose table is absent or empty says so.`,
     )
-    .action((out: string, opts: { output: string; json?: boolean }) => {
+    .action(async (out: string, opts: { output: string; json?: boolean }) => {
+      // Loaded here, not with the CLI: its DOM and plotting libraries were a third of every command's start.
+      const { writeReport } = await import('./experiment/report.ts');
       const result = writeReport(out, opts.output);
       if (opts.json) {
         process.stdout.write(JSON.stringify({ ok: true, ...result }, null, 2) + '\n');

@@ -19,9 +19,9 @@ const BIN = join(ROOT, 'bin', 'seqsim.js');
 const PARTS = '.seqsim-parts';
 
 /** Starts the sweep in a child and sends `signal` once `point` is finished (its marker is in place). */
-function interrupted(file: string, out: string, point: number, signal: NodeJS.Signals): Promise<number | null> {
+function interrupted(file: string, out: string, point: number, signal: NodeJS.Signals, extra: string[] = []): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'sweep', file, '-o', out, '--quiet'], { cwd: ROOT, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'sweep', file, '-o', out, '--quiet', ...extra], { cwd: ROOT, stdio: 'ignore' });
     const marker = join(out, PARTS, `point-${point}`, 'complete.json');
     const poll = setInterval(() => {
       if (existsSync(marker)) {
@@ -61,6 +61,28 @@ describe('resuming an interrupted sweep', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(new RegExp(`seqsim: resumed: ${finished.length} of 6 points were finished by an interrupted invocation and kept`));
     same(out);
+  }, 180_000);
+
+  it("inside a shard: after kill -9, the same --shard command finishes only its missing point and writes the shard's bytes", async () => {
+    // 24 runs, 4 a point: shard 2/5 holds runs 9–13, the last three of point 2 and half of point 3.
+    const shard = ['--shard', '2/5'];
+    const wholeShard = join(dir, 'whole-shard');
+    const r = await seqsimHere(['sweep', file, '-o', wholeShard, '--quiet', ...shard]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(wholeShard).sort()).toEqual(FILES);
+    const out = join(dir, 'killed-shard');
+    expect(await interrupted(file, out, 2, 'SIGKILL', shard)).toBeNull();
+    expect(readdirSync(join(out, PARTS)).filter((p) => existsSync(join(out, PARTS, p, 'complete.json')))).toEqual(['point-2']);
+    expect(JSON.parse(readFileSync(join(out, PARTS, 'point-2', 'complete.json'), 'utf8'))).toMatchObject({ point: 2, from: 9, to: 12 });
+    // Another shard into this folder would mix slices: refused, nothing touched.
+    const other = await seqsimHere(['sweep', file, '-o', out, '--quiet', '--shard', '3/5']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/^seqsim: cannot write to .*killed-shard: it holds finished points of another shard of this sweep \(\.seqsim-parts\/point-2: runs 9–11; this invocation runs 14–18\): rerun that shard into it to finish it, or remove .*\.seqsim-parts\n$/);
+    const again = await seqsimHere(['sweep', file, '-o', out, '--quiet', ...shard]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe("seqsim: resumed: 1 of the shard's 2 points were finished by an interrupted invocation and kept\n");
+    expect(readdirSync(out).sort()).toEqual(FILES);
+    for (const f of FILES) expect(readFileSync(join(out, f)).equals(readFileSync(join(wholeShard, f))), f).toBe(true);
   }, 180_000);
 
   it('after SIGTERM (exit 143), and refuses another scenario in the folder until then', async () => {

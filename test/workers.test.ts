@@ -2,7 +2,7 @@
 // as a single-threaded run writes them, whichever worker finishes first.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { seqsim, seqsimHere, tempDir, ROOT } from './util/cli.ts';
 import { TABLE_NAMES } from '../sim/metrics/tables.ts';
@@ -36,6 +36,15 @@ variants:
 
 const FILES = TABLE_NAMES.map((t) => `${t}.arrow`).sort();
 
+/** seqsim with its stderr on a pseudo-terminal (util-linux `script`), stdout discarded: what a person sees. */
+function onTerminal(args: string[]): { code: number | null; screen: string } {
+  const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+  const command = `${[process.execPath, join(ROOT, 'bin/seqsim.js'), ...args].map(quote).join(' ')} >/dev/null`;
+  const r = spawnSync('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  // Frames are redrawn in place: keep the text, drop the terminal's control sequences.
+  return { code: r.status, screen: r.stdout.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[78])/g, '') };
+}
+
 describe('--workers', () => {
   const file = join(tempDir(), 'workers.yaml');
   writeFileSync(file, SCENARIO);
@@ -55,6 +64,19 @@ describe('--workers', () => {
     }
     expect(outs[1].stdout).toBe(outs[0].stdout);
     expect(outs[2].stdout).toBe(outs[0].stdout);
+  });
+
+  it('on a terminal, shows runs done of all, events/s and the ETA on stderr; --quiet silences it', () => {
+    const shown = onTerminal(['run', file, '-o', join(tempDir(), 'tty'), '--workers', '2']);
+    expect(shown.code, shown.screen).toBe(0);
+    expect(shown.screen).toMatch(/seqsim .* 0% \| runs 0\/9 \| /); // the plan's size from the start, while the workers load
+    expect(shown.screen).toMatch(/seqsim .* 100% \| runs 9\/9 \| \d+(\.\d)?[kMG]? events\/s \| ETA \d+s \| elapsed \d+s/);
+    const frames = [...shown.screen.matchAll(/runs (\d)\/9 \| ([\d.]+)([kMG]?) events\/s/g)];
+    expect(frames.some((f) => Number(f[1]) > 0 && Number(f[1]) < 9), 'a frame between the first run and the last').toBe(true);
+    expect(frames.filter((f) => Number(f[1]) > 0).every((f) => Number(f[2]) > 0)).toBe(true); // the workers report their engines' events
+    const quiet = onTerminal(['run', file, '-o', join(tempDir(), 'tty-quiet'), '--workers', '2', '--quiet']);
+    expect(quiet.code, quiet.screen).toBe(0);
+    expect(quiet.screen.trim()).toBe('');
   });
 
   it('refuses a bad worker count (exit 2, nothing written)', async () => {

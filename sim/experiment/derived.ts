@@ -5,7 +5,8 @@
 import { DDSketch } from '@datadog/sketches-js';
 import { compareVariants, type ComparisonRow } from '../../analysis/comparison.ts';
 import type { MetricRow } from '../metrics/rows.ts';
-import type { RunPlan, RunSink } from './run.ts';
+import { rowsOf } from '../output/batchRows.ts';
+import type { BatchSink, RunPlan } from './run.ts';
 
 /** What the derived tables need of a run: its seed pairs it, its point groups it. */
 export type PlannedRun = Pick<RunPlan, 'runId' | 'seed' | 'point'>;
@@ -25,10 +26,16 @@ interface Pool {
   sketch: DDSketch | undefined;
 }
 
+/** Where the derived rows go, point by point, as they are computed. */
+export interface DerivedSinks {
+  comparison: { append(row: Record<string, unknown>): void };
+  point_metrics: { append(row: Record<string, unknown>): void };
+}
+
 /**
  * Rows arrive point by point (a point's runs are contiguous in the plan), so each point's
- * comparison and pooled rows are computed when the next point starts and its metric rows and
- * sketches dropped: memory holds one point's, whatever the number of points.
+ * comparison and pooled rows are computed and written out when the next point starts, and its
+ * metric rows and sketches dropped: memory holds one point's, whatever the number of points.
  */
 export class DerivedTables {
   /** The metric rows of the point being fed, each with its run's seed and point (all of them without a sweep: the summary reads them). */
@@ -36,10 +43,8 @@ export class DerivedTables {
   private readonly pools = new Map<string, Pool>();
   private readonly byRun: Map<number, PlannedRun>;
   private point: number | undefined;
-  private readonly comparisonRows: (ComparisonRow & { point: number })[] = [];
-  private readonly pooledRows: Record<string, unknown>[] = [];
 
-  constructor(plans: readonly PlannedRun[], private readonly baseline: string, private readonly variants: readonly string[]) {
+  constructor(plans: readonly PlannedRun[], private readonly baseline: string, private readonly variants: readonly string[], private readonly out: DerivedSinks) {
     this.byRun = new Map(plans.map((p) => [p.runId, p]));
   }
 
@@ -73,9 +78,13 @@ export class DerivedTables {
   }
 
   /** Wraps the metrics and sketches sinks so that every row they write is also fed here. */
-  watch(metrics: RunSink, sketches: RunSink): { metrics: RunSink; sketches: RunSink } {
-    const feeding = (sink: RunSink, feed: (row: Record<string, unknown>) => void): RunSink => ({
+  watch(metrics: BatchSink, sketches: BatchSink): { metrics: BatchSink; sketches: BatchSink } {
+    const feeding = (sink: BatchSink, feed: (row: Record<string, unknown>) => void): BatchSink => ({
       append: (row, constants) => (feed({ ...row, ...constants }), sink.append(row, constants)),
+      appendBatch: (batch) => {
+        for (const row of rowsOf(batch)) feed(row);
+        sink.appendBatch(batch);
+      },
       drain: () => sink.drain(),
     });
     return { metrics: feeding(metrics, (r) => this.metric(r)), sketches: feeding(sketches, (r) => this.sketch(r)) };
@@ -84,11 +93,11 @@ export class DerivedTables {
   /** The point's comparison (every variant against the baseline, seed by seed) and pooled distributions (mean from the exact sums, quantiles from the merged sketch). */
   private finishPoint(): void {
     const point = this.point ?? 0;
-    for (const r of compareVariants(this.metrics, this.baseline, this.variants)) this.comparisonRows.push({ point, ...r });
+    for (const r of compareVariants(this.metrics, this.baseline, this.variants)) this.out.comparison.append({ point, ...r } satisfies ComparisonRow & { point: number });
     for (const p of this.pools.values()) {
       const { sketch, metric, count, sum, runs, ...where } = p;
       const finite = sketch !== undefined && sketch.count > 0;
-      const stat = (name: string, value: number) => this.pooledRows.push({ ...where, metric: `${metric}.${name}`, value, count, runs });
+      const stat = (name: string, value: number) => this.out.point_metrics.append({ ...where, metric: `${metric}.${name}`, value, count, runs });
       stat('mean', count > 0 ? sum / count : NaN);
       stat('p50', finite ? sketch.getValueAtQuantile(0.5) : NaN);
       stat('p99', finite ? sketch.getValueAtQuantile(0.99) : NaN);
@@ -97,11 +106,10 @@ export class DerivedTables {
     this.pools.clear();
   }
 
-  /** Ends the feed: the comparison and point_metrics rows of every point, in point order. */
-  finish(): { comparison: (ComparisonRow & { point: number })[]; pointMetrics: Record<string, unknown>[] } {
+  /** Ends the feed: writes the last point's rows (its metric rows stay in `metrics`). */
+  finish(): void {
     const kept = [...this.metrics];
     this.finishPoint();
     this.metrics.push(...kept);
-    return { comparison: this.comparisonRows, pointMetrics: this.pooledRows };
   }
 }

@@ -1,16 +1,20 @@
 // `seqsim merge shard0/ shard1/ … -o out/`: the outputs of every shard of one plan joined into
-// the files an unsharded run writes, byte for byte. Each table's rows are appended in shard order
-// (shards are contiguous slices of the plan, so that is run order) through the same writer, with
-// the same schema, metadata (less the shard's own key) and batch size; points.arrow is every
-// shard's (one is copied); comparison and point_metrics are computed again from the merged
-// metrics and sketches, as a run computes them. Every shard is checked before anything is written.
+// the files an unsharded run writes, byte for byte. Each table's batches are appended in shard
+// order (shards are contiguous slices of the plan, so that is run order), column by column, to the
+// same writer with the same schema, metadata (less the shard's own key) and batch size, which
+// re-cuts them into the batches one process writes; points.arrow is every shard's (one is
+// copied); comparison and point_metrics are computed again from the merged metrics and sketches,
+// as a run computes them. Every shard is checked before anything is written. Files are read a
+// batch at a time, so memory holds a batch and one point's metrics, whatever the shards' size.
+// The same join makes the output of a sweep from its points' parts (resume.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DataType, Schema, Table } from 'apache-arrow';
+import type { DataType, Schema } from 'apache-arrow';
 import { TABLE_NAMES, type ColumnType, type TableName, type TableSpec } from '../metrics/tables.ts';
 import { openArrowFile, type ArrowFileSink } from '../output/arrow.ts';
 import { OutputPathError, prepareOutputDirectory, removeIfEmpty } from './outputDir.ts';
-import { OutputReadError, readTable } from './readOutput.ts';
+import { openBatches, OutputReadError, readTable } from './readOutput.ts';
+import { rowsOf } from '../output/batchRows.ts';
 import { DerivedTables, type PlannedRun } from './derived.ts';
 import { SHARD_KEY, type ShardInfo } from './shards.ts';
 import { SEQSIM_VERSION } from '../version.ts';
@@ -33,8 +37,10 @@ interface ShardDir {
   version: string;
 }
 
-function shardOf(dir: string): ShardDir {
-  const meta = readTable(dir, 'runs').schema.metadata;
+async function shardOf(dir: string): Promise<ShardDir> {
+  const runs = await openBatches(dir, 'runs');
+  await runs.close();
+  const meta = runs.schema.metadata;
   const text = meta.get(SHARD_KEY);
   if (text === undefined) throw new OutputReadError(`cannot merge ${dir}: it is not a shard (its runs.arrow has no ${SHARD_KEY} metadata; merge joins the outputs of --shard I/N)`);
   return { dir, info: JSON.parse(text) as ShardInfo, scenarioSha256: meta.get('seqsim.scenario_sha256') ?? '', version: meta.get('seqsim.version') ?? '' };
@@ -72,72 +78,76 @@ function specOf(name: TableName, schema: Schema, file: string): TableSpec {
   return { name, description: '', columns };
 }
 
-function metadataOf(schema: Schema): Record<string, string> {
+/** A part's metadata for the joined file: its shard key replaced by that of the whole (`shard`), or dropped. */
+function metadataOf(schema: Schema, shard: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of schema.metadata) if (k !== SHARD_KEY && k !== 'seqsim.table') out[k] = v;
-  return out;
-}
-
-/** Each row as a plain object, read column by column (twice as fast as StructRow.toJSON). */
-function* rowsOf(table: Table): Generator<Record<string, unknown>> {
-  const names = table.schema.fields.map((f) => f.name);
-  for (const batch of table.batches) {
-    const columns = names.map((_, c) => batch.getChildAt(c)!);
-    for (let i = 0; i < batch.numRows; i++) {
-      const row: Record<string, unknown> = {};
-      for (let c = 0; c < names.length; c++) row[names[c]] = columns[c].get(i);
-      yield row;
-    }
+  for (const [k, v] of schema.metadata) {
+    if (k === 'seqsim.table') continue;
+    if (k !== SHARD_KEY) out[k] = v;
+    else if (shard !== undefined) out[k] = shard;
   }
+  return out;
 }
 
 export async function mergeShards(dirs: readonly string[], out: string): Promise<MergeResult> {
   if (dirs.length === 0) throw new OutputReadError('cannot merge: no shard folders given');
-  const shards = checkShards(dirs.map(shardOf));
+  const shards = checkShards(await Promise.all(dirs.map(shardOf)));
   for (const s of shards) if (path.resolve(s.dir) === path.resolve(out)) throw new OutputPathError(out, 'it is one of the shards being merged: name another folder');
   if (shards[0].version !== SEQSIM_VERSION) throw new OutputReadError(`cannot merge: the shards were written by seqsim ${shards[0].version}, this is ${SEQSIM_VERSION} (merge with the version that ran them)`);
-  // Every file of every shard must be there before anything is written; each table is then read
-  // one shard at a time (memory holds one shard's table, not the sweep).
-  for (const s of shards)
-    for (const t of TABLE_NAMES) if (!fs.statSync(path.join(s.dir, `${t}.arrow`), { throwIfNoEntry: false })?.isFile()) readTable(s.dir, t); // throws, naming the file
-  const read = (shard: ShardDir, t: TableName) => readTable(shard.dir, t);
-  const first = { runs: read(shards[0], 'runs'), comparison: read(shards[0], 'comparison') };
+  return joinParts(shards.map((s) => s.dir), out, shards[0].info.batch_rows, undefined);
+}
+
+/**
+ * Joins contiguous slices of a plan, given in plan order and already checked, into `out`: every
+ * table's rows in that order, batched by `batchRows`, the derived tables computed from them. The
+ * files say they are `shard` of the plan, or (undefined) the whole of it.
+ */
+export async function joinParts(dirs: readonly string[], out: string, batchRows: number, shard: ShardInfo | undefined): Promise<MergeResult> {
+  // Every file of every part must be there before anything is written.
+  for (const dir of dirs)
+    for (const t of TABLE_NAMES) if (!fs.statSync(path.join(dir, `${t}.arrow`), { throwIfNoEntry: false })?.isFile()) readTable(dir, t); // throws, naming the file
+  const shardText = shard && JSON.stringify(shard);
   const { created } = prepareOutputDirectory(out);
   const sinks = {} as Record<TableName, ArrowFileSink>;
   const openSink = (t: TableName, schema: Schema) => {
     const file = path.join(out, `${t}.arrow`);
-    return openArrowFile(specOf(t, schema, file), file, { batchRows: shards[0].info.batch_rows, metadata: metadataOf(schema) });
+    return (sinks[t] = openArrowFile(specOf(t, schema, file), file, { batchRows, metadata: metadataOf(schema, shardText) }));
   };
   try {
     const plans: PlannedRun[] = [];
     let failed = 0;
-    for (const shard of shards)
-      for (const r of rowsOf(read(shard, 'runs'))) {
-        plans.push({ runId: r.run_id as number, seed: Number(r.seed), point: r.point as number });
-        if (r.status !== 'ok') failed++;
-      }
-    const variants = JSON.parse(first.runs.schema.metadata.get('seqsim.modes') ?? '[]') as string[];
-    const baseline = (JSON.parse(first.comparison.schema.metadata.get('seqsim.comparison') ?? '{}') as { baseline?: string }).baseline ?? variants[0];
-    const derived = new DerivedTables(plans, baseline, variants);
+    for (const dir of dirs)
+      for await (const batch of (await openBatches(dir, 'runs')).batches)
+        for (const r of rowsOf(batch)) {
+          plans.push({ runId: r.run_id as number, seed: Number(r.seed), point: r.point as number });
+          if (r.status !== 'ok') failed++;
+        }
+    const derivedSchema = async (t: TableName) => {
+      const file = await openBatches(dirs[0], t);
+      await file.close();
+      return file.schema;
+    };
+    const comparisonSchema = await derivedSchema('comparison');
+    const variants = JSON.parse(comparisonSchema.metadata.get('seqsim.modes') ?? '[]') as string[];
+    const baseline = (JSON.parse(comparisonSchema.metadata.get('seqsim.comparison') ?? '{}') as { baseline?: string }).baseline ?? variants[0];
+    const derived = new DerivedTables(plans, baseline, variants, { comparison: openSink('comparison', comparisonSchema), point_metrics: openSink('point_metrics', await derivedSchema('point_metrics')) });
     const feed: Partial<Record<TableName, (row: Record<string, unknown>) => void>> = { metrics: (r) => derived.metric(r), sketches: (r) => derived.sketch(r) };
     for (const t of TABLE_NAMES) {
       if (DERIVED.includes(t)) continue;
-      for (const shard of t === 'points' ? shards.slice(0, 1) : shards) {
-        const table = read(shard, t);
-        sinks[t] ??= openSink(t, table.schema);
-        for (const row of rowsOf(table)) {
-          feed[t]?.(row);
-          sinks[t].append(row);
+      for (const dir of t === 'points' ? dirs.slice(0, 1) : dirs) {
+        const file = await openBatches(dir, t);
+        sinks[t] ??= openSink(t, file.schema);
+        const fed = feed[t];
+        for await (const batch of file.batches) {
+          if (fed) for (const row of rowsOf(batch)) fed(row);
+          sinks[t].appendBatch(batch);
         }
         await sinks[t].drain();
       }
     }
-    for (const t of DERIVED) sinks[t] = openSink(t, t === 'comparison' ? first.comparison.schema : read(shards[0], t).schema);
-    const rows = derived.finish();
-    for (const row of rows.comparison) sinks.comparison.append(row as unknown as Record<string, unknown>);
-    for (const row of rows.pointMetrics) sinks.point_metrics.append(row);
+    derived.finish();
     for (const t of TABLE_NAMES) await sinks[t].close();
-    return { out, shards: shards.length, runs: plans.length, failed, files: TABLE_NAMES.map((t) => ({ table: t, path: path.join(out, `${t}.arrow`), rows: sinks[t].rows })) };
+    return { out, shards: dirs.length, runs: plans.length, failed, files: TABLE_NAMES.map((t) => ({ table: t, path: path.join(out, `${t}.arrow`), rows: sinks[t].rows })) };
   } catch (e) {
     for (const t of TABLE_NAMES) sinks[t]?.abort();
     if (created) removeIfEmpty(out);

@@ -4,19 +4,19 @@ import { dirname, join, relative } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { TABLES, TABLE_NAMES, type TableName, type TableSpec } from '../metrics/tables.ts';
 import { columnValue } from '../scenario/sweep.ts';
-import { DerivedTables, type SeededMetricRow } from './derived.ts';
-import { shardMetadata, type Shard } from './shards.ts';
+import { DerivedTables, type DerivedSinks, type SeededMetricRow } from './derived.ts';
+import { SHARD_KEY, shardInfo, type Shard, type ShardInfo } from './shards.ts';
 import { openArrowFile, openArrowTable, type ArrowFileSink, type ArrowTableSink } from '../output/arrow.ts';
 import { provenanceMetadata } from '../output/provenance.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import { SEQSIM_VERSION } from '../version.ts';
 import { prepareOutputDirectory, removeIfEmpty } from './outputDir.ts';
 import type { StaleSweep } from '../output/tempFiles.ts';
-import { executeRuns, planRuns, type ExecuteOptions, type RunSink, type RunSinks, type RunSummary } from './run.ts';
+import { executeRuns, planRuns, type BatchSinks, type ExecuteOptions, type RunSummary } from './run.ts';
 import { executeRunsParallel } from './parallel.ts';
 
 /** Every run of the plan, on this thread or on worker threads: the same rows in the same order either way. */
-export function execute(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions): Promise<RunSummary[]> {
+export function execute(loaded: LoadedScenario, sinks: BatchSinks, options: ExecuteOptions): Promise<RunSummary[]> {
   return (options.workers ?? 1) > 1 ? executeRunsParallel(loaded, sinks, options.workers!, options) : executeRuns(loaded, sinks, options);
 }
 
@@ -40,9 +40,9 @@ export interface MemoryResult {
 }
 
 
-/** Metadata of each table's file: the comparison also says what its sides are; a shard's files say which shard. */
-function tableMetadata(loaded: LoadedScenario, table: OutputTable, shard: Shard | undefined): Record<string, string> {
-  const base = { ...metadataFor(loaded), ...(shard ? shardMetadata(shard, planRuns(loaded).length, loaded.scenario.output.batch_rows) : {}) };
+/** Metadata of each table's file: the comparison also says what its sides are; a shard's (or a sweep point's part's) files say which slice of the plan they hold. */
+function tableMetadata(loaded: LoadedScenario, table: OutputTable, slice: ShardInfo | undefined): Record<string, string> {
+  const base = { ...metadataFor(loaded), ...(slice ? { [SHARD_KEY]: JSON.stringify(slice) } : {}) };
   if (table !== 'comparison') return base;
   return { ...base, 'seqsim.comparison': JSON.stringify({ kind: 'variants', baseline: loaded.baseline }) };
 }
@@ -64,6 +64,15 @@ function pointRows(loaded: LoadedScenario): Record<string, unknown>[] {
 /** Provenance for every file: inputs only, with paths relative to the scenario's folder so the
  * bytes are the same wherever the checkout lives. */
 function metadataFor(loaded: LoadedScenario): Record<string, string> {
+  let metadata = provenanceOf.get(loaded);
+  if (!metadata) provenanceOf.set(loaded, (metadata = provenanceFor(loaded)));
+  return metadata;
+}
+
+/** Once per scenario: a sweep opens every table once per point, and each time the plan would be listed again. */
+const provenanceOf = new WeakMap<LoadedScenario, Record<string, string>>();
+
+function provenanceFor(loaded: LoadedScenario): Record<string, string> {
   const base = dirname(loaded.file);
   const files: Record<string, string> = {};
   for (const f of loaded.files) files[relative(base, f.path) || f.path] = f.sha256;
@@ -78,25 +87,24 @@ function metadataFor(loaded: LoadedScenario): Record<string, string> {
   });
 }
 
-/** The tables computed after the runs: each point's comparison and pooled distributions. */
-function writeDerived(derived: DerivedTables, sinks: Record<OutputTable, { append(row: Record<string, unknown>, constants?: Record<string, unknown> | null): void }>): void {
-  const rows = derived.finish();
-  for (const row of rows.comparison) sinks.comparison.append(row as unknown as Record<string, unknown>);
-  for (const row of rows.pointMetrics) sinks.point_metrics.append(row);
-}
-
 /** Sinks with the metrics and sketches rows also fed to the derived tables. */
-function watched(sinks: RunSinks, derived: DerivedTables): RunSinks {
+function watched(sinks: BatchSinks, derived: DerivedTables): BatchSinks {
   return { ...sinks, ...derived.watch(sinks.metrics, sinks.sketches) };
 }
 
-function derivedFor(loaded: LoadedScenario): DerivedTables {
-  return new DerivedTables(planRuns(loaded), loaded.baseline, loaded.variants.map((v) => v.name));
+/** The derived tables of a run, written to `sinks` point by point as the runs' rows come. */
+function derivedFor(loaded: LoadedScenario, sinks: DerivedSinks): DerivedTables {
+  return new DerivedTables(planRuns(loaded), loaded.baseline, loaded.variants.map((v) => v.name), sinks);
+}
+
+/** The metadata of a shard's files. */
+export function shardInfoOf(loaded: LoadedScenario, shard: Shard): ShardInfo {
+  return shardInfo(shard, planRuns(loaded).length, loaded.scenario.output.batch_rows);
 }
 
 /** Opens every table's file in `dir` (points.arrow filled) into `sinks`, so that a failure half-way can abort the ones opened. */
-export function openTableFiles(loaded: LoadedScenario, dir: string, shard: Shard | undefined, sinks: Record<OutputTable, ArrowFileSink>): Record<OutputTable, ArrowFileSink> {
-  for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(tableSpec(loaded, t), join(dir, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, shard) });
+export function openTableFiles(loaded: LoadedScenario, dir: string, slice: ShardInfo | undefined, sinks: Record<OutputTable, ArrowFileSink>): Record<OutputTable, ArrowFileSink> {
+  for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(tableSpec(loaded, t), join(dir, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, slice) });
   for (const row of pointRows(loaded)) sinks.points.append(row);
   return sinks;
 }
@@ -110,10 +118,10 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
   const { created, sweep } = prepareOutputDirectory(out);
   const sinks = {} as Record<OutputTable, ArrowFileSink>;
   try {
-    openTableFiles(loaded, out, options.shard, sinks);
-    const derived = derivedFor(loaded);
-    const runs = await execute(loaded, watched(sinks as RunSinks, derived), options);
-    writeDerived(derived, sinks);
+    openTableFiles(loaded, out, options.shard && shardInfoOf(loaded, options.shard), sinks);
+    const derived = derivedFor(loaded, sinks);
+    const runs = await execute(loaded, watched(sinks, derived), options);
+    derived.finish();
     for (const t of OUTPUT_TABLES) await sinks[t].close();
     return {
       out,
@@ -132,11 +140,11 @@ export async function runToDirectory(loaded: LoadedScenario, out: string, option
 /** Runs the scenario and returns the same tables in memory. */
 export async function runToMemory(loaded: LoadedScenario, options: ExecuteOptions = {}): Promise<MemoryResult> {
   const sinks = {} as Record<OutputTable, ArrowTableSink>;
-  for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(tableSpec(loaded, t), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, options.shard) });
+  for (const t of OUTPUT_TABLES) sinks[t] = openArrowTable(tableSpec(loaded, t), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, options.shard && shardInfoOf(loaded, options.shard)) });
   for (const row of pointRows(loaded)) sinks.points.append(row);
-  const derived = derivedFor(loaded);
-  const runs = await execute(loaded, watched(sinks as RunSinks, derived), options);
-  writeDerived(derived, sinks);
+  const derived = derivedFor(loaded, sinks);
+  const runs = await execute(loaded, watched(sinks, derived), options);
+  derived.finish();
   const tables = {} as Record<OutputTable, Table>;
   for (const t of OUTPUT_TABLES) tables[t] = sinks[t].table();
   return { tables, runs };

@@ -1,21 +1,25 @@
 // `--workers K`: the runs of a plan on K worker threads (worker.ts), with the output written by
-// this thread in run-plan order. Workers stream each run's rows as they are appended; the rows of
-// the run at the head of the plan go straight to the sinks, those of later runs wait in memory
-// until their turn. At most 2K runs are dispatched ahead of the head (back-pressure: memory holds
-// at most that many runs' rows), and the row order of every table — hence every byte — is that
-// of a single-threaded run, whichever worker finishes first.
+// this thread in run-plan order. Workers send each run's rows as Arrow batches at every drain; the
+// batches of the run at the head of the plan go straight to the sinks (appended column by column:
+// this thread only copies buffers), those of later runs wait in memory until their turn. At most
+// 2K runs are dispatched ahead of the head (back-pressure: memory holds at most that many runs'
+// batches), and the row order of every table — hence every byte — is that of a single-threaded
+// run, whichever worker finishes first.
 import { Worker } from 'node:worker_threads';
+import { tableFromIPC } from 'apache-arrow';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { TableName } from '../metrics/tables.ts';
-import { Interrupted, selectedRuns, type ExecuteOptions, type RunPlan, type RunSinks, type RunSummary } from './run.ts';
+import { Interrupted, selectedRuns, type BatchSinks, type ExecuteOptions, type RunPlan, type RunSummary } from './run.ts';
 
 export type WorkerSource = LoadedScenario['source'];
 
 export type ToWorker = { type: 'run'; plan: RunPlan };
+/** A table's rows as one Arrow IPC stream of batches. */
+export type TableBatches = { table: TableName; ipc: Uint8Array };
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'rows'; runId: number; table: TableName; rows: [Record<string, unknown>, Record<string, unknown> | null][] }
-  | { type: 'progress'; runId: number; fraction: number }
+  | { type: 'batches'; runId: number; tables: TableBatches[] }
+  | { type: 'progress'; runId: number; fraction: number; events: number }
   | { type: 'done'; runId: number; summary: RunSummary }
   | { type: 'error'; message: string; stack?: string };
 
@@ -27,15 +31,17 @@ interface Slot {
 }
 
 /** Runs the plan on `workers` threads; same sinks, same order, same bytes as executeRuns. */
-export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSinks, workers: number, options: ExecuteOptions = {}): Promise<RunSummary[]> {
+export async function executeRunsParallel(loaded: LoadedScenario, sinks: BatchSinks, workers: number, options: ExecuteOptions = {}): Promise<RunSummary[]> {
   const plans = selectedRuns(loaded, options);
-  const k = Math.max(1, Math.min(workers, plans.length));
+  if (plans.length === 0) return []; // every point finished already (a resumed sweep): no worker to start
+  const k = Math.min(workers, plans.length);
   const window = 2 * k;
   const summaries: RunSummary[] = [];
   // Keyed by the run's index in `plans` (a shard's or a resumed plan's run ids need not start at 0 or be contiguous).
   const indexOf = new Map(plans.map((p, i) => [p.runId, i]));
   const buffered = new Map<number, FromWorker[]>(); // messages of runs past the head, in arrival order
-  const progress = new Map<number, number>();
+  const running = new Map<number, { fraction: number; events: number }>(); // by index, the runs the workers are on
+  const finished = { runs: 0, events: 0 };
   let head = 0;
   let next = 0;
   const slots: Slot[] = [];
@@ -50,9 +56,10 @@ export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSink
       reject(e);
     };
     const report = () => {
-      let done = head;
-      for (const [id, f] of progress) if (id >= head) done += f;
-      options.onProgress?.(Math.min(1, done / plans.length));
+      let done = finished.runs;
+      let events = finished.events;
+      for (const r of running.values()) (done += r.fraction), (events += r.events);
+      options.onProgress?.(Math.min(1, done / plans.length), { runsDone: finished.runs, runs: plans.length, events });
     };
     const dispatch = () => {
       for (const slot of slots) {
@@ -65,15 +72,13 @@ export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSink
     };
     /** Appends a head-run message to the sinks; true when it finished the run. */
     const apply = async (m: FromWorker): Promise<boolean> => {
-      if (m.type === 'rows') {
-        const sink = sinks[m.table];
-        for (const [row, constants] of m.rows) sink.append(row, constants);
+      if (m.type === 'batches') {
+        for (const { table, ipc } of m.tables) for (const batch of tableFromIPC(ipc).batches) sinks[table].appendBatch(batch);
         await Promise.all(Object.values(sinks).map((s) => s.drain()));
         return false;
       }
       if (m.type === 'done') {
         summaries.push(m.summary);
-        progress.delete(head);
         head++;
         return true;
       }
@@ -90,7 +95,6 @@ export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSink
           if (head === plans.length) {
             settled = true;
             for (const s of slots) void s.worker.terminate();
-            options.onProgress?.(1);
             resolve(summaries);
             return;
           }
@@ -104,17 +108,24 @@ export async function executeRunsParallel(loaded: LoadedScenario, sinks: RunSink
       if (m.type === 'ready') return dispatch();
       const index = indexOf.get(m.runId)!;
       if (m.type === 'progress') {
-        progress.set(index, m.fraction);
+        running.set(index, { fraction: m.fraction, events: m.events });
         return report();
       }
       if (options.signal?.aborted) return fail(new Interrupted(String(options.signal.reason)));
-      if (m.type === 'done') slot.busy = false;
+      if (m.type === 'done') {
+        slot.busy = false;
+        running.delete(index);
+        finished.runs++;
+        finished.events += m.summary.events;
+        report();
+      }
       if (!buffered.has(index)) buffered.set(index, []);
       buffered.get(index)!.push(m);
       // One writer at a time: appends to the sinks happen in order.
       writing = writing.then(advance).catch(fail);
       if (m.type === 'done') dispatch();
     };
+    report(); // the plan's size, while the workers start
     options.signal?.addEventListener('abort', () => fail(new Interrupted(String(options.signal!.reason))), { once: true });
     for (let i = 0; i < k; i++) {
       const worker = new Worker(new URL('./workerEntry.js', import.meta.url), { workerData: loaded.source });

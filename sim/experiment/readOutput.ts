@@ -3,7 +3,7 @@
 // input (exit 2), reported in one line naming the directory and the file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { RecordBatchReader, tableFromIPC, type RecordBatch, type Schema, type Table } from 'apache-arrow';
 import type { ComparisonRow } from '../../analysis/comparison.ts';
 
 /** An output directory that cannot be read or paired: bad input (exit 2), one line. */
@@ -41,15 +41,19 @@ export interface OutputDirectory {
   metrics: OutputMetricRow[];
 }
 
+function unreadable(file: string, e: unknown): OutputReadError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file (is this a seqsim output directory?)' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+  return new OutputReadError(`cannot read ${file}: ${why}`);
+}
+
 export function readTable(dir: string, name: string): Table {
   const file = path.join(dir, `${name}.arrow`);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file (is this a seqsim output directory?)' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new OutputReadError(`cannot read ${file}: ${why}`);
+    throw unreadable(file, e);
   }
   try {
     const table = tableFromIPC(bytes);
@@ -57,6 +61,65 @@ export function readTable(dir: string, name: string): Table {
     return table;
   } catch (e) {
     throw new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** A table file read one record batch at a time (memory holds a batch, not the file). */
+export interface BatchFile {
+  schema: Schema;
+  batches: AsyncIterable<RecordBatch>;
+  /** For a file whose batches are not read (iterating them to the end closes it too). */
+  close(): Promise<void>;
+}
+
+/**
+ * Files up to this size are read whole, in one call: a sweep's parts are many small files, and
+ * reading each through an asynchronous reader cost more than the rows in them.
+ */
+const READ_WHOLE_BYTES = 16 * 1024 * 1024;
+
+/** Opens `<dir>/<name>.arrow` for reading by batches: `batches` closes the file once iterated to the end. */
+export async function openBatches(dir: string, name: string): Promise<BatchFile> {
+  const file = path.join(dir, `${name}.arrow`);
+  const failed = (e: unknown) => new OutputReadError(`cannot read ${file}: ${(e as Error).message}`);
+  const checked = <R extends { schema: Schema; isFile(): boolean }>(reader: R): R => {
+    if (!reader.isFile()) throw new Error('not an Arrow file');
+    if (reader.schema.metadata.get('seqsim.table') !== name) throw new Error(`not a seqsim ${name} table`);
+    return reader;
+  };
+  let handle: fs.promises.FileHandle | undefined;
+  let bytes: Buffer | undefined;
+  try {
+    if (fs.statSync(file).size <= READ_WHOLE_BYTES) bytes = fs.readFileSync(file);
+    else handle = await fs.promises.open(file);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  if (bytes) {
+    try {
+      const reader = checked(RecordBatchReader.from(bytes).open());
+      return { schema: reader.schema, batches: batchesOf(reader, failed), close: async () => {} };
+    } catch (e) {
+      throw failed(e);
+    }
+  }
+  const large = handle!;
+  try {
+    const reader = checked(await (await RecordBatchReader.from(large)).open());
+    return { schema: reader.schema, batches: batchesOf(reader, failed, () => large.close()), close: () => large.close() };
+  } catch (e) {
+    await large.close();
+    throw failed(e);
+  }
+}
+
+async function* batchesOf(reader: AsyncIterable<RecordBatch> | Iterable<RecordBatch>, failed: (e: unknown) => Error, done?: () => Promise<void>): AsyncGenerator<RecordBatch> {
+  try {
+    for await (const batch of reader) yield batch;
+  } catch (e) {
+    throw failed(e);
+  } finally {
+    await done?.();
   }
 }
 

@@ -4,6 +4,7 @@
 // their run id and variant name (the mode column) here, from the run plan: the model and the
 // recorders never know which run they are in. Each run builds its own world from (scenario, seed),
 // so adding a variant never changes another variant's draws.
+import type { RecordBatch } from 'apache-arrow';
 import { InvariantError } from '../engine/assert.ts';
 import { buildWorld, type Mode } from '../world/build.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
@@ -44,9 +45,25 @@ export interface RunSink {
 /** One sink per table. */
 export type RunSinks = Record<TableName, RunSink>;
 
+/** A table sink a plan's runs are written to: it also takes whole batches (a worker thread's, parallel.ts). */
+export interface BatchSink extends RunSink {
+  appendBatch(batch: RecordBatch): void;
+}
+
+export type BatchSinks = Record<TableName, BatchSink>;
+
+/** How far an invocation's runs have got, for a progress display. */
+export interface PlanProgress {
+  /** Runs finished, of the `runs` this invocation executes. */
+  runsDone: number;
+  runs: number;
+  /** Events the engine processed so far, over the finished runs and those under way. */
+  events: number;
+}
+
 export interface ExecuteOptions {
-  /** Called between chunks of a run with the fraction of all work done. */
-  onProgress?: (fraction: number) => void;
+  /** Called between chunks of a run with the fraction of all work done, and where the runs stand. */
+  onProgress?: (fraction: number, progress: PlanProgress) => void;
   /** Checked between chunks: once aborted, the runs stop with an Interrupted error. */
   signal?: AbortSignal;
   /** Worker threads running runs side by side (sim/experiment/parallel.ts); 1 (default): this thread. The bytes are the same. */
@@ -96,12 +113,17 @@ export function selectedRuns(loaded: LoadedScenario, options: Pick<ExecuteOption
 export async function executeRuns(loaded: LoadedScenario, sinks: RunSinks, options: ExecuteOptions = {}): Promise<RunSummary[]> {
   const plans = selectedRuns(loaded, options);
   const summaries: RunSummary[] = [];
+  let eventsDone = 0;
+  options.onProgress?.(0, { runsDone: 0, runs: plans.length, events: 0 });
   for (let i = 0; i < plans.length; i++) {
     // Between runs too: a run shorter than a chunk never reaches the check inside it.
     if (options.signal?.aborted) throw new Interrupted(String(options.signal.reason));
-    summaries.push(await executeRun(loaded, plans[i], sinks, (f) => options.onProgress?.((i + f) / plans.length), options.signal));
+    const progress = (f: number, events: number) => options.onProgress?.((i + f) / plans.length, { runsDone: i, runs: plans.length, events: eventsDone + events });
+    const summary = await executeRun(loaded, plans[i], sinks, progress, options.signal);
+    summaries.push(summary);
+    eventsDone += summary.events;
+    options.onProgress?.((i + 1) / plans.length, { runsDone: i + 1, runs: plans.length, events: eventsDone });
   }
-  options.onProgress?.(1);
   return summaries;
 }
 
@@ -111,7 +133,8 @@ function tagged(sink: RunSink, plan: RunPlan): RowSink {
   return { append: (row) => sink.append(row, constants) };
 }
 
-export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (f: number) => void, signal?: AbortSignal): Promise<RunSummary> {
+/** Runs one run of the plan; `onProgress` gets the fraction of its horizon simulated and the events processed so far. */
+export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: RunSinks, onProgress: (fraction: number, events: number) => void, signal?: AbortSignal): Promise<RunSummary> {
   const point = loaded.point(plan.point);
   const variant = point.variants.find((v) => v.name === plan.variant)!;
   const { scenario } = variant;
@@ -130,7 +153,7 @@ export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: R
       if (stuckChunks >= STUCK_CHUNKS) throw new InvariantError('time advances', `${(STUCK_CHUNKS * CHUNK_EVENTS).toLocaleString('en-US')} events at ${lastNow} µs without the clock moving (a zero-delay loop)`);
       await drainAll();
       if (signal?.aborted) throw new Interrupted(String(signal.reason));
-      onProgress(world.sim.now / scenario.horizon);
+      onProgress(world.sim.now / scenario.horizon, world.sim.eventsProcessed);
     }
     const report = recorders.finish();
     const metrics = tagged(sinks.metrics, plan);
@@ -144,7 +167,6 @@ export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: R
     status = 'failed';
     error = e.message;
   }
-  onProgress(1);
   const summary: RunSummary = { ...plan, status, error, events: world.sim.eventsProcessed, endTimeUs: world.sim.now };
   sinks.runs.append({
     run_id: plan.runId,

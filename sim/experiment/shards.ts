@@ -31,9 +31,8 @@ export function shardRange(shard: Shard, runs: number): { from: number; to: numb
   return { from: Math.floor((shard.index * runs) / shard.count), to: Math.floor(((shard.index + 1) * runs) / shard.count) };
 }
 
-export function shardMetadata(shard: Shard, runs: number, batchRows: number): Record<string, string> {
-  const info: ShardInfo = { ...shard, ...shardRange(shard, runs), runs, batch_rows: batchRows };
-  return { [SHARD_KEY]: JSON.stringify(info) };
+export function shardInfo(shard: Shard, runs: number, batchRows: number): ShardInfo {
+  return { ...shard, ...shardRange(shard, runs), runs, batch_rows: batchRows };
 }
 
 const wholeNumber = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : NaN);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { tempPathFor } from './tempFiles.ts';
 import { committed } from './crashPoints.ts';
-import { RecordBatchFileWriter, Table, type RecordBatch, type Schema } from 'apache-arrow';
+import { RecordBatch, RecordBatchFileWriter, Table, type Schema } from 'apache-arrow';
 import { tableSchema, type RowOf, type TableSpec } from '../metrics/tables.ts';
 import { RowBatcher } from './batches.ts';
 
@@ -16,6 +16,8 @@ import { RowBatcher } from './batches.ts';
 export interface TableSink<R extends object = Record<string, unknown>> {
   /** `constants` fill the run columns (run_id, mode, point) a row leaves out. */
   append(row: R, constants?: Record<string, unknown> | null): void;
+  /** Appends every row of a batch of this table's columns (read back, or from a worker thread): the same bytes as appending them one by one. */
+  appendBatch(batch: RecordBatch): void;
   /** Lets buffered bytes reach their destination (a no-op in memory). */
   drain(): Promise<void>;
   close(): Promise<void> | void;
@@ -109,6 +111,23 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     if (this.batcher.full) this.writer.write(this.batcher.take(true));
   }
 
+  appendBatch(batch: RecordBatch): void {
+    if (this.state !== 'open') throw new Error(`table ${this.spec.name}: append after ${this.state}`);
+    this.batcher.appendBatch(batch, (full) => this.writer.write(full));
+  }
+
+  /**
+   * Appends the batch's rows as one batch of the file, as they are: no copy, but the file's
+   * batches are then not cut every `batchRows` rows, so only for a file that will be read back
+   * and joined (a sweep point's part, resume.ts), never for one a user reads.
+   */
+  writeBatch(batch: RecordBatch): void {
+    if (this.state !== 'open') throw new Error(`table ${this.spec.name}: append after ${this.state}`);
+    if (this.batcher.length > 0) this.writer.write(this.batcher.take(true)); // rows appended before it come first
+    this.batcher.checkSchema(batch.schema);
+    this.writer.write(new RecordBatch(this.schema, batch.data));
+  }
+
   /** Resolves when every byte queued so far is in the file (the pump runs in microtasks, all before the next macrotask). */
   async drain(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -146,8 +165,12 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     const fd = this.fd!;
     this.fd = undefined;
     // fsync before rename: after a crash the final name holds either nothing or the whole file.
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
+    // On libuv's thread pool: the thread goes on meanwhile (a worker's next batches, another point's part).
+    try {
+      await new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(this.tempPath, this.finalPath);
     this.state = 'closed';
     committed();
@@ -198,6 +221,11 @@ export class ArrowTableSink<R extends object = Record<string, unknown>> implemen
     this.batcher.append(row as Record<string, unknown>, constants);
     // Copies: the batch outlives the builders' buffers, which the next rows reuse.
     if (this.batcher.full) this.batches.push(this.batcher.take(true));
+  }
+
+  appendBatch(batch: RecordBatch): void {
+    if (this.result || this.aborted) throw new Error(`table ${this.spec.name}: append after ${this.aborted ? 'abort' : 'close'}`);
+    this.batcher.appendBatch(batch, (full) => this.batches.push(full));
   }
 
   close(): void {

@@ -59,6 +59,19 @@ function compileAppender(columns: readonly ColumnSpec[]): Appender {
   return new Function('row', 'constants', 'builders', 'index', lines.join('\n')) as Appender;
 }
 
+/**
+ * Appenders by column list: a sweep opens every table once per point (resume.ts), and compiling
+ * a function each time would leave thousands of copies of the same code for the GC to reclaim.
+ */
+const appenders = new Map<string, Appender>();
+
+function appenderFor(columns: readonly ColumnSpec[]): Appender {
+  const key = JSON.stringify(columns.map((c) => [c.name, c.type, c.nullable]));
+  let appender = appenders.get(key);
+  if (!appender) appenders.set(key, (appender = compileAppender(columns)));
+  return appender;
+}
+
 export class RowBatcher {
   /** Rows in the current, not yet taken, batch. */
   length = 0;
@@ -79,7 +92,7 @@ export class RowBatcher {
     this.names = spec.columns.map((c) => c.name);
     this.columnNames = new Set(this.names);
     this.builders = spec.columns.map((c) => columnBuilder(c, capacity));
-    this.write = compileAppender(spec.columns);
+    this.write = appenderFor(spec.columns);
     this.struct = new Struct(schema.fields);
   }
 
@@ -113,6 +126,29 @@ export class RowBatcher {
   }
 
   /**
+   * Appends every row of `batch` (the table's columns, as read back from a file or sent by a worker
+   * thread), column by column rather than row by row; `emit` takes each batch that fills up. The
+   * batches come out as appending the same rows one by one makes them, so the bytes are the same.
+   */
+  appendBatch(batch: RecordBatch, emit: (full: RecordBatch) => void): void {
+    if (this.broken) throw new Error(`table ${this.spec.name} is unusable after an earlier error: ${this.broken.message}`);
+    this.checkSchema(batch.schema);
+    const columns = batch.data.children;
+    for (let from = 0; from < batch.numRows; ) {
+      if (this.length === 0 && this.stale) {
+        for (const b of this.builders) b.reset();
+        this.stale = false;
+      }
+      const count = Math.min(batch.numRows - from, this.capacity - this.length);
+      for (let c = 0; c < this.builders.length; c++) this.builders[c].copyRows(columns[c], from, count, this.length);
+      this.length += count;
+      this.total += count;
+      from += count;
+      if (this.full) emit(this.take(true));
+    }
+  }
+
+  /**
    * The rows gathered since the last take, as a batch; the batcher is then empty. With `copy` the
    * batch owns its memory; without, it views the builders' buffers and stays valid only until the
    * next append (which reuses them), so write it out first.
@@ -124,6 +160,13 @@ export class RowBatcher {
     this.length = 0;
     this.stale = true;
     return batch;
+  }
+
+  /** Throws unless a batch of `schema` holds this table's columns, in order. */
+  checkSchema(schema: Schema): void {
+    const fields = schema.fields;
+    const same = fields.length === this.spec.columns.length && fields.every((f, c) => f.name === this.names[c] && String(f.type) === String(this.schema.fields[c].type));
+    if (!same) throw new TypeError(`table ${this.spec.name}: a batch of columns ${fields.map((f) => f.name).join(', ')} does not fit the table's (${this.names.join(', ')})`);
   }
 
   private checkKeys(row: Record<string, unknown>): void {

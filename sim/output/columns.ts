@@ -71,6 +71,32 @@ export abstract class ColumnBuilder {
     return this.finishValues(length, copy, this.nullCount, nullBitmap);
   }
 
+  /**
+   * Copies rows `from … from + count − 1` of `source` (this column's type, as read from a file or
+   * taken from another builder) to rows `index …` of the batch, leaving the buffers as appending
+   * those rows one by one does: a batch of copied rows is written as the same bytes.
+   */
+  copyRows(source: Data, from: number, count: number, index: number): void {
+    if (count === 0) return;
+    if (source.offset !== 0) throw new Error(`column ${this.spec.name}: cannot copy from sliced data`);
+    this.ensure(index + count - 1);
+    const bitmap = source.nullCount > 0 ? source.nullBitmap : undefined;
+    if (bitmap) {
+      for (let k = 0; k < count; k++) {
+        const i = index + k;
+        if (bit(bitmap, from + k)) this.validity[i >> 3] |= 1 << (i & 7);
+        else this.nullCount++;
+      }
+    } else if (this.spec.nullable) {
+      // Only a nullable column's bitmap can be written out (batches.ts): the others' bits are never read.
+      for (let i = index; i < index + count; i++) this.validity[i >> 3] |= 1 << (i & 7);
+    }
+    this.copyValues(source, from, count, index);
+  }
+
+  /** The value part of `copyRows`: null slots come across as the zeros (or repeated offsets) they hold. */
+  protected abstract copyValues(source: Data, from: number, count: number, index: number): void;
+
   /** Empties the builder for the next batch, keeping its buffers. */
   reset(): void {
     this.validity.fill(0);
@@ -88,6 +114,8 @@ export abstract class ColumnBuilder {
     throw new TypeError(`column ${this.spec.name} (${this.spec.type}) expects ${expected}, got ${typeof value} ${String(value)}`);
   }
 }
+
+const bit = (bits: Uint8Array, i: number) => (bits[i >> 3] >> (i & 7)) & 1;
 
 /** A larger copy of a typed array, its contents kept at the start. */
 function enlarged<T extends Int32Array | BigInt64Array | Float64Array | Uint8Array>(array: T, length: number): T {
@@ -114,6 +142,9 @@ class Int32Builder extends ColumnBuilder {
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'number' || (value | 0) !== value) this.fail('a 32-bit integer', value);
     this.values[index] = value;
+  }
+  protected copyValues(source: Data, from: number, count: number, index: number): void {
+    this.values.set(source.values.subarray(from, from + count), index);
   }
   protected setNull(index: number): void { this.values[index] = 0; }
   protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
@@ -149,6 +180,9 @@ class Int64Builder extends ColumnBuilder {
       this.fail('an integer', value);
     }
   }
+  protected copyValues(source: Data, from: number, count: number, index: number): void {
+    this.values.set(source.values.subarray(from, from + count), index);
+  }
   protected setNull(index: number): void { this.values[index] = 0n; }
   protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
     return makeData({ type: new Int64(), length, nullCount, nullBitmap, data: take(this.values, length, copy) });
@@ -170,6 +204,9 @@ class Float64Builder extends ColumnBuilder {
     if (typeof value !== 'number') this.fail('a number', value);
     this.values[index] = value;
   }
+  protected copyValues(source: Data, from: number, count: number, index: number): void {
+    this.values.set(source.values.subarray(from, from + count), index);
+  }
   protected setNull(index: number): void { this.values[index] = 0; }
   protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
     return makeData({ type: new Float64(), length, nullCount, nullBitmap, data: take(this.values, length, copy) });
@@ -190,6 +227,10 @@ class BoolBuilder extends ColumnBuilder {
   protected setValue(index: number, value: unknown): void {
     if (typeof value !== 'boolean') this.fail('a boolean', value);
     if (value) this.bits[index >> 3] |= 1 << (index & 7);
+  }
+  protected copyValues(source: Data, from: number, count: number, index: number): void {
+    const bits = source.values as Uint8Array;
+    for (let k = 0; k < count; k++) if (bit(bits, from + k)) this.bits[(index + k) >> 3] |= 1 << ((index + k) & 7);
   }
   protected setNull(): void {}
   protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
@@ -250,6 +291,15 @@ class Utf8Builder extends ColumnBuilder {
     if (this.end > 0x7fffffff) throw new RangeError(`column ${this.spec.name}: more than 2 GiB of text in one batch; lower batchRows`);
     this.offsets[index + 1] = this.end;
   }
+  protected copyValues(source: Data, from: number, count: number, index: number): void {
+    const base = source.valueOffsets[from] as number;
+    const n = (source.valueOffsets[from + count] as number) - base;
+    if (this.end + n + 4 > this.bytes.length) this.growBytes(this.end + n + 4);
+    this.bytes.set((source.values as Uint8Array).subarray(base, base + n), this.end);
+    copyOffsets(this.offsets, source.valueOffsets as Int32Array, from, count, index, this.end - base);
+    this.end += n;
+    this.last = undefined; // the bytes before `end` are no longer those of `last`
+  }
   protected setNull(index: number): void { this.offsets[index + 1] = this.end; }
   protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
     const valueOffsets = take(this.offsets, length + 1, copy);
@@ -299,6 +349,18 @@ class BinaryBuilder extends ColumnBuilder {
     this.end += value.length;
     this.offsets[index + 1] = this.end;
   }
+  protected copyValues(source: Data, from: number, count: number, index: number): void {
+    const base = source.valueOffsets[from] as number;
+    const n = (source.valueOffsets[from + count] as number) - base;
+    if (this.end + n > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.end + n, this.bytes.length * 2));
+      next.set(this.bytes.subarray(0, this.end));
+      this.bytes = next;
+    }
+    this.bytes.set((source.values as Uint8Array).subarray(base, base + n), this.end);
+    copyOffsets(this.offsets, source.valueOffsets as Int32Array, from, count, index, this.end - base);
+    this.end += n;
+  }
   protected setNull(index: number): void { this.offsets[index + 1] = this.end; }
   protected finishValues(length: number, copy: boolean, nullCount: number, nullBitmap: Uint8Array | undefined): Data {
     const valueOffsets = take(this.offsets, length + 1, copy);
@@ -306,6 +368,11 @@ class BinaryBuilder extends ColumnBuilder {
     return makeData({ type: new Binary(), length, nullCount, nullBitmap, valueOffsets, data });
   }
   protected override resetValues(): void { this.end = 0; }
+}
+
+/** The end offsets of copied rows, moved from where their bytes sat in the source to where they sit now. */
+function copyOffsets(offsets: Int32Array, source: Int32Array, from: number, count: number, index: number, shift: number): void {
+  for (let k = 1; k <= count; k++) offsets[index + k] = source[from + k] + shift;
 }
 
 /** Copies an ASCII string byte for byte (a native call costs more for short strings); -1 if it is not ASCII. */
