@@ -229,7 +229,11 @@ Columns are those of comparison.arrow (docs/tables.md).`,
       }
       process.stdout.write(`${result.after.scenario}: ${after} against ${before}, ${result.before.seeds.length} seeds × ${result.before.variants.length} variants, paired by seed and variant\n`);
       if (result.file) process.stdout.write(`  wrote ${result.file} (${result.rows.length} rows)\n`);
-      process.stdout.write(`\n${formatComparison(shown, { baseline: before, variant: after })}\n`);
+      const points = result.before.points;
+      for (const point of points) {
+        const here = shown.filter((r) => r.point === point);
+        process.stdout.write(`\n${points.length > 1 ? `point ${point}\n` : ''}${formatComparison(here, { baseline: before, variant: after })}\n`);
+      }
       if (!opts.all && shown.length < result.rows.length) process.stdout.write(`(${result.rows.length - shown.length} more rows: --all, or read comparison.arrow)\n`);
     });
 

@@ -20,6 +20,8 @@ export interface OutputMetricRow {
   run_id: number;
   mode: string;
   seed: number;
+  /** The sweep point of its run (0 without a sweep). */
+  point: number;
   metric: string;
   rollup: string | null;
   subject: string | null;
@@ -36,6 +38,8 @@ export interface OutputDirectory {
   variants: string[];
   /** Seeds run, ascending. */
   seeds: number[];
+  /** Sweep points run, ascending ([0] without a sweep). */
+  points: number[];
   runs: OutputRun[];
   /** Metric rows of the runs that finished (failed runs write none), each with its run's seed. */
   metrics: OutputMetricRow[];
@@ -125,7 +129,8 @@ async function* batchesOf(reader: AsyncIterable<RecordBatch> | Iterable<RecordBa
 
 const num = (x: unknown) => (typeof x === 'bigint' ? Number(x) : (x as number));
 
-export function readOutputDirectory(dir: string): OutputDirectory {
+/** `sweeps`: read an output of several sweep points (runs then pair by seed within each point); otherwise it is refused. */
+export function readOutputDirectory(dir: string, opts: { sweeps?: boolean } = {}): OutputDirectory {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat) throw new OutputReadError(`cannot read ${dir}: no such folder`);
   if (!stat.isDirectory()) throw new OutputReadError(`cannot read ${dir}: it is a file, not an output folder`);
@@ -133,15 +138,18 @@ export function readOutputDirectory(dir: string): OutputDirectory {
   const metricsTable = readTable(dir, 'metrics');
   const runs: OutputRun[] = runsTable.toArray().map((r) => ({ runId: num(r.run_id), mode: String(r.mode), seed: num(r.seed), status: String(r.status) }));
   if (runs.length === 0) throw new OutputReadError(`cannot read ${path.join(dir, 'runs.arrow')}: it has no runs`);
-  // Runs pair by seed: the runs of several sweep points would pair seeds of different parameters.
-  const points = new Set(runsTable.getChild('point')!.toArray() as Int32Array);
-  if (points.size > 1) throw new OutputReadError(`cannot read ${dir}: it holds a sweep of ${points.size} points (compare and check pair runs by seed, within one point); each point's comparison is in its comparison.arrow`);
+  // Runs pair by seed within one point: across points a seed ran different parameters.
+  const pointColumn = runsTable.getChild('point')!.toArray() as Int32Array;
+  const points = [...new Set(pointColumn)].sort((a, b) => a - b);
+  if (points.length > 1 && !opts.sweeps) throw new OutputReadError(`cannot read ${dir}: it holds a sweep of ${points.length} points (check pairs runs by seed, within one point); each point's comparison is in its comparison.arrow, and seqsim compare compares two sweeps point by point`);
   const first = runsTable.get(0)!;
   const seedOf = new Map(runs.map((r) => [r.runId, r.seed]));
+  const pointOf = new Map(runs.map((r, i) => [r.runId, pointColumn[i]]));
   const metrics: OutputMetricRow[] = metricsTable.toArray().map((r) => ({
     run_id: num(r.run_id),
     mode: String(r.mode),
     seed: seedOf.get(num(r.run_id)) ?? NaN,
+    point: pointOf.get(num(r.run_id)) ?? NaN,
     metric: String(r.metric),
     rollup: r.rollup ?? null,
     subject: r.subject ?? null,
@@ -157,6 +165,7 @@ export function readOutputDirectory(dir: string): OutputDirectory {
     seqsimVersion: runsTable.schema.metadata.get('seqsim.version') ?? 'unknown',
     variants: [...new Set(runs.map((r) => r.mode))],
     seeds: [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b),
+    points,
     runs,
     metrics,
   };
@@ -179,6 +188,7 @@ export function checkPairable(a: OutputDirectory, b: OutputDirectory): void {
   const vB = b.variants.filter((v) => !a.variants.includes(v));
   if (vA.length || vB.length)
     differences.push(`variants differ (${[vA.length ? `${listOf(vA)} only in ${a.dir}` : '', vB.length ? `${listOf(vB)} only in ${b.dir}` : ''].filter(Boolean).join('; ')})`);
+  if (a.points.join() !== b.points.join()) differences.push(`sweep points differ (${a.points.length} in ${a.dir}, ${b.points.length} in ${b.dir})`);
   if (differences.length) throw new OutputReadError(`cannot compare ${a.dir} with ${b.dir}: ${differences.join('; ')}`);
 }
 

@@ -392,7 +392,7 @@ export const TABLES = {
       '`seqsim compare A/ B/` compares each variant of B with the same variant of A (baseline = variant = its name; the seqsim.comparison metadata names the directories). ' +
       'Every figure is in the unit of the unit column. Rows are sorted by point, then metric, rollup, subject (nulls first), then variant in scenario order. Analysis: analysis/comparison.ts.',
     columns: [
-      col('point', 'int32', '', 'Sweep point (points.point) whose runs are paired; 0 without a sweep, and in seqsim compare.'),
+      col('point', 'int32', '', 'Sweep point (points.point) whose runs are paired; 0 without a sweep. In seqsim compare of two sweeps, the point of both.'),
       col('metric', 'utf8', '', 'Metric name, as in metrics.metric.'),
       nullableCol('rollup', 'utf8', '', 'As in metrics.'),
       nullableCol('subject', 'utf8', '', 'As in metrics.'),
