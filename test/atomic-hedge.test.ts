@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildWorld, type Mode } from '../sim/world/build.ts';
 import { runScenario } from '../sim/index.ts';
 import { inlineScenario } from './util/scenario.ts';
+import { twoRollups, type TwoRollupsOptions } from './util/twoRollups.ts';
 import { plain } from './util/rows.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
 import type { Bundle } from '../sim/model/crossrollup.ts';
@@ -19,35 +20,8 @@ import { tInterval } from '../analysis/summary.ts';
 
 const TAKERS = ['retail', 'fund', 'sniper'];
 
-/** The options tests' two-rollup world: the venue on a, the hedge pool on b; optionally a second maker competing for the flow. */
-function world(over: { hedgeWithFill: boolean; modes?: Mode[]; seed?: number; runs?: number; horizon?: string; secondMaker?: boolean; hedgeLiquidityUsd?: number }): ScenarioInput {
-  const maker = (name: string, latency = '20ms') => ({ name, venues: ['v'], hedge: { rollup: 'b', pool: 'p' }, latency, refresh: '10s', move_threshold_bps: 5, size: 2, hedge_threshold: 2, hedge_with_fill: over.hedgeWithFill });
-  return {
-    name: 'atomic-hedge',
-    seed: over.seed ?? 1,
-    runs: over.runs ?? 1,
-    horizon: over.horizon ?? '30m',
-    warmup: '5m',
-    modes: over.modes ?? ['shared'],
-    network: { base_latency: '20ms', jitter: '5ms' },
-    assets: [{ id: 'eth', price: 3000, vol: 0.8, tick: '100ms' }],
-    rollups: [
-      { id: 'a', block_time: '2s', pools: [{ id: 'p', asset: 'eth', liquidity_usd: 2e7, fee_bps: 5 }], arbitrageurs: [{ name: 'arb', latency: '5ms', gas_usd: 0.05 }] },
-      { id: 'b', block_time: '2s', pools: [{ id: 'p', asset: 'eth', liquidity_usd: over.hedgeLiquidityUsd ?? 5e7, fee_bps: 5 }], arbitrageurs: [{ name: 'arb', latency: '5ms', gas_usd: 0.05 }] },
-    ],
-    sequencing: { centralized: { policy: 'fcfs' }, shared: { nodes: 4, node_latency: '20ms', node_jitter: '5ms', min_slot_time: '500ms', policy: 'fcfs' } },
-    options: {
-      venues: [{ id: 'v', rollup: 'a', asset: 'eth', strikes_pct: [-5, 0, 5], strike_step: 50, expiries: ['30d'] }],
-      // A second maker, slower to requote: its quotes are the best on some options and sides, the first's on others.
-      makers: [maker('mm'), ...(over.secondMaker ? [maker('mm2', '60ms')] : [])],
-      takers: [
-        { name: 'retail', kind: 'uninformed', venue: 'v', rate: 0.3, size: 1 },
-        { name: 'fund', kind: 'informed', venue: 'v', rate: 0.02, size: 2, horizon: '5m' },
-        { name: 'sniper', kind: 'sniper', venue: 'v', latency: '5ms', threshold_bps: 1 },
-      ],
-    },
-  };
-}
+/** The options tests' two-rollup world under a shared set, with or without the makers' fill-hedge offer. */
+const world = (over: Omit<TwoRollupsOptions, 'hedgeWithFill'> & { hedgeWithFill: boolean }): ScenarioInput => twoRollups({ name: 'atomic-hedge', modes: ['shared'], ...over });
 
 /** One run of a world, watched from the model's events: the takers' bundles, the fills by order transaction, the hedges. */
 function watch(input: ScenarioInput, mode: Mode) {

@@ -7,6 +7,7 @@ import { buildWorld, type Mode } from '../sim/world/build.ts';
 import { attachRecorders, NULL_SINKS } from '../sim/metrics/attach.ts';
 import { runScenario } from '../sim/index.ts';
 import { inlineScenario } from './util/scenario.ts';
+import { twoRollups } from './util/twoRollups.ts';
 import { plain } from './util/rows.ts';
 import type { ScenarioInput } from '../sim/scenario/schema.ts';
 import { TakeOrder, type OptionFill } from '../sim/model/options/venue.ts';
@@ -136,34 +137,6 @@ describe('stale-quote sniping: who wins the race is the ordering policy and the 
     expect(world.options.makers[0].snipe.value).toBeCloseTo(expected, 12);
   });
 });
-
-/** A venue on rollup a; the maker hedges on rollup b. */
-function twoRollups(over: { collateral?: 'pooled' | 'siloed' | 'auto'; minSlot?: string; modes?: Mode[]; horizon?: string; seed?: number; runs?: number; snipers?: boolean; informed?: boolean; riskAversion?: number; capitalCost?: number; hedgeWithFill?: boolean } = {}): ScenarioInput {
-  return {
-    name: 'two-rollups',
-    seed: over.seed ?? 1,
-    runs: over.runs ?? 1,
-    horizon: over.horizon ?? '30m',
-    warmup: '5m',
-    modes: over.modes ?? ['centralized'],
-    network: { base_latency: '20ms', jitter: '5ms' },
-    assets: [{ id: 'eth', price: 3000, vol: 0.8, tick: '100ms' }],
-    rollups: [
-      { id: 'a', block_time: '2s', pools: [{ id: 'p', asset: 'eth', liquidity_usd: 2e7, fee_bps: 5 }], arbitrageurs: [{ name: 'arb', latency: '5ms', gas_usd: 0.05 }] },
-      { id: 'b', block_time: '2s', pools: [{ id: 'p', asset: 'eth', liquidity_usd: 5e7, fee_bps: 5 }], arbitrageurs: [{ name: 'arb', latency: '5ms', gas_usd: 0.05 }] },
-    ],
-    sequencing: { centralized: { policy: 'fcfs' }, shared: { nodes: 4, node_latency: '20ms', node_jitter: '5ms', min_slot_time: over.minSlot ?? '500ms', policy: 'fcfs' } },
-    options: {
-      venues: [{ id: 'v', rollup: 'a', asset: 'eth', strikes_pct: [-5, 0, 5], strike_step: 50, expiries: ['30d'] }],
-      makers: [{ name: 'mm', venues: ['v'], hedge: { rollup: 'b', pool: 'p' }, latency: '20ms', refresh: '10s', move_threshold_bps: 5, size: 2, hedge_threshold: 2, collateral: over.collateral ?? 'auto', capital_cost: over.capitalCost ?? 0.1, risk_aversion: over.riskAversion ?? 0.01, hedge_with_fill: over.hedgeWithFill ?? true }],
-      takers: [
-        { name: 'retail', kind: 'uninformed', venue: 'v', rate: 0.3, size: 1 },
-        ...(over.informed === false ? [] : [{ name: 'fund', kind: 'informed' as const, venue: 'v', rate: 0.02, size: 2, horizon: '5m' }]),
-        ...(over.snipers === false ? [] : [{ name: 'sniper', kind: 'sniper' as const, venue: 'v', latency: '5ms', threshold_bps: 1 }]),
-      ],
-    },
-  };
-}
 
 const metricOf = (rows: Record<string, unknown>[], mode: string, name: string, seed?: number, runs?: { run_id: number; seed: number }[]) =>
   rows.find((m) => m.mode === mode && m.metric === name && m.subject === 'mm' && (seed === undefined || runs!.find((r) => r.run_id === m.run_id)!.seed === seed))!.value as number;
