@@ -23,6 +23,7 @@ export function progressReporter(stream: NodeJS.WriteStream): ProgressReporter |
     { stream, format: 'seqsim {bar} {percentage}% | runs {runsDone}/{runs} | {rate} events/s | ETA {eta_formatted} | elapsed {duration_formatted}', hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
+  // Wall clock for the display only (events/s on a terminal): never in a run, never in an output.
   const started = performance.now();
   bar.start(1000, 0, { runsDone: 0, runs: '?', rate: '–' });
   return {
