@@ -1,6 +1,6 @@
 // One seqsim command in its own process, for `npm run bench`: runs the CLI's main() with the given
 // arguments (its output discarded), then prints a JSON line on stderr: exit code, CPU seconds of
-// the command (all threads, worker threads included) and wall seconds, and the process's peak RSS.
+// the command's process (all its threads; not its worker processes) and wall seconds, and the process's peak RSS.
 import { main } from '../sim/cli.ts';
 import { elapsed, startTimer } from './timer.ts';
 

@@ -1,7 +1,9 @@
 // Sweep benchmarks for `npm run bench` (issue 13): peak memory of a sweep of many short runs
-// against one of a tenth as many (outputs are streamed across runs, so it should stay level),
-// --workers 2 against 1 (wall time: whole commands, and the time twice the runs add), and 3 shards
-// plus their merge against one process (CPU).
+// against one of a tenth as many (outputs are streamed across runs, so it should stay level);
+// --workers 2 against 1 (wall time: whole commands, and the time twice the runs add), on a sweep
+// that writes the summary tables only (output.omit: the way a sweep of many runs is run) and on
+// one that writes every table (its rows all pass through the command's process, which writes
+// them alone); and 3 shards plus their merge against one process (CPU).
 // Each command runs in its own process (bench/measureCli.ts), as a user runs it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,8 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./measureCli.ts', import.meta.url));
 
-/** A small world; `samples` Latin hypercube points × 2 modes × 1 seed. */
-const scenario = (samples: number, horizon: string) => `
+/** The event tables: a sweep that omits them writes runs, metrics, sketches, points and comparisons. */
+const EVENT_TABLES = ['txs', 'trades', 'mev', 'bids', 'quotes', 'option_trades', 'exotics', 'liquidations', 'contagion'];
+
+/** A small world; `samples` Latin hypercube points × 2 modes × 1 seed; `omit`: event tables written without rows. */
+const scenario = (samples: number, horizon: string, omit: string[] = []) => `
 name: sweep-bench
 seed: 1
 runs: 1
@@ -35,9 +40,11 @@ sweep:
   latin_hypercube:
     samples: ${samples}
     ranges: { network.base_latency: [10ms, 100ms] }
+output: { omit: [${omit.join(', ')}] }
 `;
 
 interface Measured {
+  /** CPU seconds of the command's own process (not its worker processes). */
   cpu: number;
   wall: number;
   maxRssMb: number;
@@ -50,21 +57,35 @@ function measure(args: string[]): Measured {
   return last;
 }
 
+/** Whole commands (wall1, wall2), and the wall time `runs` more runs add (marginal1, marginal2). */
+export interface Scaling {
+  runs: number;
+  horizon: string;
+  wall1: number;
+  wall2: number;
+  ratio: number;
+  marginal1: number;
+  marginal2: number;
+  marginalRatio: number;
+}
+
 export interface SweepBench {
   memory: { runs: number; maxRssMb: number; cpu: number }[];
   /** Peak RSS of the large sweep ÷ the small one's. */
   memoryRatio: number;
-  /** Whole commands (wall1, wall2), and the wall time `runs` more runs add (marginal1, marginal2). */
-  scaling: { runs: number; wall1: number; wall2: number; ratio: number; marginal1: number; marginal2: number; marginalRatio: number };
+  /** Event tables omitted: the target. */
+  scaling: Scaling;
+  /** Every table written. */
+  scalingAllTables: Scaling;
   sharding: { runs: number; oneCpu: number; shardsCpu: number; ratio: number };
 }
 
 export function benchSweep(quick: boolean, progress: (msg: string) => void): SweepBench {
   const dir = mkdtempSync(join(tmpdir(), 'seqsim-bench-sweep-'));
   try {
-    const file = (name: string, samples: number, horizon: string) => {
+    const file = (name: string, samples: number, horizon: string, omit: string[] = []) => {
       const f = join(dir, `${name}.yaml`);
-      writeFileSync(f, scenario(samples, horizon));
+      writeFileSync(f, scenario(samples, horizon, omit));
       return f;
     };
     const [small, large] = quick ? [5, 50] : [50, 500];
@@ -73,27 +94,33 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
       const m = measure(['sweep', file(`mem${samples}`, samples, '2s'), '-o', join(dir, `mem${samples}`), '--quiet']);
       return { runs: 2 * samples, maxRssMb: m.maxRssMb, cpu: m.cpu };
     });
-    // Runs of about ten seconds each: a worker's start (compiling the sources, loading the scenario) is paid once per worker.
-    const work = file('work', quick ? 2 : 4, quick ? '30s' : '4h');
-    const runs = quick ? 4 : 8;
-    progress(`sweep scaling: ${runs} runs on 1 and 2 workers`);
-    const w1 = measure(['sweep', work, '-o', join(dir, 'w1'), '--quiet', '--workers', '1']);
-    const w2 = measure(['sweep', work, '-o', join(dir, 'w2'), '--quiet', '--workers', '2']);
-    // The same sweep twice as large: the difference is what the extra runs cost, without the
-    // process's and the workers' start, which a sweep of short runs spends most of its time in.
-    progress(`sweep scaling: ${2 * runs} runs on 1 and 2 workers (marginal throughput)`);
-    const twice = file('twice', quick ? 4 : 8, quick ? '30s' : '4h');
-    const d1 = measure(['sweep', twice, '-o', join(dir, 'd1'), '--quiet', '--workers', '1']).wall - w1.wall;
-    const d2 = measure(['sweep', twice, '-o', join(dir, 'd2'), '--quiet', '--workers', '2']).wall - w2.wall;
-    progress(`sweep sharding: ${runs} runs as 3 shards and a merge`);
-    const shards = [0, 1, 2].map((i) => measure(['sweep', work, '-o', join(dir, `s${i}`), '--quiet', '--shard', `${i}/3`]));
+    /** 1 and 2 workers on a sweep of 2 × `samples` runs, then on one twice as large: the difference is what the extra runs cost, without the process's and the workers' start. */
+    const scaling = (name: string, samples: number, horizon: string, omit: string[]) => {
+      const runs = 2 * samples;
+      const [once, twice] = [file(`${name}1`, samples, horizon, omit), file(`${name}2`, 2 * samples, horizon, omit)];
+      const wall = (f: string, workers: number) => measure(['sweep', f, '-o', join(dir, `${name}-${workers}-${runs}`), '--quiet', '--workers', String(workers)]);
+      progress(`sweep scaling (${name}): ${runs} and ${2 * runs} runs of ${horizon} on 1 and 2 workers`);
+      // Alternated, so that a slow spell of a shared machine hits both worker counts.
+      const w1 = wall(once, 1);
+      const w2 = wall(once, 2);
+      const t1 = wall(twice, 1);
+      const t2 = wall(twice, 2);
+      const [d1, d2] = [t1.wall - w1.wall, t2.wall - w2.wall];
+      return { scaling: { runs, horizon, wall1: w1.wall, wall2: w2.wall, ratio: w1.wall / w2.wall, marginal1: d1, marginal2: d2, marginalRatio: d1 / d2 }, twice, twiceCpu: t1.cpu };
+    };
+    // Runs of a simulated day (about 1.5 s each): a worker's start (loading the sources and the scenario, about 0.5 s) is paid once per worker.
+    const summary = scaling('summary', quick ? 2 : 4, quick ? '1h' : '24h', EVENT_TABLES);
+    const all = scaling('all', quick ? 2 : 4, quick ? '30s' : '4h', []);
+    progress(`sweep sharding: ${2 * summary.scaling.runs} runs as 3 shards and a merge`);
+    const shards = [0, 1, 2].map((i) => measure(['sweep', summary.twice, '-o', join(dir, `s${i}`), '--quiet', '--shard', `${i}/3`]));
     const merge = measure(['merge', ...[0, 1, 2].map((i) => join(dir, `s${i}`)), '-o', join(dir, 'merged')]);
     const shardsCpu = shards.reduce((t, s) => t + s.cpu, 0) + merge.cpu;
     return {
       memory,
       memoryRatio: memory[1].maxRssMb / memory[0].maxRssMb,
-      scaling: { runs, wall1: w1.wall, wall2: w2.wall, ratio: w1.wall / w2.wall, marginal1: d1, marginal2: d2, marginalRatio: d1 / d2 },
-      sharding: { runs, oneCpu: w1.cpu, shardsCpu, ratio: shardsCpu / w1.cpu },
+      scaling: summary.scaling,
+      scalingAllTables: all.scaling,
+      sharding: { runs: 2 * summary.scaling.runs, oneCpu: summary.twiceCpu, shardsCpu, ratio: shardsCpu / summary.twiceCpu },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -99,7 +99,8 @@ async function runCommand(file: string, opts: RunOptions, requireSweep: boolean)
       `${s.name}: ${result.runs.length} runs${shard ? ` (shard ${shard.index}/${shard.count} of ${planRuns(loaded).length})` : ''} (${points}${variantNames.join(', ')} × ${s.runs} seeds, horizon ${formatDuration(s.horizon)}), ` +
         `${result.runs.reduce((n, r) => n + r.events, 0).toLocaleString('en-US')} events\n`,
     );
-    for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows)\n`);
+    const omitted = new Set<string>(s.output.omit);
+    for (const f of result.files) process.stdout.write(`  wrote ${f.path} (${f.rows} rows${omitted.has(f.table) ? ', omitted by output.omit' : ''})\n`);
     if (headline.length) process.stdout.write(`\nmean over ${s.runs} seed${s.runs === 1 ? '' : 's'} (±95% Student-t interval); paired: each seed's difference on the same world:\n${formatSummary(headline, paired, variantNames)}\n`);
     else if (shard) process.stdout.write(`\none shard of the plan: join the shards with seqsim merge for the comparison\n`);
     else process.stdout.write(`\neach point's paired comparison is in comparison.arrow (column point), its pooled quantiles in point_metrics.arrow\n`);

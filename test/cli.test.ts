@@ -54,6 +54,28 @@ describe('seqsim run', () => {
     expect(readFileSync(join(a, 'txs.arrow')).equals(readFileSync(join(c, 'txs.arrow')))).toBe(false);
   });
 
+  it('output.omit writes those event tables with their schema and no rows; every metric and sketch is unchanged', () => {
+    const [all, some] = [tempDir(), tempDir()];
+    expect(seqsim(['run', DEFAULT, '-o', all, ...FAST]).code).toBe(0);
+    const r = seqsim(['run', DEFAULT, '-o', some, ...FAST.filter((a) => a !== '--quiet'), '--set', 'output.omit=[txs, trades, mev]']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/txs\.arrow \(0 rows, omitted by output\.omit\)/);
+    expect(readdirSync(some).sort()).toEqual(TABLE_FILES);
+    for (const t of ['txs', 'trades', 'mev']) {
+      expect(readArrowRows(join(some, `${t}.arrow`)), t).toEqual([]);
+      expect(readArrowRows(join(all, `${t}.arrow`)).length, t).toBeGreaterThan(0);
+    }
+    // Same rows, not bytes: the files' provenance names a different scenario.
+    for (const t of ['metrics', 'sketches', 'comparison', 'quotes', 'option_trades']) expect(readArrowRows(join(some, `${t}.arrow`)), t).toEqual(readArrowRows(join(all, `${t}.arrow`)));
+    const report = seqsim(['report', some, '-o', join(some, 'report.html')]);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/mev\.arrow in .* has no rows: the scenario omits them \(output\.omit\)/);
+    const bad = seqsim(['run', DEFAULT, '-o', join(some, 'x'), ...FAST, '--set', 'output.omit=[metrics]']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/output\.omit\[0\]: expected one of the event tables txs, trades, mev/);
+    expect(existsSync(join(some, 'x'))).toBe(false);
+  });
+
   it('exits 3 when a run breaks an invariant, records it as failed, and still writes the others', () => {
     const out = tempDir();
     const r = seqsim(['run', DEFAULT, '-o', out, ...FAST, '--set', 'debug.break_invariant={run: 1, at: 30s}']);

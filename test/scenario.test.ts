@@ -35,7 +35,7 @@ describe('loading valid scenarios', () => {
       modes: ['centralized'],
       network: { base_latency: 50 * MS, jitter: 0, default_region: 'us-east' },
       rollups: [{ id: 'only', block_time: 250 * MS, block_time_dist: 'fixed', capacity: 1000, users: [] }],
-      output: { batch_rows: 16_384 },
+      output: { batch_rows: 16_384, omit: [] },
     });
   });
 

@@ -1,5 +1,5 @@
-// `seqsim run --workers K`: the runs go to K worker threads and the files come out byte for byte
-// as a single-threaded run writes them, whichever worker finishes first.
+// `seqsim run --workers K`: the runs go to K worker processes and the files come out byte for byte
+// as a single-process run writes them, whichever worker finishes first.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -102,5 +102,24 @@ describe('--workers', () => {
     expect(await exited).toBe(143);
     expect(stderr).toBe('seqsim: interrupted by SIGTERM; stopped cleanly, no tables written and temporary files removed\n');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('workers do not outlive their command: killed with SIGKILL, its workers exit on their own', async () => {
+    const out = join(tempDir(), 'killed');
+    const child = spawn(process.execPath, [join(ROOT, 'bin/seqsim.js'), 'run', join(ROOT, 'scenarios/realistic.yaml'), '-o', out, '--quiet', '--workers', '2', '--set', 'horizon=2d'], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const workersOf = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    let workers: number[] = [];
+    for (let i = 0; i < 600 && workers.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      workers = workersOf(child.pid!);
+    }
+    expect(workers.length).toBe(2);
+    await new Promise((r) => setTimeout(r, 3000)); // well into their runs
+    child.kill('SIGKILL');
+    await exited;
+    const alive = () => workers.filter((pid) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')));
+    for (let i = 0; i < 200 && alive().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export interface ReportInput {
   variants: string[];
   /** Runs that finished, per variant. */
   runsPerVariant: Map<string, number>;
+  /** Event tables the scenario wrote without rows (output.omit). */
+  omitted: ReadonlySet<string>;
 }
 
 export type PanelBody = { html: string } | { absent: string };
@@ -27,6 +29,7 @@ export interface Panel {
 export function required(input: ReportInput, name: string, why = ''): Table | { absent: string } {
   const t = input.table(name);
   if (!t) return { absent: `No ${name}.arrow in ${input.dir}${why ? `: ${why}` : ''}.` };
+  if (t.numRows === 0 && input.omitted.has(name)) return { absent: `${name}.arrow in ${input.dir} has no rows: the scenario omits them (output.omit).` };
   if (t.numRows === 0) return { absent: `${name}.arrow in ${input.dir} has no rows${why ? `: ${why}` : ''}.` };
   return t;
 }

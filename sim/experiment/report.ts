@@ -26,7 +26,9 @@ export function openOutput(dir: string): ReportInput {
   const [mode, status] = [strings(runs, 'mode'), strings(runs, 'status')];
   const variants = variantOrder(runs);
   const runsPerVariant = new Map(variants.map((v) => [v, mode.filter((m, i) => m === v && status[i] === 'ok').length]));
-  return { dir, table, variants, runsPerVariant };
+  // Every run of a folder shares the scenario's output section: the first run's says what it omitted.
+  const resolved = JSON.parse(strings(runs, 'resolved_json')[0] ?? '{}') as { output?: { omit?: string[] } };
+  return { dir, table, variants, runsPerVariant, omitted: new Set(resolved.output?.omit ?? []) };
 }
 
 /** The -o path: a file (not a folder) in an existing folder. Checked before anything is read. */

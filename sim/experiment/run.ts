@@ -8,11 +8,11 @@ import type { RecordBatch } from 'apache-arrow';
 import { InvariantError } from '../engine/assert.ts';
 import { buildWorld, type Mode } from '../world/build.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
-import { attachRecorders } from '../metrics/attach.ts';
-import type { RowSink } from '../metrics/rows.ts';
+import { attachRecorders, type RecorderSinks } from '../metrics/attach.ts';
+import { NULL_SINK, type RowSink } from '../metrics/rows.ts';
 import { SKETCH_ACCURACY } from '../metrics/distribution.ts';
 import { canonicalJson } from '../scenario/data.ts';
-import type { TableName } from '../metrics/tables.ts';
+import { EVENT_TABLES, type TableName } from '../metrics/tables.ts';
 import { scenarioJsonSchemaShared } from '../scenario/schema.ts';
 import { withDurationUnits } from '../scenario/schemaWalk.ts';
 import { shardRange, type Shard } from './shards.ts';
@@ -139,7 +139,9 @@ export async function executeRun(loaded: LoadedScenario, plan: RunPlan, sinks: R
   const variant = point.variants.find((v) => v.name === plan.variant)!;
   const { scenario } = variant;
   const world = buildWorld({ scenario, priceSeries: loaded.priceSeries }, plan.mode, plan.seed, { runId: plan.runId });
-  const recorders = attachRecorders(world, { txs: tagged(sinks.txs, plan), trades: tagged(sinks.trades, plan), mev: tagged(sinks.mev, plan), bids: tagged(sinks.bids, plan), quotes: tagged(sinks.quotes, plan), option_trades: tagged(sinks.option_trades, plan), exotics: tagged(sinks.exotics, plan), liquidations: tagged(sinks.liquidations, plan), contagion: tagged(sinks.contagion, plan) });
+  // Omitted tables' rows are dropped as they come: the recorders' metrics are the same either way.
+  const omitted = new Set<string>(scenario.output.omit);
+  const recorders = attachRecorders(world, Object.fromEntries(EVENT_TABLES.map((t) => [t, omitted.has(t) ? NULL_SINK : tagged(sinks[t], plan)])) as RecorderSinks);
   const drainAll = () => Promise.all(Object.values(sinks).map((s) => s.drain()));
   let status: RunSummary['status'] = 'ok';
   let error: string | null = null;

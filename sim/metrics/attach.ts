@@ -15,22 +15,13 @@ import { LendingRecorder } from './lending.ts';
 import { ContagionRecorder } from './contagion.ts';
 import { MakerBooks } from './makerBooks.ts';
 import { NULL_SINK, RunReport, type RowSink } from './rows.ts';
+import { EVENT_TABLES, type EventTable } from './tables.ts';
 
 /** The row tables recorders write while a run goes on. */
-export interface RecorderSinks {
-  txs: RowSink;
-  trades: RowSink;
-  mev: RowSink;
-  bids: RowSink;
-  quotes: RowSink;
-  option_trades: RowSink;
-  exotics: RowSink;
-  liquidations: RowSink;
-  contagion: RowSink;
-}
+export type RecorderSinks = Record<EventTable, RowSink>;
 
 /** Sinks that drop every row (a run whose metrics are wanted but not its tables). */
-export const NULL_SINKS: RecorderSinks = { txs: NULL_SINK, trades: NULL_SINK, mev: NULL_SINK, bids: NULL_SINK, quotes: NULL_SINK, option_trades: NULL_SINK, exotics: NULL_SINK, liquidations: NULL_SINK, contagion: NULL_SINK };
+export const NULL_SINKS = Object.fromEntries(EVENT_TABLES.map((t) => [t, NULL_SINK])) as RecorderSinks;
 
 export interface Recorders {
   /** Writes what is still pending and returns the run's metrics and sketches. */

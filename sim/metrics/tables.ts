@@ -416,6 +416,10 @@ export type TableName = keyof typeof TABLES;
 /** Names of every table, in declaration order (stable: docs and writers iterate it). */
 export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
 
+/** The tables the recorders write row by row as a run goes (the rest summarise runs and points). */
+export const EVENT_TABLES = ['txs', 'trades', 'mev', 'bids', 'quotes', 'option_trades', 'exotics', 'liquidations', 'contagion'] as const satisfies readonly TableName[];
+export type EventTable = (typeof EVENT_TABLES)[number];
+
 /** Schema-level metadata keys written into every file; values are strings (JSON where structured). */
 export const METADATA_KEYS = [
   { key: 'seqsim.table', description: 'Name of the table in this file (added by the writer).' },

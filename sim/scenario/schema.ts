@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DAY, formatDuration, type Micros } from '../engine/time.ts';
 import { duration, list, name, nonNegativeNumber, onlyTypeError, positiveNumber, signedNumber, uniqueBy } from './fields.ts';
 import { LIMITS } from './limits.ts';
+import { EVENT_TABLES } from '../metrics/tables.ts';
 import { SequencingSchema } from './sequencing.ts';
 import { OptionsSchema } from './options.ts';
 import { FaultsSchema, checkFaults } from './faults.ts';
@@ -233,6 +234,12 @@ export const OutputSchema = z
       .max(1_000_000)
       .default(16_384)
       .describe('Rows per Arrow record batch (count); bounds memory per table while writing'),
+    omit: z
+      .array(z.enum(EVENT_TABLES, { error: (i) => `expected one of the event tables ${EVENT_TABLES.join(', ')} (runs, metrics, sketches, comparison, points and point_metrics are always written)` }))
+      .max(EVENT_TABLES.length)
+      .refine((l) => new Set(l).size === l.length, 'expected each table at most once')
+      .default([])
+      .describe('Event tables written without rows (their files hold the schema only): a sweep of many runs seldom needs every transaction. Metrics, sketches and comparisons are the same with or without them'),
   })
   .describe('How tables are written');
 
