@@ -42,7 +42,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 function workerCount(value: string): number {
   const k = Number(value);
-  if (!/^\d+$/.test(value.trim()) || k < 1 || k > MAX_WORKERS) throw new InvalidArgumentError(`expected a whole number of worker threads from 1 to ${MAX_WORKERS}, found ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || k < 1 || k > MAX_WORKERS) throw new InvalidArgumentError(`expected a whole number of worker processes from 1 to ${MAX_WORKERS}, found ${JSON.stringify(value)}`);
   return k;
 }
 
@@ -137,7 +137,7 @@ Exit codes: 0 ok, 1 a check failed, 2 bad input or usage, 3 a run broke an invar
       .option('-o, --out <dir>', 'output directory (created if missing; its parent must exist)', 'out')
       .option('--set <path=value>', 'override a scenario field, e.g. --set rollups[0].block_time=2s (repeatable)', collect, [])
       .option('--json', 'print a machine-readable summary on stdout')
-      .option('-w, --workers <k>', 'run the runs on k worker threads (same output bytes for any k)', workerCount, 1)
+      .option('-w, --workers <k>', 'run the runs on k worker processes (same output bytes for any k)', workerCount, 1)
       .option('--shard <i/n>', 'run only the i-th (0-based) of n slices of the run plan; join the outputs with seqsim merge')
       .option('--shards <n>', 'number of shards of a Kubernetes Indexed Job (its completions), with the index from JOB_COMPLETION_INDEX')
       .addOption(new Option('-q, --quiet', 'no progress bar'));

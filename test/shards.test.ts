@@ -58,7 +58,7 @@ describe('shards', () => {
     expect(m.stdout).toMatch(/^seqsim merge: 3 shards, 8 runs\n/);
     expect(readdirSync(merged).sort()).toEqual(FILES);
     for (const f of FILES) expect(readFileSync(join(merged, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
-    // A shard on worker threads is the same shard (its run ids start past 0).
+    // A shard on worker processes is the same shard (its run ids start past 0).
     const threaded = join(dir, 's1of3-w2');
     const w = seqsim(['sweep', file, '-o', threaded, '--quiet', '--shard', '1/3', '--workers', '2']);
     expect(w.code, w.stderr).toBe(0);

@@ -84,7 +84,7 @@ describe('--workers', () => {
       const out = join(tempDir(), 'bad');
       const r = await seqsimHere(['run', file, '-o', out, '--quiet', '--workers', bad]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/expected a whole number of worker threads from 1 to 64/);
+      expect(r.stderr).toMatch(/expected a whole number of worker processes from 1 to 64/);
       expect(existsSync(out)).toBe(false);
     }
   });

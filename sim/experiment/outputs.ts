@@ -15,7 +15,7 @@ import type { StaleSweep } from '../output/tempFiles.ts';
 import { executeRuns, planRuns, type BatchSinks, type ExecuteOptions, type RunSummary } from './run.ts';
 import { executeRunsParallel } from './parallel.ts';
 
-/** Every run of the plan, on this thread or on worker threads: the same rows in the same order either way. */
+/** Every run of the plan, in this process or on worker processes: the same rows in the same order either way. */
 export function execute(loaded: LoadedScenario, sinks: BatchSinks, options: ExecuteOptions): Promise<RunSummary[]> {
   return (options.workers ?? 1) > 1 ? executeRunsParallel(loaded, sinks, options.workers!, options) : executeRuns(loaded, sinks, options);
 }

@@ -49,7 +49,7 @@ function startWorker(source: WorkerSource): Slot {
   return slot;
 }
 
-/** Runs the plan on `workers` threads; same sinks, same order, same bytes as executeRuns. */
+/** Runs the plan on `workers` processes; same sinks, same order, same bytes as executeRuns. */
 export async function executeRunsParallel(loaded: LoadedScenario, sinks: BatchSinks, workers: number, options: ExecuteOptions = {}): Promise<RunSummary[]> {
   const plans = selectedRuns(loaded, options);
   if (plans.length === 0) return []; // every point finished already (a resumed sweep): no worker to start

@@ -45,7 +45,7 @@ export interface RunSink {
 /** One sink per table. */
 export type RunSinks = Record<TableName, RunSink>;
 
-/** A table sink a plan's runs are written to: it also takes whole batches (a worker thread's, parallel.ts). */
+/** A table sink a plan's runs are written to: it also takes whole batches (a worker process's, parallel.ts). */
 export interface BatchSink extends RunSink {
   appendBatch(batch: RecordBatch): void;
 }
@@ -66,7 +66,7 @@ export interface ExecuteOptions {
   onProgress?: (fraction: number, progress: PlanProgress) => void;
   /** Checked between chunks: once aborted, the runs stop with an Interrupted error. */
   signal?: AbortSignal;
-  /** Worker threads running runs side by side (sim/experiment/parallel.ts); 1 (default): this thread. The bytes are the same. */
+  /** Worker processes running runs side by side (sim/experiment/parallel.ts); 1 (default): this process. The bytes are the same. */
   workers?: number;
   /** Run only this slice of the plan (sim/experiment/shards.ts). */
   shard?: Shard;

@@ -16,7 +16,7 @@ import { RowBatcher } from './batches.ts';
 export interface TableSink<R extends object = Record<string, unknown>> {
   /** `constants` fill the run columns (run_id, mode, point) a row leaves out. */
   append(row: R, constants?: Record<string, unknown> | null): void;
-  /** Appends every row of a batch of this table's columns (read back, or from a worker thread): the same bytes as appending them one by one. */
+  /** Appends every row of a batch of this table's columns (read back, or from a worker process): the same bytes as appending them one by one. */
   appendBatch(batch: RecordBatch): void;
   /** Lets buffered bytes reach their destination (a no-op in memory). */
   drain(): Promise<void>;

@@ -48,7 +48,7 @@ export interface LoadedScenario {
   pointCount: number;
   /** The scenario of a point (the scenario itself without a sweep); every point was validated at load. */
   point(index: number): ScenarioPoint;
-  /** How it was loaded, so that a worker thread can load the same scenario again (`--workers`). */
+  /** How it was loaded, so that a worker process can load the same scenario again (`--workers`). */
   source: { file: string; set: readonly string[]; text?: string };
 }
 
