@@ -31,7 +31,7 @@ const TARGET_SIMPY_RATIO = 30; // engine customers/s ≥ 30× SimPy's
 const TARGET_HOLD_RATIO = 2; // engine ns per hold ≤ 2× the bare heap's
 const TARGET_REAL_TIME = 20_000; // realistic-flow scenario: simulated seconds per wall second, per mode
 const TARGET_EVENT_COST = 15; // full model's CPU per event ≤ 15× the engine's M/M/1 CPU per event
-const TARGET_MEMORY = 1.2; // peak RSS at 10× the horizon ≤ 1.2× peak RSS at 1×
+const TARGET_MEMORY = 1.2; // peak RSS at 10× the horizon (ten simulated days) ≤ 1.2× peak RSS at 1× (one)
 const TARGET_SWEEP_MEMORY = 1.2; // peak RSS of a sweep of 10× the runs ≤ 1.2×
 const TARGET_SCALING = 1.8; // a sweep on 2 workers ≥ 1.8× the throughput of 1 (2 cores)
 const TARGET_SHARDING = 1.1; // 3 shards + merge ≤ 1.1× the CPU of one process
@@ -142,10 +142,10 @@ async function main() {
     ...realistic.modes.flatMap((m) => [
       { name: `realistic ${m.mode}: real-time factor`, value: m.realTime, target: `≥ ${TARGET_REAL_TIME}×`, pass: m.realTime >= TARGET_REAL_TIME },
       { name: `realistic ${m.mode}: CPU per event ÷ M/M/1's`, value: m.cpuPerEvent / engineCpuPerEvent, target: `≤ ${TARGET_EVENT_COST}×`, pass: m.cpuPerEvent / engineCpuPerEvent <= TARGET_EVENT_COST },
-      { name: `realistic ${m.mode}: peak RSS at 10× ÷ 1× the horizon`, value: m.memoryRatio, target: `≤ ${TARGET_MEMORY}×`, pass: m.memoryRatio <= TARGET_MEMORY },
+      { name: `realistic ${m.mode}: peak RSS at ten days ÷ one`, value: m.memoryRatio, target: `≤ ${TARGET_MEMORY}×`, pass: m.memoryRatio <= TARGET_MEMORY },
     ]),
     { name: `sweep: peak RSS at ${sweep.memory[1].runs} ÷ ${sweep.memory[0].runs} runs`, value: sweep.memoryRatio, target: `≤ ${TARGET_SWEEP_MEMORY}×`, pass: sweep.memoryRatio <= TARGET_SWEEP_MEMORY },
-    { name: 'sweep: throughput, 2 workers ÷ 1 (summary tables)', value: sweep.scaling.ratio, target: `≥ ${TARGET_SCALING}×`, pass: sweep.scaling.ratio >= TARGET_SCALING },
+    { name: 'sweep: throughput, 2 workers ÷ 1 (summary tables)', value: sweep.scaling.marginalRatio, target: `≥ ${TARGET_SCALING}×`, pass: sweep.scaling.marginalRatio >= TARGET_SCALING },
     { name: 'sweep: CPU, 3 shards + merge ÷ one process', value: sweep.sharding.ratio, target: `≤ ${TARGET_SHARDING}×`, pass: sweep.sharding.ratio <= TARGET_SHARDING },
     ...growth.factors.map((g) => ({ name: `growth: log-log slope of run time on ${g.name}`, value: g.slope, target: `≤ ${g.target}`, pass: g.pass })),
   ];
@@ -192,7 +192,8 @@ async function main() {
     rows.push(['', 'real-time factor (simulated ÷ wall)', `${Math.round(m.realTime).toLocaleString('en-US')}×`, `≥ ${TARGET_REAL_TIME.toLocaleString('en-US')}× ${status(t('real-time factor').pass)}`]);
     rows.push(['', 'events/s (CPU)', fmt(1 / m.cpuPerEvent), '']);
     rows.push(['', "CPU per event ÷ engine's M/M/1", `${(m.cpuPerEvent / engineCpuPerEvent).toFixed(1)}×`, `≤ ${TARGET_EVENT_COST}× ${status(t("CPU per event ÷ M/M/1's").pass)}`]);
-    rows.push(['', `peak RSS ${m.memory.map((x) => `${x.horizon} ${x.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${m.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_MEMORY}× ${status(t('peak RSS at 10× ÷ 1× the horizon').pass)}`]);
+    rows.push(['', `peak RSS ${m.memory.map((x) => `${x.horizon} ${x.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${m.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_MEMORY}× ${status(t('peak RSS at ten days ÷ one').pass)}`]);
+    rows.push(['', `live heap after full GCs (largest) ${m.memory.map((x) => `${x.horizon} ${x.liveMb.toFixed(1)} MB`).join(', ')}`, `${(m.memory[1].liveMb / m.memory[0].liveMb).toFixed(2)}×`, '']);
   }
   if (realistic.profile) {
     const p = realistic.profile;
@@ -201,9 +202,10 @@ async function main() {
 
   const sweepTarget = (prefix: string) => targets.find((x) => x.name.startsWith(prefix))!;
   rows.push([`sweep of short runs (2 s each)`, `peak RSS ${sweep.memory.map((m) => `${m.runs} runs ${m.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${sweep.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_SWEEP_MEMORY}× ${status(sweepTarget('sweep: peak RSS').pass)}`]);
+  rows.push(['', `live heap after full GCs (largest) ${sweep.memory.map((m) => `${m.runs} runs ${m.liveMb.toFixed(1)} MB`).join(', ')}`, `${(sweep.memory[1].liveMb / sweep.memory[0].liveMb).toFixed(2)}×`, '']);
   for (const [label, sc, target] of [['summary tables (output.omit)', sweep.scaling, `≥ ${TARGET_SCALING}× ${status(sweepTarget('sweep: throughput').pass)}`], ['every table (one writer)', sweep.scalingAllTables, '']] as const) {
-    rows.push([`sweep of ${sc.runs} runs of ${sc.horizon}, ${label}`, `wall s, 1 worker ${sc.wall1.toFixed(1)} / 2 workers ${sc.wall2.toFixed(1)}`, `${sc.ratio.toFixed(2)}×`, target]);
-    rows.push(['', `marginal wall s of ${sc.runs} more runs, 1 worker ${sc.marginal1.toFixed(1)} / 2 workers ${sc.marginal2.toFixed(1)}`, `${sc.marginalRatio.toFixed(2)}×`, '(no start costs)']);
+    rows.push([`sweep of ${sc.runs} runs of ${sc.horizon}, ${label}`, `wall s of the whole command (starts included), 1 worker ${sc.wall1.toFixed(1)} / 2 workers ${sc.wall2.toFixed(1)}`, `${sc.ratio.toFixed(2)}×`, '']);
+    rows.push(['', `throughput: wall s of ${sc.runs} more runs, 1 worker ${sc.marginal1.toFixed(1)} / 2 workers ${sc.marginal2.toFixed(1)}`, `${sc.marginalRatio.toFixed(2)}×`, target]);
   }
   rows.push([`sweep of ${sweep.sharding.runs} runs, summary tables`, `CPU s, one process ${sweep.sharding.oneCpu.toFixed(1)} / 3 shards + merge ${sweep.sharding.shardsCpu.toFixed(1)}`, `${sweep.sharding.ratio.toFixed(2)}×`, `≤ ${TARGET_SHARDING}× ${status(sweepTarget('sweep: CPU').pass)}`]);
   for (const g of growth.factors)

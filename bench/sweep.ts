@@ -50,14 +50,22 @@ interface Measured {
   maxRssMb: number;
 }
 
-function measure(args: string[]): Measured {
-  const p = spawnSync(process.execPath, ['--import', 'tsx', CHILD, ...args], { encoding: 'utf8', timeout: 1_800_000 });
+/** The heap after a full collection, from V8's --trace-gc lines on stdout ("Mark-Compact 86.5 (117.6) -> 25.5 (91.6) MB"). */
+const AFTER_FULL_GC = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
+
+/** One command in its own process; with `traceGc`, also the largest heap a full collection left (its live data). */
+function measure(args: string[], traceGc = false): Measured & { liveMb: number } {
+  const p = spawnSync(process.execPath, [...(traceGc ? ['--trace-gc'] : []), '--import', 'tsx', CHILD, ...args], { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 64 << 20 });
   const last = JSON.parse(p.stderr.trim().split('\n').pop()!) as Measured & { code: number };
   if (p.status !== 0 || last.code !== 0) throw new Error(`seqsim ${args.join(' ')} failed: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return last;
+  const live = p.stdout.split('\n').map((l) => AFTER_FULL_GC.exec(l)).filter((m) => m !== null).map((m) => Number(m[1]));
+  return { ...last, liveMb: live.length ? Math.max(...live) : NaN };
 }
 
-/** Whole commands (wall1, wall2), and the wall time `runs` more runs add (marginal1, marginal2). */
+/**
+ * Whole commands (wall1, wall2), and the wall time `runs` more runs add (marginal1, marginal2): the
+ * throughput of a sweep of many runs, whose starts (the command's and each worker's) are paid once.
+ */
 export interface Scaling {
   runs: number;
   horizon: string;
@@ -70,7 +78,8 @@ export interface Scaling {
 }
 
 export interface SweepBench {
-  memory: { runs: number; maxRssMb: number; cpu: number }[];
+  /** Peak RSS, and the largest heap a full collection left (the live data, V8's sizing aside). */
+  memory: { runs: number; maxRssMb: number; liveMb: number; cpu: number }[];
   /** Peak RSS of the large sweep ÷ the small one's. */
   memoryRatio: number;
   /** Event tables omitted: the target. */
@@ -91,11 +100,11 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
     const [small, large] = quick ? [5, 50] : [50, 500];
     const memory = [small, large].map((samples) => {
       progress(`sweep memory: ${2 * samples} runs of 2 s`);
-      const m = measure(['sweep', file(`mem${samples}`, samples, '2s'), '-o', join(dir, `mem${samples}`), '--quiet']);
-      return { runs: 2 * samples, maxRssMb: m.maxRssMb, cpu: m.cpu };
+      const m = measure(['sweep', file(`mem${samples}`, samples, '2s'), '-o', join(dir, `mem${samples}`), '--quiet'], true);
+      return { runs: 2 * samples, maxRssMb: m.maxRssMb, liveMb: m.liveMb, cpu: m.cpu };
     });
     /** 1 and 2 workers on a sweep of 2 × `samples` runs, then on one twice as large: the difference is what the extra runs cost, without the process's and the workers' start. */
-    const scaling = (name: string, samples: number, horizon: string, omit: string[]) => {
+    const scaling = (name: string, samples: number, horizon: string, omit: string[]): Scaling => {
       const runs = 2 * samples;
       const [once, twice] = [file(`${name}1`, samples, horizon, omit), file(`${name}2`, 2 * samples, horizon, omit)];
       const wall = (f: string, workers: number) => measure(['sweep', f, '-o', join(dir, `${name}-${workers}-${runs}`), '--quiet', '--workers', String(workers)]);
@@ -106,21 +115,27 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
       const t1 = wall(twice, 1);
       const t2 = wall(twice, 2);
       const [d1, d2] = [t1.wall - w1.wall, t2.wall - w2.wall];
-      return { scaling: { runs, horizon, wall1: w1.wall, wall2: w2.wall, ratio: w1.wall / w2.wall, marginal1: d1, marginal2: d2, marginalRatio: d1 / d2 }, twice, twiceCpu: t1.cpu };
+      return { runs, horizon, wall1: w1.wall, wall2: w2.wall, ratio: w1.wall / w2.wall, marginal1: d1, marginal2: d2, marginalRatio: d1 / d2 };
     };
     // Runs of a simulated day (about 1.5 s each): a worker's start (loading the sources and the scenario, about 0.5 s) is paid once per worker.
     const summary = scaling('summary', quick ? 2 : 4, quick ? '1h' : '24h', EVENT_TABLES);
     const all = scaling('all', quick ? 2 : 4, quick ? '30s' : '4h', []);
-    progress(`sweep sharding: ${2 * summary.scaling.runs} runs as 3 shards and a merge`);
-    const shards = [0, 1, 2].map((i) => measure(['sweep', summary.twice, '-o', join(dir, `s${i}`), '--quiet', '--shard', `${i}/3`]));
+    // Each process pays its start (about 1 s of CPU: Node, tsx, the sources, the scenario) and a JIT
+    // warm-up: against 32 runs of a day (about 40 s of CPU) the two extra starts and the merge's are
+    // what the target bounds.
+    const shardRuns = quick ? 8 : 32;
+    const sharded = file('sharded', shardRuns / 2, quick ? '1h' : '24h', EVENT_TABLES);
+    progress(`sweep sharding: ${shardRuns} runs in one process, then as 3 shards and a merge`);
+    const one = measure(['sweep', sharded, '-o', join(dir, 'one'), '--quiet']);
+    const shards = [0, 1, 2].map((i) => measure(['sweep', sharded, '-o', join(dir, `s${i}`), '--quiet', '--shard', `${i}/3`]));
     const merge = measure(['merge', ...[0, 1, 2].map((i) => join(dir, `s${i}`)), '-o', join(dir, 'merged')]);
     const shardsCpu = shards.reduce((t, s) => t + s.cpu, 0) + merge.cpu;
     return {
       memory,
       memoryRatio: memory[1].maxRssMb / memory[0].maxRssMb,
-      scaling: summary.scaling,
-      scalingAllTables: all.scaling,
-      sharding: { runs: 2 * summary.scaling.runs, oneCpu: summary.twiceCpu, shardsCpu, ratio: shardsCpu / summary.twiceCpu },
+      scaling: summary,
+      scalingAllTables: all,
+      sharding: { runs: shardRuns, oneCpu: one.cpu, shardsCpu, ratio: shardsCpu / one.cpu },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
