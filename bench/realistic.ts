@@ -4,6 +4,7 @@
 // (bench/realisticRun.ts) so peak RSS is that run's alone.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { largestLiveHeapMb } from './gcTrace.ts';
 
 export interface RealisticMode {
   mode: string;
@@ -28,16 +29,12 @@ export interface RealisticBench {
 
 const CHILD = fileURLToPath(new URL('./realisticRun.ts', import.meta.url));
 
-/** The heap after a full collection, from V8's --trace-gc lines on stdout ("Mark-Compact 86.5 (117.6) -> 25.5 (91.6) MB"). */
-const AFTER_FULL_GC = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
-
 function child(mode: string, horizon: string, profile = false) {
   const p = spawnSync(process.execPath, ['--trace-gc', '--import', 'tsx', CHILD, mode, horizon, ...(profile ? ['--profile'] : [])], { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 });
   if (p.status !== 0) throw new Error(`realistic ${mode} ${horizon} failed: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const lines = p.stdout.trim().split('\n');
-  const live = lines.map((l) => AFTER_FULL_GC.exec(l)).filter((m) => m !== null).map((m) => Number(m[1]));
   const result = JSON.parse(lines.filter((l) => l.startsWith('{')).pop()!) as { cpu: number; wall: number; events: number; simulatedS: number; maxRssMb: number; profile?: Record<string, number> };
-  return { ...result, liveMb: live.length ? Math.max(...live) : NaN };
+  return { ...result, liveMb: largestLiveHeapMb(p.stdout) };
 }
 
 /**

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { largestLiveHeapMb } from './gcTrace.ts';
 
 const CHILD = fileURLToPath(new URL('./measureCli.ts', import.meta.url));
 
@@ -50,16 +51,12 @@ interface Measured {
   maxRssMb: number;
 }
 
-/** The heap after a full collection, from V8's --trace-gc lines on stdout ("Mark-Compact 86.5 (117.6) -> 25.5 (91.6) MB"). */
-const AFTER_FULL_GC = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/;
-
 /** One command in its own process; with `traceGc`, also the largest heap a full collection left (its live data). */
 function measure(args: string[], traceGc = false): Measured & { liveMb: number } {
   const p = spawnSync(process.execPath, [...(traceGc ? ['--trace-gc'] : []), '--import', 'tsx', CHILD, ...args], { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 64 << 20 });
   const last = JSON.parse(p.stderr.trim().split('\n').pop()!) as Measured & { code: number };
   if (p.status !== 0 || last.code !== 0) throw new Error(`seqsim ${args.join(' ')} failed: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const live = p.stdout.split('\n').map((l) => AFTER_FULL_GC.exec(l)).filter((m) => m !== null).map((m) => Number(m[1]));
-  return { ...last, liveMb: live.length ? Math.max(...live) : NaN };
+  return { ...last, liveMb: largestLiveHeapMb(p.stdout) };
 }
 
 /**
