@@ -4,7 +4,7 @@
 // (bench/realisticRun.ts) so peak RSS is that run's alone.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { largestLiveHeapMb } from './gcTrace.ts';
+import { largestLiveHeapMb } from './memory.ts';
 
 export interface RealisticMode {
   mode: string;

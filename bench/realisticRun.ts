@@ -1,12 +1,13 @@
 // One run of the realistic-flow scenario in its own process, for `npm run bench`: one mode, one
 // horizon, written to Arrow files as `seqsim run` would. Prints JSON: CPU and wall seconds of the
 // run, events, peak RSS, and with --profile the CPU profile's self time by component.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { loadScenario, runToDirectory } from '../sim/index.ts';
 import { elapsed, startTimer } from './timer.ts';
+import { peakRssMb } from './memory.ts';
 
 export const REALISTIC = new URL('../scenarios/realistic.yaml', import.meta.url).pathname;
 
@@ -58,9 +59,6 @@ const t = elapsed(t0);
 const profile = session ? byComponent((await session.post('Profiler.stop')).profile as never) : undefined;
 rmSync(out, { recursive: true, force: true });
 const events = result.runs.reduce((n, r) => n + r.events, 0);
-// Peak RSS of this process from /proc (VmHWM starts afresh at exec; getrusage's maxrss carries the
-// parent's peak over fork + exec on Linux, which would report the bench's own memory).
-const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-const maxRssMb = (hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) / 1024;
+const maxRssMb = peakRssMb();
 if (flags.includes('--memory')) process.stderr.write(JSON.stringify(process.memoryUsage()) + '\n');
 process.stdout.write(JSON.stringify({ mode, horizon, cpu: t.cpu, wall: t.wall, events, simulatedS: loaded.scenario.horizon / 1e6, maxRssMb, profile }) + '\n');

@@ -2,23 +2,21 @@
 // against one of a tenth as many (outputs are streamed across runs, so it should stay level);
 // --workers 2 against 1 (wall time: whole commands, and the time twice the runs add), on a sweep
 // that writes the summary tables only (output.omit: the way a sweep of many runs is run) and on
-// one that writes every table (its rows all pass through the command's process, which writes
-// them alone); and 3 shards plus their merge against one process (CPU).
+// one that writes every table (bound by synced disk writes: every row is written twice, the
+// point's part then the join); and 3 shards plus their merge against one process (CPU).
 // Each command runs in its own process (bench/measureCli.ts), as a user runs it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { largestLiveHeapMb } from './gcTrace.ts';
+import { EVENT_TABLES } from '../sim/metrics/tables.ts';
+import { largestLiveHeapMb } from './memory.ts';
 
 const CHILD = fileURLToPath(new URL('./measureCli.ts', import.meta.url));
 
-/** The event tables: a sweep that omits them writes runs, metrics, sketches, points and comparisons. */
-const EVENT_TABLES = ['txs', 'trades', 'mev', 'bids', 'quotes', 'option_trades', 'exotics', 'liquidations', 'contagion'];
-
 /** A small world; `samples` Latin hypercube points × 2 modes × 1 seed; `omit`: event tables written without rows. */
-const scenario = (samples: number, horizon: string, omit: string[] = []) => `
+const scenario = (samples: number, horizon: string, omit: readonly string[] = []) => `
 name: sweep-bench
 seed: 1
 runs: 1
@@ -89,7 +87,7 @@ export interface SweepBench {
 export function benchSweep(quick: boolean, progress: (msg: string) => void): SweepBench {
   const dir = mkdtempSync(join(tmpdir(), 'seqsim-bench-sweep-'));
   try {
-    const file = (name: string, samples: number, horizon: string, omit: string[] = []) => {
+    const file = (name: string, samples: number, horizon: string, omit: readonly string[] = []) => {
       const f = join(dir, `${name}.yaml`);
       writeFileSync(f, scenario(samples, horizon, omit));
       return f;
@@ -101,7 +99,7 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
       return { runs: 2 * samples, maxRssMb: m.maxRssMb, liveMb: m.liveMb, cpu: m.cpu };
     });
     /** 1 and 2 workers on a sweep of 2 × `samples` runs, then on one twice as large: the difference is what the extra runs cost, without the process's and the workers' start. */
-    const scaling = (name: string, samples: number, horizon: string, omit: string[]): Scaling => {
+    const scaling = (name: string, samples: number, horizon: string, omit: readonly string[]): Scaling => {
       const runs = 2 * samples;
       const [once, twice] = [file(`${name}1`, samples, horizon, omit), file(`${name}2`, 2 * samples, horizon, omit)];
       const wall = (f: string, workers: number) => measure(['sweep', f, '-o', join(dir, `${name}-${workers}-${runs}`), '--quiet', '--workers', String(workers)]);

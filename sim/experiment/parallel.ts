@@ -2,7 +2,7 @@
 // child_process and its structured-clone IPC), with the output written by this process in run-plan
 // order. Processes, not threads: on a 2-core machine two worker threads of one process spent about
 // 40% more CPU on the same runs than two processes (a shared V8 platform and allocator), and
-// scaled 1.1–1.3× where processes scale 1.5× and more. Workers send each run's rows as Arrow
+// scaled 1.1–1.3× where processes scale 1.9× (`npm run bench`). Workers send each run's rows as Arrow
 // batches at every drain; the batches of the run at the head of the plan go straight to the sinks
 // (appended column by column: this process only copies buffers), those of later runs wait in
 // memory until their turn. At most 2K runs are dispatched ahead of the head (back-pressure: memory
