@@ -8,6 +8,7 @@ import { Session } from 'node:inspector/promises';
 import { loadScenario, runToDirectory } from '../sim/index.ts';
 import { elapsed, startTimer } from './timer.ts';
 import { peakRssMb } from './memory.ts';
+import { limitHeapGrowth } from '../sim/experiment/heap.ts';
 
 export const REALISTIC = new URL('../scenarios/realistic.yaml', import.meta.url).pathname;
 
@@ -44,6 +45,8 @@ function byComponent(profile: { nodes: ProfileNode[]; samples: number[]; timeDel
   return Object.fromEntries(Object.entries(total).map(([k, v]): [string, number] => [k, v / all]).sort((a, b) => b[1] - a[1]));
 }
 
+// As `seqsim run` runs it: with the command's heap policy.
+limitHeapGrowth();
 const [mode, horizon, ...flags] = process.argv.slice(2);
 const loaded = loadScenario(REALISTIC, { set: ['runs=1', `horizon=${horizon}`, `modes=[${mode}]`] });
 const out = mkdtempSync(join(tmpdir(), 'seqsim-bench-'));

@@ -20,6 +20,7 @@ import { formatVerdicts } from '../analysis/gate.ts';
 import { progressReporter } from './experiment/progress.ts';
 import { SEQSIM_VERSION } from './version.ts';
 import { formatDuration } from './engine/time.ts';
+import { limitHeapGrowth } from './experiment/heap.ts';
 import { formatSummary, HEADLINE_METRICS, pairedDifferences, summarize } from '../analysis/summary.ts';
 
 export const ExitCode = { ok: 0, checkFailed: 1, badInput: 2, invariantBroken: 3, internal: 70, sigint: 130, sigterm: 143 } as const;
@@ -346,6 +347,7 @@ contagion around faults, sweep curves, provenance; a panel whose table is absent
 
 export async function main(argv: string[]): Promise<number> {
   process.exitCode = 0;
+  limitHeapGrowth();
   // `seqsim … | head`: a closed pipe is the reader's choice, not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { ROOT, seqsim, seqsimHere, tempDir } from './util/cli.ts';
 import { TABLE_NAMES } from '../sim/metrics/tables.ts';
 import { smallWorld } from './util/smallWorld.ts';
@@ -57,6 +58,9 @@ describe('resuming an interrupted sweep', () => {
     expect(finished.length).toBeGreaterThanOrEqual(2);
     expect(finished.length).toBeLessThan(6);
     expect(readdirSync(out).filter((f) => f.endsWith('.arrow'))).toEqual([]); // no table under its final name yet
+    // Only the plan's first part holds the points table (the join copies it): a row per point in every part would be quadratic in the points.
+    const pointRows = finished.map((p) => tableFromIPC(readFileSync(join(out, PARTS, p, 'points.arrow'))).numRows);
+    expect(pointRows).toEqual(finished.map((p) => (p === 'point-0' ? 6 : 0)));
     const again = await seqsimHere(['sweep', file, '-o', out, '--quiet']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(new RegExp(`seqsim: resumed: ${finished.length} of 6 points were finished by an interrupted invocation and kept`));

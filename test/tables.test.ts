@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataType, tableFromIPC, type Table } from 'apache-arrow';
+import { DataType, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
+import fc from 'fast-check';
 import { METADATA_KEYS, TABLES, TABLE_NAMES, tableSchema, type ColumnSpec, type Row, type TableName, type TableSpec } from '../sim/metrics/tables.ts';
 import { renderTablesDoc } from '../sim/metrics/docs.ts';
 import { APACHE_ARROW_VERSION, openArrowFile, openArrowTable } from '../sim/output/arrow.ts';
@@ -227,6 +228,50 @@ describe('streaming Arrow file writer', () => {
     // …and the bytes do depend on the data.
     const c = fs.readFileSync(await writeFile(TABLES.txs, [...rows.slice(0, 4), { ...rows[4], sender: 'other' }], 'c.arrow'));
     expect(a.equals(c)).toBe(false);
+  });
+
+  it('cuts batches at a byte bound as well as a row count, at the same rows whether rows come one by one or in batches of any size', async () => {
+    const spec: TableSpec = {
+      name: 'wide',
+      description: 'test table',
+      columns: [
+        { name: 'id', type: 'int64', nullable: false, unit: '', description: 'row' },
+        { name: 'text', type: 'utf8', nullable: true, unit: '', description: 'wide text' },
+        { name: 'blob', type: 'binary', nullable: true, unit: '', description: 'wide bytes' },
+      ],
+    };
+    const row = fc.record({ len: fc.nat(300), blob: fc.option(fc.nat(200)), nullText: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 64, max: 2000 }), async (specRows, chunks, batchBytes) => {
+        const rows = specRows.map((r, i) => ({ id: i, text: r.nullText ? null : 'é'.repeat(r.len >> 1) + 'x'.repeat(r.len & 1), blob: r.blob === null ? null : new Uint8Array(r.blob).fill(i & 255) }));
+        const options = { batchRows: 16, batchBytes };
+        const oneByOne = openArrowTable(spec, options);
+        for (const r of rows) oneByOne.append(r);
+        const expected = oneByOne.table();
+        // The same rows as batches of other sizes (a worker's, a part file's), appended to a sink with the same bounds.
+        const pieces: Table[] = [];
+        let at = 0;
+        for (let k = 0; at < rows.length; k++) {
+          const n = chunks[k % chunks.length];
+          const piece = openArrowTable(spec, { batchRows: n, batchBytes: 2 ** 40 });
+          for (const r of rows.slice(at, at + n)) piece.append(r);
+          pieces.push(piece.table());
+          at += n;
+        }
+        const rebatched = openArrowTable(spec, options);
+        for (const t of pieces) for (const b of t.batches) rebatched.appendBatch(b);
+        const got = rebatched.table();
+        expect(got.batches.map((b) => b.numRows)).toEqual(expected.batches.map((b) => b.numRows));
+        expect(Buffer.from(tableToIPC(got, 'file')).equals(Buffer.from(tableToIPC(expected, 'file')))).toBe(true);
+        // Every batch but the last is full by rows or by bytes, and none passes the byte bound by more than its last row.
+        for (const b of expected.batches.slice(0, -1)) {
+          const bytes = (n: number) => n * 16 + (b.getChild('text')!.data[0].valueOffsets[n] as number) + (b.getChild('blob')!.data[0].valueOffsets[n] as number);
+          expect(b.numRows === 16 || bytes(b.numRows) >= batchBytes).toBe(true);
+          expect(bytes(b.numRows - 1)).toBeLessThan(batchBytes);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('streams batches to a temporary file and renames it into place on close', async () => {

@@ -5,7 +5,8 @@
 // re-cuts them into the batches one process writes; points.arrow is every shard's (one is
 // copied); comparison and point_metrics are computed again from the merged metrics and sketches,
 // as a run computes them. Every shard is checked before anything is written. Files are read a
-// batch at a time, so memory holds a batch and one point's metrics, whatever the shards' size.
+// batch at a time and each table is closed when its rows are in, so memory holds one table's batch
+// and one point's metrics, whatever the shards' size.
 // The same join makes the output of a sweep from its points' parts (resume.ts).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -118,7 +119,7 @@ export async function joinParts(dirs: readonly string[], out: string, batchRows:
     let failed = 0;
     for (const dir of dirs)
       for await (const batch of (await openBatches(dir, 'runs')).batches)
-        for (const r of rowsOf(batch)) {
+        for (const r of rowsOf(batch, ['run_id', 'seed', 'point', 'status'])) {
           plans.push({ runId: r.run_id as number, seed: Number(r.seed), point: r.point as number });
           if (r.status !== 'ok') failed++;
         }
@@ -144,9 +145,10 @@ export async function joinParts(dirs: readonly string[], out: string, batchRows:
         }
         await sinks[t].drain();
       }
+      await sinks[t].close(); // now: its batch buffers go before the next table fills its own
     }
     derived.finish();
-    for (const t of TABLE_NAMES) await sinks[t].close();
+    for (const t of DERIVED) await sinks[t].close();
     return { out, shards: dirs.length, runs: plans.length, failed, files: TABLE_NAMES.map((t) => ({ table: t, path: path.join(out, `${t}.arrow`), rows: sinks[t].rows })) };
   } catch (e) {
     for (const t of TABLE_NAMES) sinks[t]?.abort();

@@ -102,10 +102,15 @@ export function shardInfoOf(loaded: LoadedScenario, shard: Shard): ShardInfo {
   return shardInfo(shard, planRuns(loaded).length, loaded.scenario.output.batch_rows);
 }
 
-/** Opens every table's file in `dir` (points.arrow filled) into `sinks`, so that a failure half-way can abort the ones opened. */
-export function openTableFiles(loaded: LoadedScenario, dir: string, slice: ShardInfo | undefined, sinks: Record<OutputTable, ArrowFileSink>): Record<OutputTable, ArrowFileSink> {
+/**
+ * Opens every table's file in `dir` into `sinks`, so that a failure half-way can abort the ones
+ * opened; points.arrow gets every point's row unless `points` is false (a sweep point's part other
+ * than the plan's first: the join copies the first part's, and a row per point in every part made
+ * a sweep's parts quadratic in its points).
+ */
+export function openTableFiles(loaded: LoadedScenario, dir: string, slice: ShardInfo | undefined, sinks: Record<OutputTable, ArrowFileSink>, points = true): Record<OutputTable, ArrowFileSink> {
   for (const t of OUTPUT_TABLES) sinks[t] = openArrowFile(tableSpec(loaded, t), join(dir, `${t}.arrow`), { batchRows: loaded.scenario.output.batch_rows, metadata: tableMetadata(loaded, t, slice) });
-  for (const row of pointRows(loaded)) sinks.points.append(row);
+  if (points) for (const row of pointRows(loaded)) sinks.points.append(row);
   return sinks;
 }
 

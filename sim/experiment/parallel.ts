@@ -38,8 +38,8 @@ interface Slot {
 
 const ENTRY = fileURLToPath(new URL('./workerEntry.js', import.meta.url));
 
-/** The heap and stack limits node was started with hold for the workers too; loaders are the entry's own (tsx). */
-const inheritedFlags = () => process.execArgv.filter((a) => /^--(max-old-space-size|max-semi-space-size|stack-size)=/.test(a));
+/** The heap and stack limits and heap policy node was started with hold for the workers too; loaders are the entry's own (tsx). */
+const inheritedFlags = () => process.execArgv.filter((a) => /^--(max-old-space-size|max-semi-space-size|heap-growing-percent|stack-size)=/.test(a));
 
 function startWorker(source: WorkerSource): Slot {
   const worker = fork(ENTRY, [], { serialization: 'advanced', execArgv: inheritedFlags(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });

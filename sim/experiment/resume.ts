@@ -18,7 +18,8 @@ import { SEQSIM_VERSION } from '../version.ts';
 import { joinParts } from './merge.ts';
 import { OutputPathError, prepareOutputDirectory } from './outputDir.ts';
 import { execute, openTableFiles, runToDirectory, shardInfoOf, type DirectoryResult } from './outputs.ts';
-import { readTable } from './readOutput.ts';
+import { openBatches } from './readOutput.ts';
+import { rowsOf } from '../output/batchRows.ts';
 import { Interrupted, planRuns, type BatchSink, type BatchSinks, type ExecuteOptions, type RunSummary } from './run.ts';
 import { shardRange, type ShardInfo } from './shards.ts';
 
@@ -126,7 +127,7 @@ class PartWriter {
     const dir = path.join(this.parts, `point-${point}`);
     fs.mkdirSync(dir, { recursive: true });
     this.open = { part: this.plan.part(point), dir, sinks: {} as Record<TableName, ArrowFileSink> };
-    openTableFiles(this.loaded, dir, this.open.part, this.open.sinks);
+    openTableFiles(this.loaded, dir, this.open.part, this.open.sinks, point === this.plan.pointOf(this.plan.from));
   }
 
   private async close(open: NonNullable<PartWriter['open']>): Promise<void> {
@@ -159,13 +160,17 @@ class PartWriter {
   }
 }
 
-/** A finished run as its runs.arrow row records it. */
-function summariesOf(loaded: LoadedScenario, out: string): RunSummary[] {
+/** The finished runs as runs.arrow records them, read a batch at a time and without their resolved_json (3 KB a run). */
+async function summariesOf(loaded: LoadedScenario, out: string): Promise<RunSummary[]> {
   const modeOf = new Map(loaded.variants.map((v) => [v.name, v.mode]));
-  return readTable(out, 'runs').toArray().map((r) => ({
-    runId: r.run_id, variant: r.mode, mode: modeOf.get(r.mode)!, seed: Number(r.seed), point: r.point,
-    status: r.status, error: r.error ?? null, events: Number(r.events), endTimeUs: Number(r.end_time_us),
-  }));
+  const runs: RunSummary[] = [];
+  for await (const batch of (await openBatches(out, 'runs')).batches)
+    for (const r of rowsOf(batch, ['run_id', 'mode', 'seed', 'point', 'status', 'error', 'events', 'end_time_us']))
+      runs.push({
+        runId: r.run_id as number, variant: r.mode as string, mode: modeOf.get(r.mode as string)!, seed: Number(r.seed), point: r.point as number,
+        status: r.status as RunSummary['status'], error: (r.error as string | null) ?? null, events: Number(r.events), endTimeUs: Number(r.end_time_us),
+      });
+  return runs;
 }
 
 /**
@@ -191,5 +196,5 @@ export async function runResumable(loaded: LoadedScenario, out: string, options:
   const dirs = plan.points().map((p) => path.join(parts, `point-${p}`));
   const merged = await joinParts(dirs, out, loaded.scenario.output.batch_rows, options.shard && shardInfoOf(loaded, options.shard));
   fs.rmSync(parts, { recursive: true, force: true });
-  return { out, sweep, runs: summariesOf(loaded, out), files: merged.files, metrics: [], resumedPoints: done.size, resumablePoints: dirs.length };
+  return { out, sweep, runs: await summariesOf(loaded, out), files: merged.files, metrics: [], resumedPoints: done.size, resumablePoints: dirs.length };
 }

@@ -11,6 +11,9 @@ import { TABLES, TABLE_NAMES, tableSchema, type TableName } from '../metrics/tab
 import { RowBatcher } from '../output/batches.ts';
 import { executeRun, type RunPlan, type RunSinks } from './run.ts';
 import type { FromWorker, TableBatches, ToWorker, WorkerSource } from './parallel.ts';
+import { limitHeapGrowth } from './heap.ts';
+
+limitHeapGrowth();
 
 const post = (m: FromWorker) => {
   if (process.connected) process.send!(m);

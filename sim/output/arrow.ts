@@ -28,6 +28,8 @@ export interface TableSink<R extends object = Record<string, unknown>> {
 export interface TableSinkOptions {
   /** Rows per record batch: memory held is about one batch. Default 16384. */
   batchRows?: number;
+  /** Bytes at which a batch ends before its rows are in (MAX_BATCH_BYTES, 8 MiB; smaller in tests). */
+  batchBytes?: number;
   /** Schema-level metadata (provenance). Must not carry anything time-dependent. */
   metadata?: Record<string, string>;
 }
@@ -68,7 +70,7 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
   private readonly pump: Promise<void>;
   private pumpError: unknown;
   private fd: number | undefined;
-  private state: 'open' | 'closed' | 'aborted' = 'open';
+  private state: 'open' | 'closing' | 'closed' | 'aborted' = 'open';
   /** Bytes written to the file, and how many of them an early flush has been asked to sync. */
   private written = 0;
   private flushed = 0;
@@ -77,7 +79,7 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
 
   constructor(readonly spec: TableSpec, readonly finalPath: string, options: TableSinkOptions = {}) {
     this.schema = tableSchema(spec, options.metadata);
-    this.batcher = new RowBatcher(spec, this.schema, options.batchRows ?? DEFAULT_BATCH_ROWS);
+    this.batcher = new RowBatcher(spec, this.schema, options.batchRows ?? DEFAULT_BATCH_ROWS, options.batchBytes);
     // Named after its writer (tempFiles.ts): concurrent writers keep off each other's files, and
     // the next run sweeps what a crashed one left.
     this.tempPath = tempPathFor(finalPath);
@@ -152,7 +154,9 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
 
   async close(): Promise<void> {
     if (this.state !== 'open') throw new Error(`table ${this.spec.name}: close after ${this.state}`);
-    if (this.batcher.length > 0) this.writer.write(this.batcher.take(true));
+    this.state = 'closing';
+    // No copy: nothing appends after close, and the pump has written the batch before close returns.
+    if (this.batcher.length > 0) this.writer.write(this.batcher.take(false));
     // close() queues the footer (schema + block index) and ends the writer's stream, which ends the pump.
     this.writer.close();
     await this.pump;
@@ -173,11 +177,12 @@ export class ArrowFileSink<R extends object = Record<string, unknown>> implement
     }
     fs.renameSync(this.tempPath, this.finalPath);
     this.state = 'closed';
+    this.batcher.release(); // a closed sink is often kept for its row count: its buffers need not be
     committed();
   }
 
   abort(): void {
-    if (this.state !== 'open') return;
+    if (this.state === 'closed' || this.state === 'aborted') return;
     this.state = 'aborted';
     if (this.fd !== undefined) {
       // An early flush still in flight then fails or syncs nothing of ours: harmless, and ignored.
@@ -209,7 +214,7 @@ export class ArrowTableSink<R extends object = Record<string, unknown>> implemen
 
   constructor(readonly spec: TableSpec, options: TableSinkOptions = {}) {
     this.schema = tableSchema(spec, options.metadata);
-    this.batcher = new RowBatcher(spec, this.schema, options.batchRows ?? DEFAULT_BATCH_ROWS);
+    this.batcher = new RowBatcher(spec, this.schema, options.batchRows ?? DEFAULT_BATCH_ROWS, options.batchBytes);
   }
 
   get rows(): number {

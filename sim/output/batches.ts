@@ -1,7 +1,7 @@
 // Rows in, record batches out: fills one column builder per column of a table spec and, when asked,
 // turns the rows gathered so far into an Arrow RecordBatch with the table's explicit schema.
 
-import { RecordBatch, Struct, makeData, type Schema } from 'apache-arrow';
+import { RecordBatch, Struct, makeData, type Data, type Schema } from 'apache-arrow';
 import type { ColumnSpec, TableSpec } from '../metrics/tables.ts';
 import { columnBuilder, type ColumnBuilder } from './columns.ts';
 
@@ -72,13 +72,21 @@ function appenderFor(columns: readonly ColumnSpec[]): Appender {
   return appender;
 }
 
+/**
+ * A batch also ends once its columns hold this many bytes, whatever its row count: a table of wide
+ * rows (runs with their resolved_json, sketches) then holds no more than this between writes. The
+ * cut falls after the row that reaches it, however the rows arrive (one by one or in batches), so
+ * the bytes of a file do not depend on how it was written.
+ */
+export const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+
 export class RowBatcher {
   /** Rows in the current, not yet taken, batch. */
   length = 0;
   /** Rows appended over the batcher's life. */
   total = 0;
   private readonly names: string[];
-  private readonly builders: ColumnBuilder[];
+  private builders: ColumnBuilder[];
   private readonly columnNames: ReadonlySet<string>;
   private readonly write: Appender;
   private readonly struct: Struct;
@@ -87,17 +95,53 @@ export class RowBatcher {
   /** Builders still hold the last taken batch; cleared lazily so a batch taken without copy stays intact. */
   private stale = false;
 
-  constructor(readonly spec: TableSpec, readonly schema: Schema, readonly capacity: number) {
+  /** The columns of variable-length values, and the fixed bytes of a row. */
+  private variable: number[];
+  private readonly rowBytes: number;
+
+  constructor(readonly spec: TableSpec, readonly schema: Schema, readonly capacity: number, readonly maxBytes = MAX_BATCH_BYTES) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`batchRows must be a positive integer, got ${capacity}`);
     this.names = spec.columns.map((c) => c.name);
     this.columnNames = new Set(this.names);
     this.builders = spec.columns.map((c) => columnBuilder(c, capacity));
+    this.variable = spec.columns.flatMap((c, i) => (c.type === 'utf8' || c.type === 'binary' ? [i] : []));
+    this.rowBytes = this.builders.reduce((n, b) => n + b.rowBytes, 0);
     this.write = appenderFor(spec.columns);
     this.struct = new Struct(schema.fields);
   }
 
+  /** Lets the builders' buffers go (the table is written); nothing can be appended after. */
+  release(): void {
+    this.builders = [];
+    this.variable = [];
+    this.broken = new Error('its batcher was released');
+    this.length = 0;
+  }
+
+  /** The batch has its rows (capacity) or its bytes (maxBytes): take it before appending more. */
   get full(): boolean {
-    return this.length === this.capacity;
+    return this.length === this.capacity || this.bytes() >= this.maxBytes;
+  }
+
+  private bytes(): number {
+    let n = this.length * this.rowBytes;
+    for (const c of this.variable) n += this.builders[c].variableBytes();
+    return n;
+  }
+
+  /** Of `count` rows of `columns` from `from`, how many fit before the batch is full by bytes (the row that fills it included, as with rows appended one by one). */
+  private rowsWithinBytes(columns: readonly Data[], from: number, count: number): number {
+    const offsets = this.variable.map((c) => columns[c].valueOffsets as Int32Array);
+    let bytes = this.bytes();
+    let all = bytes + count * this.rowBytes;
+    for (const o of offsets) all += o[from + count] - o[from];
+    if (all < this.maxBytes) return count;
+    for (let k = 0; k < count; k++) {
+      bytes += this.rowBytes;
+      for (const o of offsets) bytes += o[from + k + 1] - o[from + k];
+      if (bytes >= this.maxBytes) return k + 1;
+    }
+    return count;
   }
 
   /** Appends a row; `constants` supply the run columns (run_id, mode, point) the row leaves out. */
@@ -139,7 +183,7 @@ export class RowBatcher {
         for (const b of this.builders) b.reset();
         this.stale = false;
       }
-      const count = Math.min(batch.numRows - from, this.capacity - this.length);
+      const count = this.rowsWithinBytes(columns, from, Math.min(batch.numRows - from, this.capacity - this.length));
       for (let c = 0; c < this.builders.length; c++) this.builders[c].copyRows(columns[c], from, count, this.length);
       this.length += count;
       this.total += count;

@@ -97,6 +97,13 @@ export abstract class ColumnBuilder {
   /** The value part of `copyRows`: null slots come across as the zeros (or repeated offsets) they hold. */
   protected abstract copyValues(source: Data, from: number, count: number, index: number): void;
 
+  /** Bytes a row takes in the fixed-width buffers (values, offsets). */
+  abstract readonly rowBytes: number;
+  /** Bytes of variable-length values in the batch so far (utf8, binary; 0 for fixed-width columns). */
+  variableBytes(): number {
+    return 0;
+  }
+
   /** Empties the builder for the next batch, keeping its buffers. */
   reset(): void {
     this.validity.fill(0);
@@ -129,6 +136,7 @@ function take<T extends { subarray(a: number, b: number): T; slice(a: number, b:
 }
 
 class Int32Builder extends ColumnBuilder {
+  readonly rowBytes = 4;
   set(index: number, value: unknown): void {
     if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
@@ -153,6 +161,7 @@ class Int32Builder extends ColumnBuilder {
 }
 
 class Int64Builder extends ColumnBuilder {
+  readonly rowBytes = 8;
   set(index: number, value: unknown): void {
     if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
@@ -190,6 +199,7 @@ class Int64Builder extends ColumnBuilder {
 }
 
 class Float64Builder extends ColumnBuilder {
+  readonly rowBytes = 8;
   set(index: number, value: unknown): void {
     if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
@@ -214,6 +224,7 @@ class Float64Builder extends ColumnBuilder {
 }
 
 class BoolBuilder extends ColumnBuilder {
+  readonly rowBytes = 0;
   set(index: number, value: unknown): void {
     if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
@@ -240,6 +251,10 @@ class BoolBuilder extends ColumnBuilder {
 }
 
 class Utf8Builder extends ColumnBuilder {
+  readonly rowBytes = 4;
+  override variableBytes(): number {
+    return this.end;
+  }
   set(index: number, value: unknown): void {
     if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
@@ -324,6 +339,10 @@ function viewOf(bytes: Buffer): DataView {
 }
 
 class BinaryBuilder extends ColumnBuilder {
+  readonly rowBytes = 4;
+  override variableBytes(): number {
+    return this.end;
+  }
   set(index: number, value: unknown): void {
     if (index >= this.size) this.grow(index);
     if (value === null || value === undefined) return this.setMissing(index, value);
