@@ -233,7 +233,7 @@ export const OutputSchema = z
       .min(1)
       .max(1_000_000)
       .default(16_384)
-      .describe('Rows per Arrow record batch (count); bounds memory per table while writing'),
+      .describe('Most rows per Arrow record batch (count); a batch also ends at 8 MiB of columns. Bounds memory per table while writing'),
     omit: z
       .array(z.enum(EVENT_TABLES, { error: (i) => `expected one of the event tables ${EVENT_TABLES.join(', ')} (runs, metrics, sketches, comparison, points and point_metrics are always written)` }))
       .max(EVENT_TABLES.length)
