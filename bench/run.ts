@@ -204,7 +204,7 @@ async function main() {
   rows.push([`sweep of short runs (2 s each)`, `peak RSS ${sweep.memory.map((m) => `${m.runs} runs ${m.maxRssMb.toFixed(0)} MB`).join(', ')}`, `${sweep.memoryRatio.toFixed(2)}×`, `≤ ${TARGET_SWEEP_MEMORY}× ${status(sweepTarget('sweep: peak RSS').pass)}`]);
   rows.push(['', `live heap after full GCs (largest) ${sweep.memory.map((m) => `${m.runs} runs ${m.liveMb.toFixed(1)} MB`).join(', ')}`, `${(sweep.memory[2].liveMb / sweep.memory[1].liveMb).toFixed(2)}×`, '']);
   for (const [label, sc, target] of [['summary tables (output.omit)', sweep.scaling, `≥ ${TARGET_SCALING}× ${status(sweepTarget('sweep: throughput').pass)}`], ['every table (synced writes)', sweep.scalingAllTables, '']] as const) {
-    rows.push([`sweep of ${sc.runs} runs of ${sc.horizon}, ${label}`, `wall s of the whole command (starts included), 1 worker ${sc.wall1.toFixed(1)} / 2 workers ${sc.wall2.toFixed(1)}`, `${sc.ratio.toFixed(2)}×`, '']);
+    rows.push([`sweep of ${sc.runs} runs of ${sc.horizon}, ${label}`, `wall s of the whole command (starts included${sc.reps > 1 ? `; medians of ${sc.reps}` : ''}), 1 worker ${sc.wall1.toFixed(1)} / 2 workers ${sc.wall2.toFixed(1)}`, `${sc.ratio.toFixed(2)}×`, '']);
     rows.push(['', `throughput: wall s of ${sc.runs} more runs, 1 worker ${sc.marginal1.toFixed(1)} / 2 workers ${sc.marginal2.toFixed(1)}`, `${sc.marginalRatio.toFixed(2)}×`, target]);
   }
   rows.push([`sweep of ${sweep.sharding.runs} runs, summary tables`, `CPU s, one process ${sweep.sharding.oneCpu.toFixed(1)} / 3 shards + merge ${sweep.sharding.shardsCpu.toFixed(1)}`, `${sweep.sharding.ratio.toFixed(2)}×`, `≤ ${TARGET_SHARDING}× ${status(sweepTarget('sweep: CPU').pass)}`]);

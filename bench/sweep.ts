@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EVENT_TABLES } from '../sim/metrics/tables.ts';
 import { largestLiveHeapMb } from './memory.ts';
+import { median } from './timer.ts';
 
 const CHILD = fileURLToPath(new URL('./measureCli.ts', import.meta.url));
 
@@ -63,6 +64,8 @@ function measure(args: string[], traceGc = false): Measured & { liveMb: number }
  */
 export interface Scaling {
   runs: number;
+  /** Commands per figure (the median is shown). */
+  reps: number;
   horizon: string;
   wall1: number;
   wall2: number;
@@ -100,23 +103,27 @@ export function benchSweep(quick: boolean, progress: (msg: string) => void): Swe
       const m = measure(['sweep', file(`mem${samples}`, samples, '2s'), '-o', join(dir, `mem${samples}`), '--quiet'], true);
       return { runs: 2 * samples, maxRssMb: m.maxRssMb, liveMb: m.liveMb, cpu: m.cpu };
     });
-    /** 1 and 2 workers on a sweep of 2 × `samples` runs, then on one twice as large: the difference is what the extra runs cost, without the process's and the workers' start. */
-    const scaling = (name: string, samples: number, horizon: string, omit: readonly string[]): Scaling => {
+    /**
+     * 1 and 2 workers on a sweep of 2 × `samples` runs, then on one twice as large: the difference
+     * is what the extra runs cost, without the process's and the workers' start. Each of the four
+     * is the median of `reps` commands: a difference of two walls doubles their noise, and one slow
+     * spell of this shared VM (two busy workers sometimes take 30% longer) decided a single pass.
+     */
+    const scaling = (name: string, samples: number, horizon: string, omit: readonly string[], reps: number): Scaling => {
       const runs = 2 * samples;
       const [once, twice] = [file(`${name}1`, samples, horizon, omit), file(`${name}2`, 2 * samples, horizon, omit)];
-      const wall = (f: string, workers: number) => measure(['sweep', f, '-o', join(dir, `${name}-${workers}-${runs}`), '--quiet', '--workers', String(workers)]);
-      progress(`sweep scaling (${name}): ${runs} and ${2 * runs} runs of ${horizon} on 1 and 2 workers`);
+      const wall = (f: string, workers: number) => measure(['sweep', f, '-o', join(dir, `${name}-${workers}-${runs}`), '--quiet', '--workers', String(workers)]).wall;
+      progress(`sweep scaling (${name}): ${runs} and ${2 * runs} runs of ${horizon} on 1 and 2 workers${reps > 1 ? `, ${reps} times` : ''}`);
+      const walls: number[][] = [[], [], [], []];
       // Alternated, so that a slow spell of a shared machine hits both worker counts.
-      const w1 = wall(once, 1);
-      const w2 = wall(once, 2);
-      const t1 = wall(twice, 1);
-      const t2 = wall(twice, 2);
-      const [d1, d2] = [t1.wall - w1.wall, t2.wall - w2.wall];
-      return { runs, horizon, wall1: w1.wall, wall2: w2.wall, ratio: w1.wall / w2.wall, marginal1: d1, marginal2: d2, marginalRatio: d1 / d2 };
+      for (let r = 0; r < reps; r++) [[once, 1], [once, 2], [twice, 1], [twice, 2]].forEach(([f, k], i) => walls[i].push(wall(f as string, k as number)));
+      const [w1, w2, t1, t2] = walls.map(median);
+      const [d1, d2] = [t1 - w1, t2 - w2];
+      return { runs, reps, horizon, wall1: w1, wall2: w2, ratio: w1 / w2, marginal1: d1, marginal2: d2, marginalRatio: d1 / d2 };
     };
     // Runs of a simulated day (about 1.5 s each): a worker's start (loading the sources and the scenario, about 0.5 s) is paid once per worker.
-    const summary = scaling('summary', quick ? 2 : 4, quick ? '1h' : '24h', EVENT_TABLES);
-    const all = scaling('all', quick ? 2 : 4, quick ? '30s' : '4h', []);
+    const summary = scaling('summary', quick ? 2 : 4, quick ? '1h' : '24h', EVENT_TABLES, quick ? 1 : 3);
+    const all = scaling('all', quick ? 2 : 4, quick ? '30s' : '4h', [], 1);
     // Each process pays its start (about 1 s of CPU: Node, tsx, the sources, the scenario) and a JIT
     // warm-up: against 32 runs of a day (about 40 s of CPU) the two extra starts and the merge's are
     // what the target bounds.
