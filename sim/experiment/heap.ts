@@ -8,7 +8,7 @@
 // holds it level (about 210 MB and 227 MB) for about the same CPU; 1.5 cost 7% more CPU.
 import v8 from 'node:v8';
 
-export const HEAP_GROWING_PERCENT = 100;
+const HEAP_GROWING_PERCENT = 100;
 const FLAG = '--heap-growing-percent';
 
 /** Sets V8's old-generation growing factor to 2, unless node was started with its own (on the command line or in NODE_OPTIONS). */

@@ -19,9 +19,13 @@ import { rowsOf } from '../output/batchRows.ts';
 import { DerivedTables, type PlannedRun } from './derived.ts';
 import { SHARD_KEY, type ShardInfo } from './shards.ts';
 import { SEQSIM_VERSION } from '../version.ts';
+import type { RunSummary } from './run.ts';
 
 /** Tables computed after the runs rather than appended by them. */
 const DERIVED: readonly TableName[] = ['comparison', 'point_metrics'];
+
+/** A run as the joined runs.arrow records it (its `mode` column holds the variant's name). */
+export type JoinedRun = Omit<RunSummary, 'mode'>;
 
 export interface MergeResult {
   out: string;
@@ -29,6 +33,8 @@ export interface MergeResult {
   runs: number;
   failed: number;
   files: { table: TableName; path: string; rows: number }[];
+  /** Every run, in plan order, read once with the rows the join copies (without resolved_json). */
+  joined: JoinedRun[];
 }
 
 interface ShardDir {
@@ -115,14 +121,16 @@ export async function joinParts(dirs: readonly string[], out: string, batchRows:
     return (sinks[t] = openArrowFile(specOf(t, schema, file), file, { batchRows, metadata: metadataOf(schema, shardText) }));
   };
   try {
-    const plans: PlannedRun[] = [];
-    let failed = 0;
+    const joined: JoinedRun[] = [];
     for (const dir of dirs)
       for await (const batch of (await openBatches(dir, 'runs')).batches)
-        for (const r of rowsOf(batch, ['run_id', 'seed', 'point', 'status'])) {
-          plans.push({ runId: r.run_id as number, seed: Number(r.seed), point: r.point as number });
-          if (r.status !== 'ok') failed++;
-        }
+        for (const r of rowsOf(batch, ['run_id', 'mode', 'seed', 'point', 'status', 'error', 'events', 'end_time_us']))
+          joined.push({
+            runId: r.run_id as number, variant: r.mode as string, seed: Number(r.seed), point: r.point as number,
+            status: r.status as RunSummary['status'], error: (r.error as string | null) ?? null, events: Number(r.events), endTimeUs: Number(r.end_time_us),
+          });
+    const plans: readonly PlannedRun[] = joined;
+    const failed = joined.filter((r) => r.status !== 'ok').length;
     const derivedSchema = async (t: TableName) => {
       const file = await openBatches(dirs[0], t);
       await file.close();
@@ -149,7 +157,7 @@ export async function joinParts(dirs: readonly string[], out: string, batchRows:
     }
     derived.finish();
     for (const t of DERIVED) await sinks[t].close();
-    return { out, shards: dirs.length, runs: plans.length, failed, files: TABLE_NAMES.map((t) => ({ table: t, path: path.join(out, `${t}.arrow`), rows: sinks[t].rows })) };
+    return { out, shards: dirs.length, runs: joined.length, failed, joined, files: TABLE_NAMES.map((t) => ({ table: t, path: path.join(out, `${t}.arrow`), rows: sinks[t].rows })) };
   } catch (e) {
     for (const t of TABLE_NAMES) sinks[t]?.abort();
     if (created) removeIfEmpty(out);

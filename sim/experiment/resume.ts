@@ -18,8 +18,6 @@ import { SEQSIM_VERSION } from '../version.ts';
 import { joinParts } from './merge.ts';
 import { OutputPathError, prepareOutputDirectory } from './outputDir.ts';
 import { execute, openTableFiles, runToDirectory, shardInfoOf, type DirectoryResult } from './outputs.ts';
-import { openBatches } from './readOutput.ts';
-import { rowsOf } from '../output/batchRows.ts';
 import { Interrupted, planRuns, type BatchSink, type BatchSinks, type ExecuteOptions, type RunSummary } from './run.ts';
 import { shardRange, type ShardInfo } from './shards.ts';
 
@@ -160,19 +158,6 @@ class PartWriter {
   }
 }
 
-/** The finished runs as runs.arrow records them, read a batch at a time and without their resolved_json (3 KB a run). */
-async function summariesOf(loaded: LoadedScenario, out: string): Promise<RunSummary[]> {
-  const modeOf = new Map(loaded.variants.map((v) => [v.name, v.mode]));
-  const runs: RunSummary[] = [];
-  for await (const batch of (await openBatches(out, 'runs')).batches)
-    for (const r of rowsOf(batch, ['run_id', 'mode', 'seed', 'point', 'status', 'error', 'events', 'end_time_us']))
-      runs.push({
-        runId: r.run_id as number, variant: r.mode as string, mode: modeOf.get(r.mode as string)!, seed: Number(r.seed), point: r.point as number,
-        status: r.status as RunSummary['status'], error: (r.error as string | null) ?? null, events: Number(r.events), endTimeUs: Number(r.end_time_us),
-      });
-  return runs;
-}
-
 /**
  * As runToDirectory, resumable for sweeps (whole or a shard of them): the points an interrupted
  * invocation finished are kept and skipped. The final files are the bytes of one uninterrupted
@@ -196,5 +181,7 @@ export async function runResumable(loaded: LoadedScenario, out: string, options:
   const dirs = plan.points().map((p) => path.join(parts, `point-${p}`));
   const merged = await joinParts(dirs, out, loaded.scenario.output.batch_rows, options.shard && shardInfoOf(loaded, options.shard));
   fs.rmSync(parts, { recursive: true, force: true });
-  return { out, sweep, runs: await summariesOf(loaded, out), files: merged.files, metrics: [], resumedPoints: done.size, resumablePoints: dirs.length };
+  const modeOf = new Map(loaded.variants.map((v) => [v.name, v.mode]));
+  const runs = merged.joined.map(({ runId, variant, ...rest }): RunSummary => ({ runId, variant, mode: modeOf.get(variant)!, ...rest }));
+  return { out, sweep, runs, files: merged.files, metrics: [], resumedPoints: done.size, resumablePoints: dirs.length };
 }
